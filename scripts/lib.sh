@@ -1,0 +1,122 @@
+# Shared by scripts/run and scripts/test. Every step installs only what is missing, so a second
+# run is fast and a fresh Debian machine gets everything. Sourced, not executed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Pinned tool versions. wasm-bindgen-cli must equal the `wasm-bindgen` crate pin in Cargo.toml.
+TRUNK_VERSION="0.21.14"
+WASM_BINDGEN_VERSION="0.2.130"
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+export TRUNK_SKIP_VERSION_CHECK=true
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+say() { printf '\n==> %s\n' "$*" >&2; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# Runs apt-get as root, or through sudo when the user is not root.
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "Installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+ensure_base_packages() {
+  # curl/ca-certificates for rustup; pkg-config/libssl-dev for cargo installs; nodejs/npm for
+  # the design system CSS, wasm-opt and the browser tests.
+  local pkgs=(ca-certificates curl build-essential pkg-config libssl-dev)
+  have node || pkgs+=(nodejs)
+  have npm || pkgs+=(npm)
+  have python3 || pkgs+=(python3)
+  apt_install "${pkgs[@]}"
+}
+
+ensure_rust() {
+  if ! have cargo; then
+    say "Installing the Rust toolchain (rustup)"
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+  if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+    say "Adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_trunk() {
+  if have trunk && trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then return 0; fi
+  say "Installing trunk $TRUNK_VERSION (compiles from crates.io; about 20 minutes on 2 cores)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+}
+
+ensure_wasm_bindgen() {
+  if have wasm-bindgen && wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then return 0; fi
+  say "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+}
+
+ensure_npm_packages() {
+  # npm ci is exact; skip it when node_modules was installed from this very lock file.
+  local stamp="node_modules/.mips-elections-lock.sha256" want
+  want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  say "Installing npm packages (CMS Design System, binaryen's wasm-opt, test tools)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" >"$stamp"
+}
+
+ensure_build_tools() {
+  ensure_base_packages
+  ensure_rust
+  ensure_npm_packages
+  ensure_wasm_bindgen
+  ensure_trunk
+}
+
+# Builds the SPA into dist/ (release, size-optimised, wasm-opt from npm's binaryen).
+build_spa() {
+  say "Building the SPA (trunk build --release --offline)"
+  trunk build --release --offline
+  [ -f dist/config.json ] || { echo "dist/config.json missing" >&2; exit 1; }
+}
+
+build_server() {
+  say "Building the server (release)"
+  cargo build --release --bin mips-elections
+}
+
+# Starts a throwaway PostgreSQL on a free loopback port; sets MIPS_TEST_POSTGRES_URL.
+# The server runs as the `postgres` OS user because initdb refuses to run as root.
+start_throwaway_postgres() {
+  apt_install postgresql
+  local bindir
+  bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  PG_DIR="$(mktemp -d /tmp/mips-elections-pg.XXXXXX)"
+  PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  local as_pg=()
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres:postgres "$PG_DIR"
+    as_pg=(runuser -u postgres --)
+  fi
+  say "Starting a throwaway PostgreSQL on 127.0.0.1:$PG_PORT"
+  "${as_pg[@]}" "$bindir/initdb" -D "$PG_DIR/data" -A trust -U postgres --no-sync >/dev/null
+  "${as_pg[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
+  export MIPS_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+  PG_STOP=("${as_pg[@]}" "$bindir/pg_ctl" -D "$PG_DIR/data" -m immediate stop)
+}
+
+stop_throwaway_postgres() {
+  if [ -n "${PG_DIR:-}" ]; then
+    "${PG_STOP[@]}" >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+  fi
+}

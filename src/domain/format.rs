@@ -1,0 +1,42 @@
+//! Number formatting as the QPP cards show figures: "$50,027.00", "1,419".
+
+fn group_thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn format_count(n: i64) -> String {
+    let s = group_thousands(n.unsigned_abs());
+    if n < 0 { format!("-{s}") } else { s }
+}
+
+pub fn format_usd_cents(cents: i64) -> String {
+    let abs = cents.unsigned_abs();
+    let s = format!("${}.{:02}", group_thousands(abs / 100), abs % 100);
+    if cents < 0 { format!("-{s}") } else { s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_money_and_counts() {
+        assert_eq!(format_usd_cents(5_002_700), "$50,027.00");
+        assert_eq!(format_usd_cents(72_364_000), "$723,640.00");
+        assert_eq!(format_usd_cents(9_000_000), "$90,000.00");
+        assert_eq!(format_usd_cents(5), "$0.05");
+        assert_eq!(format_usd_cents(-150), "-$1.50");
+        assert_eq!(format_count(1419), "1,419");
+        assert_eq!(format_count(295_493), "295,493");
+        assert_eq!(format_count(33), "33");
+        assert_eq!(format_count(1_000_000), "1,000,000");
+    }
+}

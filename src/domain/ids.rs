@@ -1,0 +1,206 @@
+//! Identifiers CMS uses for the entities that elect: the practice's TIN and the clinician's NPI.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Why a TIN or NPI was not accepted, in words a practice manager can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IdError(pub String);
+
+impl fmt::Display for IdError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Taxpayer Identification Number of a practice: exactly nine digits. Kept as text because
+/// leading zeros are significant (`000010101` is a different TIN from `10101`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Tin(String);
+
+impl Tin {
+    pub fn parse(input: &str) -> Result<Tin, IdError> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(IdError("Enter a TIN: 9 digits.".into()));
+        }
+        if !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(IdError(format!(
+                "TIN \"{s}\" must contain digits only (no dashes or spaces): 9 digits."
+            )));
+        }
+        if s.len() != 9 {
+            return Err(IdError(format!(
+                "TIN \"{s}\" has {} digits; a TIN has exactly 9 (keep leading zeros).",
+                s.len()
+            )));
+        }
+        Ok(Tin(s.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Tin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl TryFrom<String> for Tin {
+    type Error = IdError;
+    fn try_from(s: String) -> Result<Self, IdError> {
+        Tin::parse(&s)
+    }
+}
+impl From<Tin> for String {
+    fn from(t: Tin) -> String {
+        t.0
+    }
+}
+
+/// National Provider Identifier of a clinician: exactly ten digits. The check digit is
+/// verified separately (`Npi::has_valid_check_digit`) because CMS test data and some
+/// reference files carry NPIs that fail it, and the caller decides whether that is an error
+/// or a warning.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Npi(String);
+
+impl Npi {
+    pub fn parse(input: &str) -> Result<Npi, IdError> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(IdError("Enter an NPI: 10 digits.".into()));
+        }
+        if !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(IdError(format!("NPI \"{s}\" must contain digits only: 10 digits.")));
+        }
+        if s.len() != 10 {
+            return Err(IdError(format!(
+                "NPI \"{s}\" has {} digits; an NPI has exactly 10.",
+                s.len()
+            )));
+        }
+        Ok(Npi(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The NPI check digit is the Luhn check digit of the nine-digit base prefixed with the
+    /// card issuer prefix 80840 (ISO 7812, as the NPI standard specifies).
+    pub fn has_valid_check_digit(&self) -> bool {
+        luhn_valid_with_prefix(&self.0)
+    }
+
+    /// Completes a nine-digit base with its check digit (used to make realistic test data).
+    pub fn with_check_digit(base9: &str) -> Option<Npi> {
+        if base9.len() != 9 || !base9.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        (0..=9).map(|d| format!("{base9}{d}")).find(|s| luhn_valid_with_prefix(s)).map(Npi)
+    }
+
+    /// A precise message for a failed check digit, for callers that report it.
+    pub fn check_digit_problem(&self) -> Option<String> {
+        if self.has_valid_check_digit() {
+            None
+        } else {
+            Some(format!(
+                "NPI {} fails the NPI check digit (Luhn with prefix 80840); check it for a typo.",
+                self.0
+            ))
+        }
+    }
+}
+
+fn luhn_valid_with_prefix(ten_digits: &str) -> bool {
+    let full: Vec<u32> = "80840"
+        .chars()
+        .chain(ten_digits.chars())
+        .filter_map(|c| c.to_digit(10))
+        .collect();
+    let mut sum = 0;
+    // Walk from the rightmost digit (the check digit); double every second digit.
+    for (i, d) in full.iter().rev().enumerate() {
+        let mut v = *d;
+        if i % 2 == 1 {
+            v *= 2;
+            if v > 9 {
+                v -= 9;
+            }
+        }
+        sum += v;
+    }
+    sum % 10 == 0
+}
+
+impl fmt::Display for Npi {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl TryFrom<String> for Npi {
+    type Error = IdError;
+    fn try_from(s: String) -> Result<Self, IdError> {
+        Npi::parse(&s)
+    }
+}
+impl From<Npi> for String {
+    fn from(n: Npi) -> String {
+        n.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tin_keeps_leading_zeros() {
+        assert_eq!(Tin::parse("000010101").unwrap().as_str(), "000010101");
+        assert_eq!(Tin::parse(" 103000013 ").unwrap().as_str(), "103000013");
+    }
+
+    #[test]
+    fn tin_rejects_wrong_length_and_non_digits_with_reason() {
+        let e = Tin::parse("10101").unwrap_err();
+        assert!(e.0.contains("5 digits"), "{e}");
+        let e = Tin::parse("10-3000013").unwrap_err();
+        assert!(e.0.contains("digits only"), "{e}");
+        assert!(Tin::parse("").unwrap_err().0.contains("Enter a TIN"));
+        assert!(Tin::parse("1030000130").is_err());
+        assert!(Tin::parse("１０３０００００１").is_err(), "full-width digits are not ASCII digits");
+    }
+
+    #[test]
+    fn npi_length_and_digits() {
+        assert!(Npi::parse("1234567893").is_ok());
+        assert!(Npi::parse("123456789").unwrap_err().0.contains("9 digits"));
+        assert!(Npi::parse("12345678930").is_err());
+        assert!(Npi::parse("12345x7893").unwrap_err().0.contains("digits only"));
+    }
+
+    #[test]
+    fn npi_check_digit_is_luhn_with_80840_prefix() {
+        // 1234567893 is the worked example of the NPI check-digit standard.
+        assert!(Npi::parse("1234567893").unwrap().has_valid_check_digit());
+        assert!(!Npi::parse("1234567890").unwrap().has_valid_check_digit());
+        assert!(Npi::parse("1234567890").unwrap().check_digit_problem().is_some());
+        // Format is valid even when the check digit is not: the two checks are separate.
+        assert!(Npi::parse("1234567890").is_ok());
+        assert_eq!(Npi::with_check_digit("123456789").unwrap().as_str(), "1234567893");
+        assert!(Npi::with_check_digit("12345").is_none());
+    }
+
+    #[test]
+    fn ids_round_trip_through_json_and_refuse_bad_values() {
+        let t: Tin = serde_json::from_str("\"000043560\"").unwrap();
+        assert_eq!(serde_json::to_string(&t).unwrap(), "\"000043560\"");
+        assert!(serde_json::from_str::<Tin>("\"43560\"").is_err());
+        assert!(serde_json::from_str::<Npi>("\"1\"").is_err());
+    }
+}

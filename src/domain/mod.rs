@@ -1,0 +1,19 @@
+//! Pure rules and types of MIPS elections, shared by the browser and the server. No I/O here:
+//! every rule takes what it needs (including "now") as an argument, so it can be tested plainly.
+
+pub mod election;
+pub mod format;
+pub mod ids;
+pub mod lvt;
+pub mod status;
+pub mod time;
+pub mod window;
+pub mod year;
+
+pub use election::{check_can_elect, check_confirmation, resolve_against_existing, Election, ElectionOutcome, ElectionRefusal, EntityKind};
+pub use ids::{Npi, Tin};
+pub use lvt::{low_volume_threshold, LowVolumeAssessment, LowVolumeStatus, LowVolumeThreshold, VolumeFigures};
+pub use status::{ParticipationStatus, SpecialStatus};
+pub use time::Timestamp;
+pub use window::{ElectionWindow, WindowPhase, WindowSource};
+pub use year::PerformanceYear;

@@ -1,0 +1,152 @@
+//! What an entity's eligibility card says: its participation status and special statuses.
+
+use super::election::Election;
+use super::lvt::LowVolumeStatus;
+use serde::{Deserialize, Serialize};
+
+/// The status shown on a practice card or clinician row, combining the low-volume status with
+/// the election (if any). Always shown as text; colour only repeats it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ParticipationStatus {
+    MipsEligible,
+    OptInEligible,
+    EligibleViaOptIn,
+    VoluntaryReporter,
+    NotOptInEligible,
+}
+
+impl ParticipationStatus {
+    pub fn of(low_volume: LowVolumeStatus, election: Option<Election>) -> ParticipationStatus {
+        match (low_volume, election) {
+            (LowVolumeStatus::MipsEligible, _) => ParticipationStatus::MipsEligible,
+            (LowVolumeStatus::OptInEligible, Some(Election::OptIn)) => ParticipationStatus::EligibleViaOptIn,
+            (LowVolumeStatus::OptInEligible, Some(Election::ReportVoluntarily)) => ParticipationStatus::VoluntaryReporter,
+            (LowVolumeStatus::OptInEligible, None) => ParticipationStatus::OptInEligible,
+            // An election cannot be recorded for an entity that is not opt-in eligible; if the
+            // data changes later the low-volume status still decides what the card says.
+            (LowVolumeStatus::NotOptInEligible, _) => ParticipationStatus::NotOptInEligible,
+        }
+    }
+
+    /// The badge, in the capitalised form the QPP cards use.
+    pub fn badge(self) -> &'static str {
+        match self {
+            ParticipationStatus::MipsEligible => "MIPS ELIGIBLE",
+            ParticipationStatus::OptInEligible => "MIPS EXEMPT",
+            ParticipationStatus::EligibleViaOptIn => "MIPS ELIGIBLE VIA OPT-IN",
+            ParticipationStatus::VoluntaryReporter => "VOLUNTARY REPORTER",
+            ParticipationStatus::NotOptInEligible => "MIPS EXEMPT",
+        }
+    }
+
+    /// A second line that tells two "MIPS EXEMPT" cards apart.
+    pub fn qualifier(self) -> Option<&'static str> {
+        match self {
+            ParticipationStatus::OptInEligible => Some("Opt-in eligible"),
+            ParticipationStatus::NotOptInEligible => Some("Not opt-in eligible"),
+            _ => None,
+        }
+    }
+
+    /// A CSS modifier for the badge. Never the only carrier of meaning.
+    pub fn tone(self) -> &'static str {
+        match self {
+            ParticipationStatus::MipsEligible | ParticipationStatus::EligibleViaOptIn => "success",
+            ParticipationStatus::VoluntaryReporter => "info",
+            ParticipationStatus::OptInEligible => "warn",
+            ParticipationStatus::NotOptInEligible => "neutral",
+        }
+    }
+}
+
+/// Special statuses, exceptions and other reporting factors shown on the card. They never exempt
+/// anyone; they change scoring and requirements (`docs/elections.md` §2.5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SpecialStatus {
+    Hpsa,
+    Rural,
+    SmallPractice,
+    NonPatientFacing,
+    HospitalBased,
+    AmbulatorySurgicalCenterBased,
+    FacilityBased,
+    ExtremeHardship,
+}
+
+impl SpecialStatus {
+    pub const ALL: [SpecialStatus; 8] = [
+        SpecialStatus::Hpsa,
+        SpecialStatus::Rural,
+        SpecialStatus::SmallPractice,
+        SpecialStatus::NonPatientFacing,
+        SpecialStatus::HospitalBased,
+        SpecialStatus::AmbulatorySurgicalCenterBased,
+        SpecialStatus::FacilityBased,
+        SpecialStatus::ExtremeHardship,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            SpecialStatus::Hpsa => "HPSA",
+            SpecialStatus::Rural => "RURAL",
+            SpecialStatus::SmallPractice => "SMALL_PRACTICE",
+            SpecialStatus::NonPatientFacing => "NON_PATIENT_FACING",
+            SpecialStatus::HospitalBased => "HOSPITAL_BASED",
+            SpecialStatus::AmbulatorySurgicalCenterBased => "AMBULATORY_SURGICAL_CENTER_BASED",
+            SpecialStatus::FacilityBased => "FACILITY_BASED",
+            SpecialStatus::ExtremeHardship => "EXTREME_HARDSHIP",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<SpecialStatus> {
+        SpecialStatus::ALL.into_iter().find(|s| s.code() == code)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            SpecialStatus::Hpsa => "Health Professional Shortage Area (HPSA)",
+            SpecialStatus::Rural => "Rural",
+            SpecialStatus::SmallPractice => "Small practice",
+            SpecialStatus::NonPatientFacing => "Non-patient facing",
+            SpecialStatus::HospitalBased => "Hospital-based",
+            SpecialStatus::AmbulatorySurgicalCenterBased => "Ambulatory surgical center-based",
+            SpecialStatus::FacilityBased => "Facility-based",
+            SpecialStatus::ExtremeHardship => "Extreme and uncontrollable circumstances",
+        }
+    }
+    /// The card's list: "Health Professional Shortage Area (HPSA), Rural, Small practice", or "None".
+    pub fn list_label(statuses: &[SpecialStatus]) -> String {
+        if statuses.is_empty() {
+            "None".into()
+        } else {
+            statuses.iter().map(|s| s.label()).collect::<Vec<_>>().join(", ")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_combines_low_volume_and_election() {
+        use LowVolumeStatus::*;
+        assert_eq!(ParticipationStatus::of(OptInEligible, None).badge(), "MIPS EXEMPT");
+        assert_eq!(ParticipationStatus::of(OptInEligible, None).qualifier(), Some("Opt-in eligible"));
+        assert_eq!(ParticipationStatus::of(OptInEligible, Some(Election::OptIn)).badge(), "MIPS ELIGIBLE VIA OPT-IN");
+        assert_eq!(ParticipationStatus::of(OptInEligible, Some(Election::ReportVoluntarily)).badge(), "VOLUNTARY REPORTER");
+        assert_eq!(ParticipationStatus::of(MipsEligible, None).badge(), "MIPS ELIGIBLE");
+        assert_eq!(ParticipationStatus::of(NotOptInEligible, None).qualifier(), Some("Not opt-in eligible"));
+    }
+
+    #[test]
+    fn special_status_codes_round_trip_and_list() {
+        for s in SpecialStatus::ALL {
+            assert_eq!(SpecialStatus::from_code(s.code()), Some(s));
+        }
+        assert_eq!(
+            SpecialStatus::list_label(&[SpecialStatus::Hpsa, SpecialStatus::Rural, SpecialStatus::SmallPractice]),
+            "Health Professional Shortage Area (HPSA), Rural, Small practice"
+        );
+        assert_eq!(SpecialStatus::list_label(&[]), "None");
+    }
+}

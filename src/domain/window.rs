@@ -1,0 +1,165 @@
+//! Election windows: when, per performance year, an opt-in eligible entity can elect.
+//!
+//! Elections are made during the data-submission period that follows the performance year and
+//! close at 8:00 p.m. Eastern on the published election deadline, which can come before an
+//! extended data-submission close (PY2024). See `docs/elections.md` §3.3.
+
+use super::time::Timestamp;
+use super::year::PerformanceYear;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WindowSource {
+    /// Dates published by CMS and read in a cited source.
+    Official,
+    /// Dates expected from the usual pattern but not yet confirmed in a CMS source.
+    Expected,
+    /// A window made up for the demo data so that a new user can elect today.
+    Demo,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ElectionWindow {
+    pub performance_year: PerformanceYear,
+    pub opens_at: Timestamp,
+    pub election_closes_at: Timestamp,
+    pub submission_closes_at: Timestamp,
+    pub source: WindowSource,
+    /// Where the dates come from, or what is special about them.
+    pub note: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WindowPhase {
+    NotYetOpen,
+    Open,
+    Closed,
+}
+
+impl ElectionWindow {
+    /// Open from `opens_at` (inclusive) until `election_closes_at` (exclusive): at 8:00:00 p.m.
+    /// ET on the deadline the window has closed.
+    pub fn phase(&self, now: Timestamp) -> WindowPhase {
+        if now < self.opens_at {
+            WindowPhase::NotYetOpen
+        } else if now < self.election_closes_at {
+            WindowPhase::Open
+        } else {
+            WindowPhase::Closed
+        }
+    }
+
+    /// "January 2, 2025 at 10:00 a.m. ET to March 31, 2025 at 8:00 p.m. ET"
+    pub fn describe(&self) -> String {
+        format!("{} to {}", self.opens_at.format_eastern(), self.election_closes_at.format_eastern())
+    }
+
+    /// A demo window open from 30 days before `now` for a year, closing at 8:00 p.m. ET.
+    pub fn demo(year: PerformanceYear, now: Timestamp) -> ElectionWindow {
+        let open_day = now.plus_days(-30).to_eastern();
+        let close_day = now.plus_days(365).to_eastern();
+        let closes = Timestamp::from_eastern(close_day.year, close_day.month, close_day.day, 20, 0);
+        ElectionWindow {
+            performance_year: year,
+            opens_at: Timestamp::from_eastern(open_day.year, open_day.month, open_day.day, 10, 0),
+            election_closes_at: closes,
+            submission_closes_at: closes,
+            source: WindowSource::Demo,
+            note: "Demo window: not a CMS date. It exists so the demo data can be used today.".into(),
+        }
+    }
+}
+
+/// (PY, opens ET y/m/d, election close ET y/m/d, submission close ET y/m/d, source, note).
+/// Windows open at 10:00 a.m. ET (the 2019 guide's stated opening time) and close at 8:00 p.m. ET.
+type Row = (u16, (i64, u32, u32), (i64, u32, u32), (i64, u32, u32), WindowSource, &'static str);
+const OFFICIAL_WINDOWS: &[Row] = &[
+    (2019, (2020, 1, 2), (2020, 4, 30), (2020, 4, 30), WindowSource::Official,
+     "Submission period extended from March 31 to April 30, 2020 (COVID-19); elections close with it."),
+    (2020, (2021, 1, 4), (2021, 3, 31), (2021, 3, 31), WindowSource::Official,
+     "Elections are made during the submission period, which closed March 31, 2021 at 8:00 p.m. ET."),
+    (2021, (2022, 1, 3), (2022, 3, 31), (2022, 3, 31), WindowSource::Official,
+     "2021 Opt-in and Voluntary Reporting Election Process Guide: January 3 to March 31, 2022."),
+    (2022, (2023, 1, 3), (2023, 3, 31), (2023, 3, 31), WindowSource::Official,
+     "Submission period January 3 to March 31, 2023."),
+    (2023, (2024, 1, 2), (2024, 4, 1), (2024, 4, 15), WindowSource::Official,
+     "Elections closed April 1, 2024; data submission was extended to April 15, 2024 (Change Healthcare cyberattack)."),
+    (2024, (2025, 1, 2), (2025, 3, 31), (2025, 4, 14), WindowSource::Official,
+     "The election deadline stayed March 31, 2025 at 8:00 p.m. ET although data submission was extended to April 14, 2025."),
+    (2025, (2026, 1, 2), (2026, 3, 31), (2026, 3, 31), WindowSource::Expected,
+     "Expected dates (the usual pattern); not confirmed in a CMS source available to this project."),
+];
+
+/// The windows CMS published (or that are expected), one per performance year.
+pub fn official_windows() -> Vec<ElectionWindow> {
+    OFFICIAL_WINDOWS
+        .iter()
+        .map(|&(py, o, e, s, source, note)| ElectionWindow {
+            performance_year: PerformanceYear::new(py).expect("table years are valid"),
+            opens_at: Timestamp::from_eastern(o.0, o.1, o.2, 10, 0),
+            election_closes_at: Timestamp::from_eastern(e.0, e.1, e.2, 20, 0),
+            submission_closes_at: Timestamp::from_eastern(s.0, s.1, s.2, 20, 0),
+            source,
+            note: note.into(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(py: u16) -> ElectionWindow {
+        official_windows().into_iter().find(|w| w.performance_year.get() == py).unwrap()
+    }
+
+    #[test]
+    fn every_year_from_2019_has_a_window_in_order() {
+        let ws = official_windows();
+        assert_eq!(ws.first().unwrap().performance_year.get(), 2019);
+        for w in &ws {
+            assert!(w.opens_at < w.election_closes_at);
+            assert!(w.election_closes_at <= w.submission_closes_at);
+        }
+    }
+
+    #[test]
+    fn close_is_8pm_eastern_daylight_and_exclusive() {
+        let w = window(2024);
+        let close = Timestamp::from_utc(2025, 4, 1, 0, 0); // 2025-03-31 20:00 EDT
+        assert_eq!(w.election_closes_at, close);
+        assert_eq!(w.phase(Timestamp(close.0 - 1)), WindowPhase::Open);
+        assert_eq!(w.phase(close), WindowPhase::Closed);
+        // The later data-submission close does not extend the election.
+        assert_eq!(w.submission_closes_at, Timestamp::from_utc(2025, 4, 15, 0, 0));
+    }
+
+    #[test]
+    fn open_is_10am_eastern_standard_and_inclusive() {
+        let w = window(2019);
+        let open = Timestamp::from_utc(2020, 1, 2, 15, 0); // 10:00 EST
+        assert_eq!(w.phase(Timestamp(open.0 - 1)), WindowPhase::NotYetOpen);
+        assert_eq!(w.phase(open), WindowPhase::Open);
+        // Extended close, April 30, 2020 8:00 p.m. EDT.
+        assert_eq!(w.election_closes_at, Timestamp::from_utc(2020, 5, 1, 0, 0));
+    }
+
+    #[test]
+    fn py2023_closes_april_first() {
+        let w = window(2023);
+        assert_eq!(w.election_closes_at.format_eastern(), "April 1, 2024 at 8:00 p.m. ET");
+        assert_eq!(w.submission_closes_at.format_eastern_date(), "April 15, 2024");
+    }
+
+    #[test]
+    fn demo_window_is_open_now_and_marked() {
+        let now = Timestamp::from_utc(2026, 11, 23, 12, 0);
+        let w = ElectionWindow::demo(PerformanceYear::new(2026).unwrap(), now);
+        assert_eq!(w.phase(now), WindowPhase::Open);
+        assert_eq!(w.source, WindowSource::Demo);
+        assert_eq!(w.election_closes_at.to_eastern().hour, 20);
+    }
+}

@@ -1,0 +1,147 @@
+//! Reference data every deployment needs (the official election windows) and the demo data
+//! that `./scripts/run` asks for. Demo rows are flagged `is_demo` and the UI labels them.
+
+use super::auth::hash_password;
+use super::store::{ClinicianRow, PracticeRow, Store};
+use crate::api::UserRole;
+use crate::domain::window::official_windows;
+use crate::domain::{ElectionWindow, Npi, PerformanceYear, SpecialStatus, Timestamp, Tin};
+
+pub const DEMO_PASSWORD: &str = "demo-password-1";
+pub const DEMO_PRACTICE_USER: &str = "demo-practice";
+pub const DEMO_REGISTRY_USER: &str = "demo-registry";
+
+/// Writes CMS's windows; keeps any demo window that was seeded before.
+pub async fn seed_reference_data(store: &Store) -> Result<(), sqlx::Error> {
+    let existing = store.windows().await?;
+    for w in official_windows() {
+        let has_demo = existing.iter().any(|e| e.performance_year == w.performance_year && e.source == crate::domain::WindowSource::Demo);
+        if !has_demo {
+            store.upsert_window(&w).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The demo year is the calendar year (ET) when the demo data is first seeded. Its window is
+/// made up so that a new user can elect today; it is labelled as a demo window everywhere.
+pub fn demo_year(now: Timestamp) -> PerformanceYear {
+    PerformanceYear::new(now.to_eastern().year as u16).unwrap_or_else(|_| PerformanceYear::new(2026).expect("valid"))
+}
+
+struct P {
+    tin: &'static str,
+    name: &'static str,
+    line1: &'static str,
+    city: &'static str,
+    state: &'static str,
+    zip: &'static str,
+    /// (Medicare patients, allowed charges in cents, covered services)
+    figures: (i64, i64, i64),
+    statuses: &'static [SpecialStatus],
+    apm: bool,
+    clinicians: &'static [(&'static str, &'static str, &'static str, (i64, i64, i64))],
+}
+
+use SpecialStatus::*;
+
+/// Practices of the demo year. The first two are the practices shown in the 2021 election guide
+/// (same names, TINs and addresses); their figures there make them opt-in eligible through
+/// covered services alone.
+const DEMO_PRACTICES: &[P] = &[
+    P { tin: "103000013", name: "Pazderová, Dudek and Zelený", line1: "74543 Xavier Inlet", city: "Ketchikan", state: "AK", zip: "99901-0840",
+        figures: (33, 5_002_700, 1_419), statuses: &[Hpsa, Rural, SmallPractice], apm: false,
+        clinicians: &[("10300001", "Tereza", "Pazderová", (21, 3_104_500, 902)), ("10300002", "Marek", "Dudek", (12, 1_898_200, 517))] },
+    P { tin: "104000093", name: "Dittrich, Krajíček and Urbanová", line1: "414 Threlkeld Plains", city: "South Shannanmouth", state: "NJ", zip: "11044-0997",
+        figures: (108, 5_086_200, 510), statuses: &[SmallPractice], apm: false,
+        clinicians: &[("10400009", "Jan", "Dittrich", (64, 2_950_000, 301)), ("10400010", "Alžběta", "Krajíček", (44, 2_136_200, 209)), ("10400011", "Radka", "Urbanová", (0, 0, 0))] },
+    P { tin: "105000117", name: "Kowalczyk Family Medicine", line1: "1200 Harbor View Drive, Suite 4", city: "Duluth", state: "MN", zip: "55802-2317",
+        figures: (242, 14_250_000, 188), statuses: &[Rural], apm: true,
+        clinicians: &[("10500011", "Agnieszka", "Kowalczyk", (160, 9_800_000, 120)), ("10500012", "Piotr", "Wiśniewski", (82, 4_450_000, 68))] },
+    P { tin: "106000125", name: "Riverside Internal Medicine Associates", line1: "88 Riverside Avenue", city: "Hartford", state: "CT", zip: "06103-1402",
+        figures: (1_860, 96_432_150, 7_904), statuses: &[], apm: false,
+        clinicians: &[("10600012", "Grace", "Okafor", (940, 51_200_000, 4_100)), ("10600013", "Daniel", "Reyes", (920, 45_232_150, 3_804))] },
+    P { tin: "107000133", name: "Nováková Pediatrics", line1: "5 Orchard Lane", city: "Burlington", state: "VT", zip: "05401-4410",
+        figures: (45, 2_030_000, 150), statuses: &[SmallPractice, NonPatientFacing], apm: false,
+        clinicians: &[("10700013", "Lucie", "Nováková", (45, 2_030_000, 150))] },
+    // Not connected to demo-practice: shows that users see only their own practices.
+    P { tin: "108000141", name: "Horváth Orthopedics", line1: "31 Mill Street", city: "Bozeman", state: "MT", zip: "59715-3321",
+        figures: (150, 11_000_000, 90), statuses: &[], apm: false,
+        clinicians: &[("10800014", "Zoltán", "Horváth", (150, 11_000_000, 90))] },
+];
+
+const DEMO_PRACTICE_TINS: &[&str] = &["103000013", "104000093", "105000117", "106000125", "107000133"];
+
+/// The same two practices for PY2021 with the guide's exact figures: its window is closed, so
+/// the app shows the options but refuses to elect, naming the dates.
+const PY2021_PRACTICES: &[P] = &[
+    P { tin: "103000013", name: "Pazderová, Dudek and Zelený", line1: "74543 Xavier Inlet", city: "Ketchikan", state: "AK", zip: "99901-0840",
+        figures: (33, 5_002_700, 1_419), statuses: &[Hpsa, Rural, SmallPractice], apm: false, clinicians: &[] },
+    P { tin: "104000093", name: "Dittrich, Krajíček and Urbanová", line1: "414 Threlkeld Plains", city: "South Shannanmouth", state: "NJ", zip: "11044-0997",
+        figures: (108, 5_086_200, 510), statuses: &[SmallPractice], apm: false, clinicians: &[] },
+];
+
+async fn insert_practices(store: &Store, year: PerformanceYear, practices: &[P]) -> Result<(), sqlx::Error> {
+    for p in practices {
+        let tin = Tin::parse(p.tin).expect("demo TINs are valid");
+        store
+            .upsert_practice(&PracticeRow {
+                performance_year: year,
+                tin: tin.clone(),
+                name: p.name.into(),
+                address_line1: p.line1.into(),
+                city: p.city.into(),
+                state: p.state.into(),
+                zip: p.zip.into(),
+                medicare_patients: p.figures.0,
+                allowed_charges_cents: p.figures.1,
+                covered_services: p.figures.2,
+                special_statuses: p.statuses.to_vec(),
+                mips_apm_participant: p.apm,
+                is_demo: true,
+            })
+            .await?;
+        for (base, first, last, (patients, cents, services)) in p.clinicians {
+            let npi = Npi::with_check_digit(&format!("1{base}")).expect("demo NPI bases are 8 digits");
+            store
+                .upsert_clinician(&ClinicianRow {
+                    performance_year: year,
+                    tin: tin.clone(),
+                    npi,
+                    first_name: (*first).into(),
+                    last_name: (*last).into(),
+                    medicare_patients: *patients,
+                    allowed_charges_cents: *cents,
+                    covered_services: *services,
+                    special_statuses: p.statuses.iter().copied().filter(|s| *s != SmallPractice).collect(),
+                    mips_apm_participant: p.apm,
+                    is_demo: true,
+                })
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Idempotent: inserts what is missing and never overwrites, so re-running keeps elections
+/// and the demo window chosen the first time.
+pub async fn seed_demo_data(store: &Store, now: Timestamp) -> Result<PerformanceYear, sqlx::Error> {
+    let windows = store.windows().await?;
+    let year = match windows.iter().find(|w| w.source == crate::domain::WindowSource::Demo) {
+        Some(w) => w.performance_year,
+        None => {
+            let y = demo_year(now);
+            store.upsert_window(&ElectionWindow::demo(y, now)).await?;
+            y
+        }
+    };
+    insert_practices(store, year, DEMO_PRACTICES).await?;
+    insert_practices(store, PerformanceYear::new(2021).expect("valid"), PY2021_PRACTICES).await?;
+    let hash = hash_password(DEMO_PASSWORD);
+    store.upsert_user(DEMO_PRACTICE_USER, "Tessa H", &hash, UserRole::PracticeRepresentative, true, now).await?;
+    store.upsert_user(DEMO_REGISTRY_USER, "Rafael Ortiz", &hash, UserRole::RegistryStaff, true, now).await?;
+    for tin in DEMO_PRACTICE_TINS {
+        store.connect_user(DEMO_PRACTICE_USER, &Tin::parse(tin).expect("valid")).await?;
+    }
+    Ok(year)
+}

@@ -1,0 +1,613 @@
+//! Persistence through sqlx's `Any` driver: the same queries run on SQLite (the embedded default)
+//! and PostgreSQL. Queries use `$n` parameters, which both accept, and only text and 64-bit
+//! integer columns.
+
+use crate::api::{ElectionChannel, UserRole};
+use crate::domain::{Election, ElectionWindow, Npi, PerformanceYear, SpecialStatus, Timestamp, Tin, WindowSource};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+#[derive(Clone, Debug)]
+pub struct UserRow {
+    pub user_id: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: UserRole,
+}
+
+#[derive(Clone, Debug)]
+pub struct SessionRow {
+    pub user: UserRow,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub statement_of_truth_agreed_at: Timestamp,
+}
+
+/// A practice's or clinician's eligibility data for one year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PracticeRow {
+    pub performance_year: PerformanceYear,
+    pub tin: Tin,
+    pub name: String,
+    pub address_line1: String,
+    pub city: String,
+    pub state: String,
+    pub zip: String,
+    pub medicare_patients: i64,
+    pub allowed_charges_cents: i64,
+    pub covered_services: i64,
+    pub special_statuses: Vec<SpecialStatus>,
+    pub mips_apm_participant: bool,
+    pub is_demo: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClinicianRow {
+    pub performance_year: PerformanceYear,
+    pub tin: Tin,
+    pub npi: Npi,
+    pub first_name: String,
+    pub last_name: String,
+    pub medicare_patients: i64,
+    pub allowed_charges_cents: i64,
+    pub covered_services: i64,
+    pub special_statuses: Vec<SpecialStatus>,
+    pub mips_apm_participant: bool,
+    pub is_demo: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ElectionRow {
+    pub performance_year: PerformanceYear,
+    pub tin: Tin,
+    pub npi: Option<Npi>,
+    pub election: Election,
+    pub elected_at: Timestamp,
+    pub elected_by: String,
+    pub channel: ElectionChannel,
+}
+
+/// An election to record together with its audit row.
+#[derive(Clone, Debug)]
+pub struct NewElection {
+    pub performance_year: PerformanceYear,
+    pub tin: Tin,
+    pub npi: Option<Npi>,
+    pub election: Election,
+    pub at: Timestamp,
+    pub actor_user_id: String,
+    pub actor_display_name: String,
+    pub channel: ElectionChannel,
+    pub statement_of_truth_agreed_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RecordOutcome {
+    Created(ElectionRow),
+    /// Another election already held the key (possibly written a moment ago by a concurrent
+    /// request); nothing was written.
+    Existing(ElectionRow),
+}
+
+/// One row of the audit trail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditRow {
+    pub election: Election,
+    pub actor_user_id: String,
+    pub channel: ElectionChannel,
+    pub occurred_at: Timestamp,
+    pub statement_of_truth_agreed_at: Timestamp,
+}
+
+fn role_code(r: UserRole) -> &'static str {
+    match r {
+        UserRole::PracticeRepresentative => "PRACTICE_REPRESENTATIVE",
+        UserRole::RegistryStaff => "REGISTRY_STAFF",
+    }
+}
+fn role_from(code: &str) -> UserRole {
+    if code == "REGISTRY_STAFF" { UserRole::RegistryStaff } else { UserRole::PracticeRepresentative }
+}
+fn channel_code(c: ElectionChannel) -> &'static str {
+    match c {
+        ElectionChannel::Web => "WEB",
+        ElectionChannel::Api => "API",
+        ElectionChannel::RegistryUpload => "REGISTRY_UPLOAD",
+    }
+}
+fn channel_from(code: &str) -> ElectionChannel {
+    match code {
+        "API" => ElectionChannel::Api,
+        "REGISTRY_UPLOAD" => ElectionChannel::RegistryUpload,
+        _ => ElectionChannel::Web,
+    }
+}
+fn source_code(s: WindowSource) -> &'static str {
+    match s {
+        WindowSource::Official => "OFFICIAL",
+        WindowSource::Expected => "EXPECTED",
+        WindowSource::Demo => "DEMO",
+    }
+}
+fn source_from(code: &str) -> WindowSource {
+    match code {
+        "OFFICIAL" => WindowSource::Official,
+        "DEMO" => WindowSource::Demo,
+        _ => WindowSource::Expected,
+    }
+}
+fn statuses_to_text(s: &[SpecialStatus]) -> String {
+    s.iter().map(|x| x.code()).collect::<Vec<_>>().join(",")
+}
+fn statuses_from_text(s: &str) -> Vec<SpecialStatus> {
+    s.split(',').filter_map(|c| SpecialStatus::from_code(c.trim())).collect()
+}
+fn year_of(v: i64) -> Result<PerformanceYear, sqlx::Error> {
+    u16::try_from(v)
+        .ok()
+        .and_then(|y| PerformanceYear::new(y).ok())
+        .ok_or_else(|| sqlx::Error::Decode(format!("bad performance year {v}").into()))
+}
+fn decode<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, sqlx::Error> {
+    r.map_err(|e| sqlx::Error::Decode(e.to_string().into()))
+}
+
+const PRACTICE_COLUMNS: &str = "p.performance_year, p.tin, p.name, p.address_line1, p.city, p.state, p.zip, p.medicare_patients, p.allowed_charges_cents, p.covered_services, p.special_statuses, p.mips_apm_participant, p.is_demo";
+const CLINICIAN_COLUMNS: &str = "c.performance_year, c.tin, c.npi, c.first_name, c.last_name, c.medicare_patients, c.allowed_charges_cents, c.covered_services, c.special_statuses, c.mips_apm_participant, c.is_demo";
+const ELECTION_COLUMNS: &str = "e.performance_year, e.tin, e.npi, e.election, e.elected_at, e.elected_by, e.channel";
+
+fn practice_from(r: &AnyRow) -> Result<PracticeRow, sqlx::Error> {
+    Ok(PracticeRow {
+        performance_year: year_of(r.try_get("performance_year")?)?,
+        tin: decode(Tin::parse(&r.try_get::<String, _>("tin")?))?,
+        name: r.try_get("name")?,
+        address_line1: r.try_get("address_line1")?,
+        city: r.try_get("city")?,
+        state: r.try_get("state")?,
+        zip: r.try_get("zip")?,
+        medicare_patients: r.try_get("medicare_patients")?,
+        allowed_charges_cents: r.try_get("allowed_charges_cents")?,
+        covered_services: r.try_get("covered_services")?,
+        special_statuses: statuses_from_text(&r.try_get::<String, _>("special_statuses")?),
+        mips_apm_participant: r.try_get::<i64, _>("mips_apm_participant")? != 0,
+        is_demo: r.try_get::<i64, _>("is_demo")? != 0,
+    })
+}
+
+fn clinician_from(r: &AnyRow) -> Result<ClinicianRow, sqlx::Error> {
+    Ok(ClinicianRow {
+        performance_year: year_of(r.try_get("performance_year")?)?,
+        tin: decode(Tin::parse(&r.try_get::<String, _>("tin")?))?,
+        npi: decode(Npi::parse(&r.try_get::<String, _>("npi")?))?,
+        first_name: r.try_get("first_name")?,
+        last_name: r.try_get("last_name")?,
+        medicare_patients: r.try_get("medicare_patients")?,
+        allowed_charges_cents: r.try_get("allowed_charges_cents")?,
+        covered_services: r.try_get("covered_services")?,
+        special_statuses: statuses_from_text(&r.try_get::<String, _>("special_statuses")?),
+        mips_apm_participant: r.try_get::<i64, _>("mips_apm_participant")? != 0,
+        is_demo: r.try_get::<i64, _>("is_demo")? != 0,
+    })
+}
+
+fn election_from(r: &AnyRow) -> Result<ElectionRow, sqlx::Error> {
+    let npi: String = r.try_get("npi")?;
+    let code: String = r.try_get("election")?;
+    Ok(ElectionRow {
+        performance_year: year_of(r.try_get("performance_year")?)?,
+        tin: decode(Tin::parse(&r.try_get::<String, _>("tin")?))?,
+        npi: if npi.is_empty() { None } else { Some(decode(Npi::parse(&npi))?) },
+        election: Election::from_code(&code).ok_or_else(|| sqlx::Error::Decode(format!("bad election {code}").into()))?,
+        elected_at: Timestamp(r.try_get("elected_at")?),
+        elected_by: r.try_get("elected_by")?,
+        channel: channel_from(&r.try_get::<String, _>("channel")?),
+    })
+}
+
+impl Store {
+    /// Connects, creating a SQLite file (and its folder) if needed, and runs the migrations.
+    pub async fn connect(url: &str) -> Result<Store, String> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.trim_start_matches("//");
+            let file = path.split('?').next().unwrap_or("");
+            if !file.is_empty() && file != ":memory:" {
+                if let Some(dir) = std::path::Path::new(file).parent() {
+                    if !dir.as_os_str().is_empty() {
+                        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                    }
+                }
+            }
+            let with_mode = if path.contains("mode=") { format!("sqlite://{path}") } else if path.contains('?') { format!("sqlite://{path}&mode=rwc") } else { format!("sqlite://{path}?mode=rwc") };
+            (Backend::Sqlite, with_mode)
+        } else {
+            return Err(format!("DATABASE_URL must start with sqlite: or postgres:// (got \"{url}\")"));
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .connect(&url)
+            .await
+            .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn migrate(&self) -> Result<(), String> {
+        if self.backend == Backend::Sqlite {
+            // WAL lets readers proceed while an election is being written; it persists in the file.
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&self.pool).await.map_err(|e| e.to_string())?;
+        }
+        let result = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await,
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await,
+        };
+        result.map_err(|e| format!("database migration failed: {e}"))
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    // ---- users and sessions -------------------------------------------------------------
+
+    pub async fn upsert_user(&self, user_id: &str, display_name: &str, password_hash: &str, role: UserRole, is_demo: bool, now: Timestamp) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO users (user_id, display_name, password_hash, role, is_demo, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (user_id) DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(display_name)
+        .bind(password_hash)
+        .bind(role_code(role))
+        .bind(is_demo as i64)
+        .bind(now.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn user(&self, user_id: &str) -> Result<Option<UserRow>, sqlx::Error> {
+        let row = sqlx::query("SELECT user_id, display_name, password_hash, role FROM users WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(UserRow {
+                user_id: r.try_get("user_id")?,
+                display_name: r.try_get("display_name")?,
+                password_hash: r.try_get("password_hash")?,
+                role: role_from(&r.try_get::<String, _>("role")?),
+            })
+        })
+        .transpose()
+    }
+
+    /// Records the Statement of Truth agreement and opens a session, in one transaction.
+    pub async fn create_session(&self, token_hash: &str, user_id: &str, csrf_token: &str, agreement_id: &str, now: Timestamp, expires_at: Timestamp) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO statement_of_truth_agreements (id, user_id, agreed_at) VALUES ($1, $2, $3)")
+            .bind(agreement_id)
+            .bind(user_id)
+            .bind(now.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, statement_of_truth_agreed_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(csrf_token)
+        .bind(now.0)
+        .bind(expires_at.0)
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
+        let row = sqlx::query(
+            "SELECT s.csrf_token, s.created_at, s.expires_at, s.statement_of_truth_agreed_at, u.user_id, u.display_name, u.password_hash, u.role \
+             FROM sessions s JOIN users u ON u.user_id = s.user_id WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(SessionRow {
+                user: UserRow {
+                    user_id: r.try_get("user_id")?,
+                    display_name: r.try_get("display_name")?,
+                    password_hash: r.try_get("password_hash")?,
+                    role: role_from(&r.try_get::<String, _>("role")?),
+                },
+                csrf_token: r.try_get("csrf_token")?,
+                created_at: Timestamp(r.try_get("created_at")?),
+                expires_at: Timestamp(r.try_get("expires_at")?),
+                statement_of_truth_agreed_at: Timestamp(r.try_get("statement_of_truth_agreed_at")?),
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn extend_session(&self, token_hash: &str, expires_at: Timestamp) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2").bind(expires_at.0).bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now.0).execute(&self.pool).await?.rows_affected())
+    }
+
+    // ---- practices, clinicians, connections -------------------------------------------
+
+    pub async fn upsert_practice(&self, p: &PracticeRow) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO practices (performance_year, tin, name, address_line1, city, state, zip, medicare_patients, allowed_charges_cents, covered_services, special_statuses, mips_apm_participant, is_demo) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (performance_year, tin) DO NOTHING",
+        )
+        .bind(p.performance_year.get() as i64)
+        .bind(p.tin.as_str())
+        .bind(&p.name)
+        .bind(&p.address_line1)
+        .bind(&p.city)
+        .bind(&p.state)
+        .bind(&p.zip)
+        .bind(p.medicare_patients)
+        .bind(p.allowed_charges_cents)
+        .bind(p.covered_services)
+        .bind(statuses_to_text(&p.special_statuses))
+        .bind(p.mips_apm_participant as i64)
+        .bind(p.is_demo as i64)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn upsert_clinician(&self, c: &ClinicianRow) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO clinicians (performance_year, tin, npi, first_name, last_name, medicare_patients, allowed_charges_cents, covered_services, special_statuses, mips_apm_participant, is_demo) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (performance_year, tin, npi) DO NOTHING",
+        )
+        .bind(c.performance_year.get() as i64)
+        .bind(c.tin.as_str())
+        .bind(c.npi.as_str())
+        .bind(&c.first_name)
+        .bind(&c.last_name)
+        .bind(c.medicare_patients)
+        .bind(c.allowed_charges_cents)
+        .bind(c.covered_services)
+        .bind(statuses_to_text(&c.special_statuses))
+        .bind(c.mips_apm_participant as i64)
+        .bind(c.is_demo as i64)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn connect_user(&self, user_id: &str, tin: &Tin) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO user_practices (user_id, tin) VALUES ($1, $2) ON CONFLICT (user_id, tin) DO NOTHING")
+            .bind(user_id)
+            .bind(tin.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn is_connected(&self, user_id: &str, tin: &Tin) -> Result<bool, sqlx::Error> {
+        let row = sqlx::query("SELECT 1 AS one FROM user_practices WHERE user_id = $1 AND tin = $2")
+            .bind(user_id)
+            .bind(tin.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    /// The practices a user is connected to, for one year, by name.
+    pub async fn practices_for_user(&self, user_id: &str, year: PerformanceYear) -> Result<Vec<PracticeRow>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {PRACTICE_COLUMNS} FROM practices p JOIN user_practices up ON up.tin = p.tin \
+             WHERE up.user_id = $1 AND p.performance_year = $2 ORDER BY p.name, p.tin"
+        );
+        let rows = sqlx::query(&sql).bind(user_id).bind(year.get() as i64).fetch_all(&self.pool).await?;
+        rows.iter().map(practice_from).collect()
+    }
+
+    pub async fn practice(&self, year: PerformanceYear, tin: &Tin) -> Result<Option<PracticeRow>, sqlx::Error> {
+        let sql = format!("SELECT {PRACTICE_COLUMNS} FROM practices p WHERE p.performance_year = $1 AND p.tin = $2");
+        let row = sqlx::query(&sql).bind(year.get() as i64).bind(tin.as_str()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(practice_from).transpose()
+    }
+
+    pub async fn clinician(&self, year: PerformanceYear, tin: &Tin, npi: &Npi) -> Result<Option<ClinicianRow>, sqlx::Error> {
+        let sql = format!("SELECT {CLINICIAN_COLUMNS} FROM clinicians c WHERE c.performance_year = $1 AND c.tin = $2 AND c.npi = $3");
+        let row = sqlx::query(&sql).bind(year.get() as i64).bind(tin.as_str()).bind(npi.as_str()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(clinician_from).transpose()
+    }
+
+    /// Number of clinicians per TIN for the user's practices in a year.
+    pub async fn clinician_counts_for_user(&self, user_id: &str, year: PerformanceYear) -> Result<Vec<(Tin, i64)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT c.tin, COUNT(*) AS n FROM clinicians c JOIN user_practices up ON up.tin = c.tin \
+             WHERE up.user_id = $1 AND c.performance_year = $2 GROUP BY c.tin",
+        )
+        .bind(user_id)
+        .bind(year.get() as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok((decode(Tin::parse(&r.try_get::<String, _>("tin")?))?, r.try_get::<i64, _>("n")?))).collect()
+    }
+
+    // ---- election windows ----------------------------------------------------------------
+
+    pub async fn upsert_window(&self, w: &ElectionWindow) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO election_windows (performance_year, opens_at, election_closes_at, submission_closes_at, source, note) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (performance_year) DO UPDATE SET opens_at = excluded.opens_at, election_closes_at = excluded.election_closes_at, \
+             submission_closes_at = excluded.submission_closes_at, source = excluded.source, note = excluded.note",
+        )
+        .bind(w.performance_year.get() as i64)
+        .bind(w.opens_at.0)
+        .bind(w.election_closes_at.0)
+        .bind(w.submission_closes_at.0)
+        .bind(source_code(w.source))
+        .bind(&w.note)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn windows(&self) -> Result<Vec<ElectionWindow>, sqlx::Error> {
+        let rows = sqlx::query("SELECT performance_year, opens_at, election_closes_at, submission_closes_at, source, note FROM election_windows ORDER BY performance_year")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ElectionWindow {
+                    performance_year: year_of(r.try_get("performance_year")?)?,
+                    opens_at: Timestamp(r.try_get("opens_at")?),
+                    election_closes_at: Timestamp(r.try_get("election_closes_at")?),
+                    submission_closes_at: Timestamp(r.try_get("submission_closes_at")?),
+                    source: source_from(&r.try_get::<String, _>("source")?),
+                    note: r.try_get("note")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn window(&self, year: PerformanceYear) -> Result<Option<ElectionWindow>, sqlx::Error> {
+        Ok(self.windows().await?.into_iter().find(|w| w.performance_year == year))
+    }
+
+    // ---- elections -------------------------------------------------------------------------
+
+    pub async fn election(&self, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>) -> Result<Option<ElectionRow>, sqlx::Error> {
+        let sql = format!("SELECT {ELECTION_COLUMNS} FROM elections e WHERE e.performance_year = $1 AND e.tin = $2 AND e.npi = $3");
+        let row = sqlx::query(&sql)
+            .bind(year.get() as i64)
+            .bind(tin.as_str())
+            .bind(npi.map(|n| n.as_str()).unwrap_or(""))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(election_from).transpose()
+    }
+
+    /// Group elections (npi = '') of the user's practices in a year.
+    pub async fn group_elections_for_user(&self, user_id: &str, year: PerformanceYear) -> Result<Vec<ElectionRow>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {ELECTION_COLUMNS} FROM elections e JOIN user_practices up ON up.tin = e.tin \
+             WHERE up.user_id = $1 AND e.performance_year = $2 AND e.npi = ''"
+        );
+        let rows = sqlx::query(&sql).bind(user_id).bind(year.get() as i64).fetch_all(&self.pool).await?;
+        rows.iter().map(election_from).collect()
+    }
+
+    /// Writes the election and its audit row in one transaction, or nothing. The primary key
+    /// decides races: of any number of concurrent writers for one key exactly one inserts.
+    pub async fn record_election(&self, e: &NewElection) -> Result<RecordOutcome, sqlx::Error> {
+        let npi = e.npi.as_ref().map(|n| n.as_str()).unwrap_or("");
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO elections (performance_year, tin, npi, election, elected_at, elected_by, channel) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (performance_year, tin, npi) DO NOTHING",
+        )
+        .bind(e.performance_year.get() as i64)
+        .bind(e.tin.as_str())
+        .bind(npi)
+        .bind(e.election.code())
+        .bind(e.at.0)
+        .bind(&e.actor_display_name)
+        .bind(channel_code(e.channel))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 1 {
+            sqlx::query(
+                "INSERT INTO election_audit (performance_year, tin, npi, election, actor_user_id, actor_display_name, channel, occurred_at, statement_of_truth_agreed_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(e.performance_year.get() as i64)
+            .bind(e.tin.as_str())
+            .bind(npi)
+            .bind(e.election.code())
+            .bind(&e.actor_user_id)
+            .bind(&e.actor_display_name)
+            .bind(channel_code(e.channel))
+            .bind(e.at.0)
+            .bind(e.statement_of_truth_agreed_at.0)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(RecordOutcome::Created(ElectionRow {
+                performance_year: e.performance_year,
+                tin: e.tin.clone(),
+                npi: e.npi.clone(),
+                election: e.election,
+                elected_at: e.at,
+                elected_by: e.actor_display_name.clone(),
+                channel: e.channel,
+            }))
+        } else {
+            tx.rollback().await?;
+            let existing = self
+                .election(e.performance_year, &e.tin, e.npi.as_ref())
+                .await?
+                .ok_or_else(|| sqlx::Error::Protocol("election key conflicted but no election was found".into()))?;
+            Ok(RecordOutcome::Existing(existing))
+        }
+    }
+
+    pub async fn audit(&self, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>) -> Result<Vec<AuditRow>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT election, actor_user_id, channel, occurred_at, statement_of_truth_agreed_at FROM election_audit \
+             WHERE performance_year = $1 AND tin = $2 AND npi = $3",
+        )
+        .bind(year.get() as i64)
+        .bind(tin.as_str())
+        .bind(npi.map(|n| n.as_str()).unwrap_or(""))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let code: String = r.try_get("election")?;
+                Ok(AuditRow {
+                    election: Election::from_code(&code).ok_or_else(|| sqlx::Error::Decode("bad election".into()))?,
+                    actor_user_id: r.try_get("actor_user_id")?,
+                    channel: channel_from(&r.try_get::<String, _>("channel")?),
+                    occurred_at: Timestamp(r.try_get("occurred_at")?),
+                    statement_of_truth_agreed_at: Timestamp(r.try_get("statement_of_truth_agreed_at")?),
+                })
+            })
+            .collect()
+    }
+
+    /// Runs a raw statement; used by tests to prove the database itself refuses changes.
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query(sql).execute(&self.pool).await?.rows_affected())
+    }
+}

@@ -1,0 +1,500 @@
+//! API tests: the router is called in-process (tower::ServiceExt::oneshot) against a real
+//! database. Every test runs twice, on SQLite and on PostgreSQL. PostgreSQL comes from
+//! `MIPS_TEST_POSTGRES_URL` (an admin URL; each test creates its own database), which
+//! `./scripts/test` sets after starting a throwaway server. Without it the PostgreSQL variants
+//! fail with a message saying so, rather than passing silently.
+#![cfg(not(target_arch = "wasm32"))]
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use mips_elections::api::*;
+use mips_elections::domain::{PerformanceYear, Timestamp, Tin};
+use mips_elections::server::seed::{self, DEMO_PASSWORD};
+use mips_elections::server::store::{PracticeRow, Store};
+use mips_elections::server::{app, AppState, Config};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+#[derive(Clone, Copy)]
+enum Db {
+    Sqlite,
+    Postgres,
+}
+
+struct Harness {
+    app: Router,
+    store: Store,
+    clock: Arc<AtomicI64>,
+    demo_year: PerformanceYear,
+}
+
+#[derive(Clone)]
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+fn unique_name() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    static N: AtomicI64 = AtomicI64::new(0);
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos();
+    format!("t{}_{}_{}", std::process::id(), nanos, N.fetch_add(1, Ordering::SeqCst))
+}
+
+async fn database_url(db: Db) -> String {
+    match db {
+        Db::Sqlite => {
+            let path = std::env::temp_dir().join(format!("mips-elections-{}.db", unique_name()));
+            format!("sqlite:{}", path.display())
+        }
+        Db::Postgres => {
+            let admin = std::env::var("MIPS_TEST_POSTGRES_URL").expect(
+                "MIPS_TEST_POSTGRES_URL is not set: the PostgreSQL variants need a server. Run ./scripts/test, which starts one.",
+            );
+            sqlx::any::install_default_drivers();
+            let name = unique_name();
+            let pool = sqlx::AnyPool::connect(&admin).await.expect("connect to the PostgreSQL admin URL");
+            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
+            pool.close().await;
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin);
+            format!("{base}/{name}")
+        }
+    }
+}
+
+/// "Now" for the tests: inside the demo window, 2026-11-23 12:00 ET.
+fn start_time() -> Timestamp {
+    Timestamp::from_eastern(2026, 11, 23, 12, 0)
+}
+
+async fn harness(db: Db) -> Harness {
+    let url = database_url(db).await;
+    let store = Store::connect(&url).await.expect("connect and migrate");
+    let clock = Arc::new(AtomicI64::new(start_time().0));
+    seed::seed_reference_data(&store).await.unwrap();
+    let demo_year = seed::seed_demo_data(&store, start_time()).await.unwrap();
+    // A second practice representative, connected only to the practice demo-practice lacks.
+    let hash = mips_elections::server::auth::hash_password("other-password-1");
+    store.upsert_user("other-practice", "Olga Other", &hash, UserRole::PracticeRepresentative, false, start_time()).await.unwrap();
+    store.connect_user("other-practice", &Tin::parse("108000141").unwrap()).await.unwrap();
+    let c = clock.clone();
+    let state = AppState { store: store.clone(), clock: Arc::new(move || Timestamp(c.load(Ordering::SeqCst))), config: Arc::new(Config::default()) };
+    Harness { app: app(state, None), store, clock, demo_year }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Value,
+}
+
+impl Harness {
+    async fn call(&self, method: Method, path: &str, body: Option<Value>, session: Option<&Session>) -> Reply {
+        let mut req = Request::builder().method(method.clone()).uri(path).header(header::HOST, "127.0.0.1:8080");
+        if let Some(s) = session {
+            req = req.header(header::COOKIE, &s.cookie);
+            if method != Method::GET {
+                req = req.header(CSRF_HEADER, &s.csrf);
+            }
+        }
+        let req = match body {
+            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())).unwrap(),
+            None => req.body(Body::empty()).unwrap(),
+        };
+        self.send(req).await
+    }
+
+    async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into())) };
+        Reply { status, headers, body }
+    }
+
+    async fn sign_in(&self, user: &str, password: &str) -> Session {
+        let r = self.call(Method::POST, paths::SESSION, Some(json!({"userId": user, "password": password, "agreeStatementOfTruth": true})), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+        let set_cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().to_string();
+        let cookie = set_cookie.split(';').next().unwrap().to_string();
+        Session { cookie, csrf: r.body["csrfToken"].as_str().unwrap().to_string() }
+    }
+
+    async fn demo(&self) -> Session {
+        self.sign_in("demo-practice", DEMO_PASSWORD).await
+    }
+
+    fn advance_minutes(&self, m: i64) {
+        self.clock.fetch_add(m * 60_000, Ordering::SeqCst);
+    }
+
+    fn election(&self, tin: &str, election: &str, confirmation: &str) -> Value {
+        json!({"performanceYear": self.demo_year.get(), "tin": tin, "election": election, "confirmation": confirmation})
+    }
+
+    async fn stored(&self, tin: &str) -> Option<mips_elections::server::store::ElectionRow> {
+        self.store.election(self.demo_year, &Tin::parse(tin).unwrap(), None).await.unwrap()
+    }
+}
+
+/// Asserts the one error shape and returns the body's `error`.
+fn error_of(r: &Reply, status: StatusCode, kind: &str) -> Value {
+    assert_eq!(r.status, status, "body: {}", r.body);
+    let e = &r.body["error"];
+    assert_eq!(e["type"], kind, "body: {}", r.body);
+    assert!(e["message"].as_str().map(|m| m.len() > 10).unwrap_or(false), "a readable message: {}", r.body);
+    assert!(e["details"].is_array(), "details is always an array: {}", r.body);
+    e.clone()
+}
+
+const OPT_IN_ELIGIBLE: &str = "104000093"; // Dittrich, Krajíček and Urbanová
+const PAZDEROVA: &str = "103000013";
+const MIPS_ELIGIBLE: &str = "106000125";
+const NOT_OPT_IN_ELIGIBLE: &str = "107000133";
+const NOT_CONNECTED: &str = "108000141";
+
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::harness(super::Db::Sqlite).await).await } )* }
+        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(super::harness(super::Db::Postgres).await).await } )* }
+    };
+}
+
+on_both!(
+    sign_in_requires_the_statement_of_truth,
+    sign_in_refuses_wrong_credentials_alike,
+    sign_in_sets_a_strict_http_only_cookie_and_records_agreement,
+    sessions_expire_and_sign_out_ends_them,
+    malformed_bodies_get_the_error_shape,
+    practices_are_only_the_users_own,
+    reading_or_electing_for_another_practice_is_refused,
+    electing_outside_the_window_is_refused_with_dates,
+    only_opt_in_eligible_practices_can_elect,
+    mutations_need_the_csrf_token_and_same_origin,
+    confirmation_word_is_checked_by_the_server,
+    opt_in_is_recorded_with_audit_and_shown_on_the_card,
+    retry_returns_the_same_election_and_a_change_is_a_conflict,
+    the_database_refuses_to_change_an_election,
+    fifty_concurrent_conflicting_attempts_make_exactly_one_election,
+    unknown_paths_and_methods_answer_in_json,
+    year_parameter_is_validated,
+    years_list_windows_and_defaults_to_the_open_year,
+);
+
+async fn sign_in_requires_the_statement_of_truth(h: Harness) {
+    let r = h.call(Method::POST, paths::SESSION, Some(json!({"userId": "demo-practice", "password": DEMO_PASSWORD, "agreeStatementOfTruth": false})), None).await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "StatementOfTruthRequired");
+    assert_eq!(e["details"][0]["path"], "$.agreeStatementOfTruth");
+    assert!(r.headers.get(header::SET_COOKIE).is_none(), "no session without agreement");
+    let r = h.call(Method::POST, paths::SESSION, Some(json!({"userId": "", "password": "", "agreeStatementOfTruth": false})), None).await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ValidationError");
+    assert_eq!(e["details"].as_array().unwrap().len(), 3, "one detail per problem: {e}");
+}
+
+async fn sign_in_refuses_wrong_credentials_alike(h: Harness) {
+    let wrong_pw = h.call(Method::POST, paths::SESSION, Some(json!({"userId": "demo-practice", "password": "nope", "agreeStatementOfTruth": true})), None).await;
+    let no_user = h.call(Method::POST, paths::SESSION, Some(json!({"userId": "nobody", "password": "nope", "agreeStatementOfTruth": true})), None).await;
+    let a = error_of(&wrong_pw, StatusCode::UNAUTHORIZED, "InvalidCredentials");
+    let b = error_of(&no_user, StatusCode::UNAUTHORIZED, "InvalidCredentials");
+    assert_eq!(a["message"], b["message"], "the answer must not reveal which user IDs exist");
+    assert!(wrong_pw.headers.get(header::SET_COOKIE).is_none());
+}
+
+async fn sign_in_sets_a_strict_http_only_cookie_and_records_agreement(h: Harness) {
+    let r = h.call(Method::POST, paths::SESSION, Some(json!({"userId": "demo-practice", "password": DEMO_PASSWORD, "agreeStatementOfTruth": true})), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let cookie = r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cookie.starts_with(&format!("{SESSION_COOKIE}=")));
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain HTTP on loopback");
+    let info: SessionInfo = serde_json::from_value(r.body.clone()).unwrap();
+    assert_eq!(info.user.user_id, "demo-practice");
+    assert_eq!(info.statement_of_truth_agreed_at, start_time());
+    assert_eq!(info.csrf_token.len(), 64);
+    // Behind TLS the cookie is Secure.
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(paths::SESSION)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-forwarded-proto", "https")
+        .body(Body::from(json!({"userId": "demo-practice", "password": DEMO_PASSWORD, "agreeStatementOfTruth": true}).to_string()))
+        .unwrap();
+    let r = h.send(req).await;
+    assert!(r.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().ends_with("; Secure"));
+}
+
+async fn sessions_expire_and_sign_out_ends_them(h: Harness) {
+    let s = h.demo().await;
+    assert_eq!(h.call(Method::GET, paths::SESSION, None, Some(&s)).await.status, StatusCode::OK);
+    let anonymous = h.call(Method::GET, paths::SESSION, None, None).await;
+    error_of(&anonymous, StatusCode::UNAUTHORIZED, "Unauthorized");
+    // Activity keeps the session; 31 idle minutes end it.
+    h.advance_minutes(20);
+    assert_eq!(h.call(Method::GET, paths::SESSION, None, Some(&s)).await.status, StatusCode::OK);
+    h.advance_minutes(31);
+    error_of(&h.call(Method::GET, paths::SESSION, None, Some(&s)).await, StatusCode::UNAUTHORIZED, "Unauthorized");
+    let s = h.demo().await;
+    let out = h.call(Method::DELETE, paths::SESSION, None, Some(&s)).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(out.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().contains("Max-Age=0"));
+    error_of(&h.call(Method::GET, paths::SESSION, None, Some(&s)).await, StatusCode::UNAUTHORIZED, "Unauthorized");
+}
+
+async fn malformed_bodies_get_the_error_shape(h: Harness) {
+    let s = h.demo().await;
+    let raw = |body: &str, ct: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri(paths::ELECTIONS)
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::COOKIE, &s.cookie)
+            .header(CSRF_HEADER, &s.csrf)
+            .header(header::CONTENT_TYPE, ct)
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let e = error_of(&h.send(raw("{\"tin\": ", "application/json")).await, StatusCode::BAD_REQUEST, "InvalidJson");
+    assert!(e["message"].as_str().unwrap().contains("line 1"), "{e}");
+    error_of(&h.send(raw("", "application/json")).await, StatusCode::BAD_REQUEST, "InvalidJson");
+    error_of(&h.send(raw("{}", "text/plain")).await, StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType");
+    let bad_tin = json!({"performanceYear": h.demo_year.get(), "tin": "12345", "election": "OPT_IN", "confirmation": "CONFIRM"});
+    let e = error_of(&h.send(raw(&bad_tin.to_string(), "application/json")).await, StatusCode::UNPROCESSABLE_ENTITY, "ValidationError");
+    assert_eq!(e["details"][0]["path"], "$.tin");
+    assert!(e["details"][0]["message"].as_str().unwrap().contains("exactly 9"), "{e}");
+    let bad_choice = json!({"performanceYear": h.demo_year.get(), "tin": OPT_IN_ELIGIBLE, "election": "MAYBE", "confirmation": "CONFIRM"});
+    let e = error_of(&h.send(raw(&bad_choice.to_string(), "application/json")).await, StatusCode::UNPROCESSABLE_ENTITY, "ValidationError");
+    assert_eq!(e["details"][0]["path"], "$.election");
+    let missing = json!({"tin": OPT_IN_ELIGIBLE});
+    error_of(&h.send(raw(&missing.to_string(), "application/json")).await, StatusCode::UNPROCESSABLE_ENTITY, "ValidationError");
+    assert!(h.stored(OPT_IN_ELIGIBLE).await.is_none(), "nothing stored");
+}
+
+async fn practices_are_only_the_users_own(h: Harness) {
+    let s = h.demo().await;
+    let r = h.call(Method::GET, &format!("{}?year={}", paths::PRACTICES, h.demo_year), None, Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let list: PracticesResponse = serde_json::from_value(r.body).unwrap();
+    let tins: Vec<&str> = list.practices.iter().map(|p| p.tin.as_str()).collect();
+    assert_eq!(tins.len(), 5, "{tins:?}");
+    assert!(!tins.contains(&NOT_CONNECTED));
+    let pazderova = list.practices.iter().find(|p| p.tin.as_str() == PAZDEROVA).unwrap();
+    assert_eq!(pazderova.name, "Pazderová, Dudek and Zelený");
+    assert_eq!(pazderova.figures.allowed_charges_cents, 5_002_700);
+    assert_eq!(pazderova.status.badge(), "MIPS EXEMPT");
+    assert_eq!(pazderova.status.qualifier(), Some("Opt-in eligible"));
+    assert!(pazderova.can_elect.allowed);
+    assert_eq!(pazderova.special_statuses.len(), 3);
+    assert!(pazderova.is_demo);
+    let riverside = list.practices.iter().find(|p| p.tin.as_str() == MIPS_ELIGIBLE).unwrap();
+    assert_eq!(riverside.status.badge(), "MIPS ELIGIBLE");
+    assert!(!riverside.can_elect.allowed);
+    let other = h.sign_in("other-practice", "other-password-1").await;
+    let r = h.call(Method::GET, &format!("{}?year={}", paths::PRACTICES, h.demo_year), None, Some(&other)).await;
+    let list: PracticesResponse = serde_json::from_value(r.body).unwrap();
+    assert_eq!(list.practices.iter().map(|p| p.tin.as_str()).collect::<Vec<_>>(), vec![NOT_CONNECTED]);
+}
+
+async fn reading_or_electing_for_another_practice_is_refused(h: Harness) {
+    let s = h.demo().await;
+    let r = h.call(Method::GET, &format!("{}?year={}", paths::practice(NOT_CONNECTED), h.demo_year), None, Some(&s)).await;
+    error_of(&r, StatusCode::FORBIDDEN, "NotConnectedToPractice");
+    // A TIN that does not exist at all is answered the same way: no probing for TINs.
+    let r = h.call(Method::GET, &format!("{}?year={}", paths::practice("999999999"), h.demo_year), None, Some(&s)).await;
+    error_of(&r, StatusCode::FORBIDDEN, "NotConnectedToPractice");
+    let r = h.call(Method::POST, paths::ELECTIONS, Some(h.election(NOT_CONNECTED, "OPT_IN", "CONFIRM")), Some(&s)).await;
+    error_of(&r, StatusCode::FORBIDDEN, "NotConnectedToPractice");
+    assert!(h.stored(NOT_CONNECTED).await.is_none());
+    let r = h.call(Method::GET, &format!("{}?year={}", paths::practice("12AB"), h.demo_year), None, Some(&s)).await;
+    error_of(&r, StatusCode::BAD_REQUEST, "InvalidFormatTin");
+}
+
+async fn electing_outside_the_window_is_refused_with_dates(h: Harness) {
+    let s = h.demo().await;
+    let body = json!({"performanceYear": 2021, "tin": OPT_IN_ELIGIBLE, "election": "OPT_IN", "confirmation": "CONFIRM"});
+    let r = h.call(Method::POST, paths::ELECTIONS, Some(body), Some(&s)).await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ElectionWindowClosed");
+    assert!(e["message"].as_str().unwrap().contains("March 31, 2022 at 8:00 p.m. ET"), "{e}");
+    assert!(h.store.election(PerformanceYear::new(2021).unwrap(), &Tin::parse(OPT_IN_ELIGIBLE).unwrap(), None).await.unwrap().is_none());
+    // The card of that year shows the options as unavailable with the same reason.
+    let r = h.call(Method::GET, &format!("{}?year=2021", paths::practice(OPT_IN_ELIGIBLE)), None, Some(&s)).await;
+    let card: PracticeCard = serde_json::from_value(r.body).unwrap();
+    assert!(!card.can_elect.allowed);
+    assert!(card.can_elect.reason.unwrap().contains("closed"));
+    // The demo window closes too: a year later the same request is refused.
+    h.clock.store(Timestamp::from_eastern(2027, 12, 1, 12, 0).0, Ordering::SeqCst);
+    let s = h.demo().await;
+    let r = h.call(Method::POST, paths::ELECTIONS, Some(h.election(OPT_IN_ELIGIBLE, "OPT_IN", "CONFIRM")), Some(&s)).await;
+    error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ElectionWindowClosed");
+    assert!(h.stored(OPT_IN_ELIGIBLE).await.is_none());
+}
+
+async fn only_opt_in_eligible_practices_can_elect(h: Harness) {
+    let s = h.demo().await;
+    let r = h.call(Method::POST, paths::ELECTIONS, Some(h.election(NOT_OPT_IN_ELIGIBLE, "VOLUNTARY", "CONFIRM")), Some(&s)).await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "NotOptInEligible");
+    assert!(e["message"].as_str().unwrap().contains("not opt-in eligible"));
+    let r = h.call(Method::POST, paths::ELECTIONS, Some(h.election(MIPS_ELIGIBLE, "OPT_IN", "CONFIRM")), Some(&s)).await;
+    error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "AlreadyMipsEligible");
+    assert!(h.stored(NOT_OPT_IN_ELIGIBLE).await.is_none() && h.stored(MIPS_ELIGIBLE).await.is_none());
+    // A practice connected but without data for the year.
+    let body = json!({"performanceYear": 2019, "tin": OPT_IN_ELIGIBLE, "election": "OPT_IN", "confirmation": "CONFIRM"});
+    error_of(&h.call(Method::POST, paths::ELECTIONS, Some(body), Some(&s)).await, StatusCode::NOT_FOUND, "NoPracticeInformation");
+}
+
+async fn mutations_need_the_csrf_token_and_same_origin(h: Harness) {
+    let s = h.demo().await;
+    let no_csrf = Session { cookie: s.cookie.clone(), csrf: String::new() };
+    let r = h.call(Method::POST, paths::ELECTIONS, Some(h.election(OPT_IN_ELIGIBLE, "OPT_IN", "CONFIRM")), Some(&no_csrf)).await;
+    error_of(&r, StatusCode::FORBIDDEN, "CsrfTokenMissing");
+    let wrong = Session { cookie: s.cookie.clone(), csrf: "0".repeat(64) };
+    error_of(&h.call(Method::POST, paths::ELECTIONS, Some(h.election(OPT_IN_ELIGIBLE, "OPT_IN", "CONFIRM")), Some(&wrong)).await, StatusCode::FORBIDDEN, "CsrfTokenMissing");
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri(paths::ELECTIONS)
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::ORIGIN, "https://attacker.example")
+        .header(header::COOKIE, &s.cookie)
+        .header(CSRF_HEADER, &s.csrf)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(h.election(OPT_IN_ELIGIBLE, "OPT_IN", "CONFIRM").to_string()))
+        .unwrap();
+    error_of(&h.send(req).await, StatusCode::FORBIDDEN, "CrossSiteRequest");
+    assert!(h.stored(OPT_IN_ELIGIBLE).await.is_none());
+}
+
+async fn confirmation_word_is_checked_by_the_server(h: Harness) {
+    let s = h.demo().await;
+    let r = h.call(Method::POST, paths::ELECTIONS, Some(h.election(OPT_IN_ELIGIBLE, "OPT_IN", "CONFIRMED")), Some(&s)).await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ConfirmationMismatch");
+    assert_eq!(e["details"][0]["path"], "$.confirmation");
+    error_of(&h.call(Method::POST, paths::ELECTIONS, Some(h.election(OPT_IN_ELIGIBLE, "OPT_IN", "  ")), Some(&s)).await, StatusCode::UNPROCESSABLE_ENTITY, "ConfirmationRequired");
+    assert!(h.stored(OPT_IN_ELIGIBLE).await.is_none());
+}
+
+async fn opt_in_is_recorded_with_audit_and_shown_on_the_card(h: Harness) {
+    let s = h.demo().await;
+    h.advance_minutes(5);
+    let r = h.call(Method::POST, paths::ELECTIONS, Some(h.election(OPT_IN_ELIGIBLE, "OPT_IN", " confirm ")), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let made: ElectionResponse = serde_json::from_value(r.body).unwrap();
+    assert!(made.created);
+    assert_eq!(made.election.elected_by, "Tessa H");
+    assert_eq!(made.election.channel, ElectionChannel::Web);
+    let elected_at = Timestamp(start_time().0 + 5 * 60_000);
+    assert_eq!(made.election.elected_at, elected_at);
+    let audit = h.store.audit(h.demo_year, &Tin::parse(OPT_IN_ELIGIBLE).unwrap(), None).await.unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].actor_user_id, "demo-practice");
+    assert_eq!(audit[0].channel, ElectionChannel::Web);
+    assert_eq!(audit[0].occurred_at, elected_at);
+    assert_eq!(audit[0].statement_of_truth_agreed_at, start_time(), "the sign-in's Statement of Truth time");
+    let r = h.call(Method::GET, &format!("{}?year={}", paths::practice(OPT_IN_ELIGIBLE), h.demo_year), None, Some(&s)).await;
+    let card: PracticeCard = serde_json::from_value(r.body).unwrap();
+    assert_eq!(card.status.badge(), "MIPS ELIGIBLE VIA OPT-IN");
+    assert!(!card.can_elect.allowed, "no way to elect again");
+    assert_eq!(card.election.unwrap().election, mips_elections::domain::Election::OptIn);
+}
+
+async fn retry_returns_the_same_election_and_a_change_is_a_conflict(h: Harness) {
+    let s = h.demo().await;
+    let first = h.call(Method::POST, paths::ELECTIONS, Some(h.election(PAZDEROVA, "VOLUNTARY", "CONFIRM")), Some(&s)).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    h.advance_minutes(3);
+    let retry = h.call(Method::POST, paths::ELECTIONS, Some(h.election(PAZDEROVA, "VOLUNTARY", "confirm")), Some(&s)).await;
+    assert_eq!(retry.status, StatusCode::OK);
+    assert_eq!(retry.body["created"], false);
+    assert_eq!(retry.body["election"], first.body["election"], "the existing election, unchanged");
+    let change = h.call(Method::POST, paths::ELECTIONS, Some(h.election(PAZDEROVA, "OPT_IN", "CONFIRM")), Some(&s)).await;
+    let e = error_of(&change, StatusCode::CONFLICT, "ElectionAlreadyMade");
+    let msg = e["message"].as_str().unwrap();
+    assert!(msg.contains("Report Voluntarily") && msg.contains("Tessa H") && msg.contains("final"), "{msg}");
+    assert_eq!(h.stored(PAZDEROVA).await.unwrap().election, mips_elections::domain::Election::ReportVoluntarily);
+    // A retry after the window closed still answers with the election.
+    h.clock.store(Timestamp::from_eastern(2028, 1, 1, 0, 0).0, Ordering::SeqCst);
+    let s = h.demo().await;
+    assert_eq!(h.call(Method::POST, paths::ELECTIONS, Some(h.election(PAZDEROVA, "VOLUNTARY", "CONFIRM")), Some(&s)).await.status, StatusCode::OK);
+}
+
+async fn the_database_refuses_to_change_an_election(h: Harness) {
+    let s = h.demo().await;
+    assert_eq!(h.call(Method::POST, paths::ELECTIONS, Some(h.election(OPT_IN_ELIGIBLE, "OPT_IN", "CONFIRM")), Some(&s)).await.status, StatusCode::CREATED);
+    let update = h.store.execute_raw("UPDATE elections SET election = 'VOLUNTARY'").await;
+    assert!(update.unwrap_err().to_string().contains("elections are final"));
+    let delete = h.store.execute_raw("DELETE FROM elections").await;
+    assert!(delete.unwrap_err().to_string().contains("elections are final"));
+    let audit = h.store.execute_raw("DELETE FROM election_audit").await;
+    assert!(audit.unwrap_err().to_string().contains("append-only"));
+    let dup = h.store.execute_raw(&format!("INSERT INTO elections (performance_year, tin, npi, election, elected_at, elected_by, channel) VALUES ({}, '{OPT_IN_ELIGIBLE}', '', 'VOLUNTARY', 1, 'x', 'WEB')", h.demo_year)).await;
+    assert!(dup.is_err(), "the unique key refuses a second group election");
+    assert_eq!(h.stored(OPT_IN_ELIGIBLE).await.unwrap().election, mips_elections::domain::Election::OptIn);
+}
+
+async fn fifty_concurrent_conflicting_attempts_make_exactly_one_election(h: Harness) {
+    let s = h.demo().await;
+    let h = Arc::new(h);
+    let mut tasks = vec![];
+    for i in 0..50 {
+        let (h, s) = (h.clone(), s.clone());
+        let choice = if i % 2 == 0 { "OPT_IN" } else { "VOLUNTARY" };
+        tasks.push(tokio::spawn(async move { (choice, h.call(Method::POST, paths::ELECTIONS, Some(h.election(PAZDEROVA, choice, "CONFIRM")), Some(&s)).await) }));
+    }
+    let mut results = vec![];
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    let created: Vec<_> = results.iter().filter(|(_, r)| r.status == StatusCode::CREATED).collect();
+    assert_eq!(created.len(), 1, "exactly one creates: {:?}", results.iter().map(|(c, r)| (c, r.status, r.body.to_string())).collect::<Vec<_>>());
+    let winner = created[0].0;
+    for (choice, r) in &results {
+        if r.status == StatusCode::CREATED {
+            continue;
+        }
+        if *choice == winner {
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        } else {
+            error_of(r, StatusCode::CONFLICT, "ElectionAlreadyMade");
+        }
+    }
+    let stored = h.stored(PAZDEROVA).await.unwrap();
+    assert_eq!(stored.election.code(), winner);
+    assert_eq!(h.store.audit(h.demo_year, &Tin::parse(PAZDEROVA).unwrap(), None).await.unwrap().len(), 1);
+}
+
+async fn unknown_paths_and_methods_answer_in_json(h: Harness) {
+    error_of(&h.call(Method::GET, "/api/nothing-here", None, None).await, StatusCode::NOT_FOUND, "NotFound");
+    error_of(&h.call(Method::PUT, paths::ELECTIONS, Some(json!({})), None).await, StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed");
+    assert_eq!(h.call(Method::GET, paths::HEALTH, None, None).await.body["status"], "ok");
+    error_of(&h.call(Method::GET, &format!("{}?year={}", paths::PRACTICES, h.demo_year), None, None).await, StatusCode::UNAUTHORIZED, "Unauthorized");
+}
+
+async fn year_parameter_is_validated(h: Harness) {
+    let s = h.demo().await;
+    let e = error_of(&h.call(Method::GET, paths::PRACTICES, None, Some(&s)).await, StatusCode::BAD_REQUEST, "MissingParameter");
+    assert_eq!(e["details"][0]["path"], "year");
+    error_of(&h.call(Method::GET, &format!("{}?year=2018", paths::PRACTICES), None, Some(&s)).await, StatusCode::BAD_REQUEST, "InvalidParameter");
+    error_of(&h.call(Method::GET, &format!("{}?year=abcd", paths::PRACTICES), None, Some(&s)).await, StatusCode::BAD_REQUEST, "InvalidParameter");
+}
+
+async fn years_list_windows_and_defaults_to_the_open_year(h: Harness) {
+    let r = h.call(Method::GET, paths::PERFORMANCE_YEARS, None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let years: PerformanceYearsResponse = serde_json::from_value(r.body).unwrap();
+    assert_eq!(years.default_year, h.demo_year);
+    assert_eq!(years.years.last().unwrap().performance_year.get(), 2019);
+    let y2024 = years.years.iter().find(|y| y.performance_year.get() == 2024).unwrap();
+    assert_eq!(y2024.window.as_ref().unwrap().election_closes_at.format_eastern(), "March 31, 2025 at 8:00 p.m. ET");
+    assert_eq!(y2024.window_phase, Some(mips_elections::domain::WindowPhase::Closed));
+    let demo = years.years.iter().find(|y| y.performance_year == h.demo_year).unwrap();
+    assert_eq!(demo.window.as_ref().unwrap().source, mips_elections::domain::WindowSource::Demo);
+    // Seeding again changes nothing (idempotent), and keeps the demo window.
+    seed::seed_reference_data(&h.store).await.unwrap();
+    seed::seed_demo_data(&h.store, Timestamp::from_eastern(2027, 6, 1, 0, 0)).await.unwrap();
+    let again: PerformanceYearsResponse = serde_json::from_value(h.call(Method::GET, paths::PERFORMANCE_YEARS, None, None).await.body).unwrap();
+    assert_eq!(again.default_year, h.demo_year);
+    let _: Option<PracticeRow> = h.store.practice(h.demo_year, &Tin::parse(PAZDEROVA).unwrap()).await.unwrap();
+}

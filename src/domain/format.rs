@@ -23,9 +23,31 @@ pub fn format_usd_cents(cents: i64) -> String {
     if cents < 0 { format!("-{s}") } else { s }
 }
 
+/// Whether a name matches what a person typed in a search box: case-insensitive, and letters
+/// with diacritics match their plain form, so "krajicek" finds "Krajíček".
+pub fn name_matches(name: &str, query: &str) -> bool {
+    let fold = |s: &str| s.chars().flat_map(|c| c.to_lowercase()).map(strip_diacritic).collect::<String>();
+    fold(name).contains(&fold(query.trim()))
+}
+
+fn strip_diacritic(c: char) -> char {
+    const FROM: &str = "áäàâãåčćçďéěëèêíïìîľĺłňńñóöòôõőřŕšśťúůüùûűýÿžźżß";
+    const TO: &str = "aaaaaacccdeeeeeiiiilllnnnoooooorrsstuuuuuuyyzzzs";
+    FROM.chars().position(|f| f == c).and_then(|i| TO.chars().nth(i)).unwrap_or(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_ignores_case_and_diacritics() {
+        assert!(name_matches("Dittrich, Krajíček and Urbanová", "krajicek"));
+        assert!(name_matches("Pazderová, Dudek and Zelený", "ZELENÝ"));
+        assert!(name_matches("Pazderová, Dudek and Zelený", "zeleny"));
+        assert!(name_matches("Anything", "  "));
+        assert!(!name_matches("Nováková Pediatrics", "orthopedics"));
+    }
 
     #[test]
     fn formats_money_and_counts() {

@@ -85,9 +85,23 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, JsonBody(req
     Ok(([(header::SET_COOKIE, cookie)], Json(session_info(&user, &csrf, now, expires))).into_response())
 }
 
-async fn get_session(current: CurrentUser) -> Json<SessionInfo> {
-    let s = &current.session;
-    Json(session_info(&current.user, &s.csrf_token, s.statement_of_truth_agreed_at, s.expires_at))
+/// 200 with the session, or 204 when signed out: asking "am I signed in?" is not an error, and
+/// answering 401 would log a failed request in every visitor's console.
+async fn get_session(State(state): State<AppState>, headers: HeaderMap, current: Result<CurrentUser, ApiError>) -> Result<Response, ApiError> {
+    match current {
+        Ok(current) => {
+            let s = &current.session;
+            Ok(Json(session_info(&current.user, &s.csrf_token, s.statement_of_truth_agreed_at, s.expires_at)).into_response())
+        }
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+            let clear = auth::session_token_from(&headers).map(|_| auth::clear_session_cookie(&headers, state.config.force_secure_cookies));
+            Ok(match clear {
+                Some(cookie) => (StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response(),
+                None => StatusCode::NO_CONTENT.into_response(),
+            })
+        }
+        Err(e) => Err(e),
+    }
 }
 
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap, current: CurrentUser) -> Result<Response, ApiError> {

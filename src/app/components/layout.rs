@@ -1,0 +1,169 @@
+use crate::api::paths;
+use crate::app::{client, use_app};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+use wasm_bindgen::JsCast;
+
+const SITE: &str = "Quality Payment Program";
+
+/// The page's one `h1`. It sets the document title to match and takes focus when the page
+/// mounts, so that after a route change a screen reader announces the new page and keyboard
+/// focus starts at its top.
+#[component]
+pub fn PageHeading(#[prop(into)] text: Signal<String>) -> impl IntoView {
+    let h1 = NodeRef::<leptos::html::H1>::new();
+    Effect::new(move |_| {
+        let t = text.get();
+        document().set_title(&format!("{t} | {SITE}"));
+    });
+    Effect::new(move |_| {
+        if let Some(el) = h1.get() {
+            let _ = el.focus();
+        }
+    });
+    view! { <h1 class="ds-text-heading--3xl page-heading" tabindex="-1" node_ref=h1>{move || text.get()}</h1> }
+}
+
+/// One problem with one form field, for the error summary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldError {
+    /// The `id` of the field to move to; empty for a problem with no field.
+    pub field_id: String,
+    pub message: String,
+}
+
+/// GOV.UK-style error summary: appears above the form, takes focus so it is announced, and
+/// links each problem to its field.
+#[component]
+pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoView {
+    let summary = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if !errors.get().is_empty() {
+            if let Some(el) = summary.get() {
+                let _ = el.focus();
+            }
+        }
+    });
+    view! {
+        <Show when=move || !errors.get().is_empty()>
+            <div class="ds-c-alert ds-c-alert--error error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title" node_ref=summary>
+                <div class="ds-c-alert__body">
+                    <h2 class="ds-c-alert__heading" id="error-summary-title">"There is a problem"</h2>
+                    <ul class="ds-c-list">
+                        {move || errors.get().into_iter().map(|e| {
+                            if e.field_id.is_empty() {
+                                view! { <li>{e.message}</li> }.into_any()
+                            } else {
+                                let id = e.field_id.clone();
+                                view! {
+                                    <li>
+                                        <a href=format!("#{}", e.field_id) on:click=move |ev| {
+                                            ev.prevent_default();
+                                            if let Some(el) = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+                                                let _ = el.focus();
+                                            }
+                                        }>{e.message}</a>
+                                    </li>
+                                }.into_any()
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+pub fn Loading(#[prop(into)] what: String) -> impl IntoView {
+    view! { <p class="loading" role="status">{format!("Loading {what}…")}</p> }
+}
+
+/// The fallback of an `ErrorBoundary`: says what failed in words, with a way to retry.
+#[component]
+pub fn LoadError(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    view! {
+        <div class="ds-c-alert ds-c-alert--error" role="alert">
+            <div class="ds-c-alert__body">
+                <h2 class="ds-c-alert__heading">"This page could not be loaded"</h2>
+                <ul class="ds-c-list">
+                    {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
+                </ul>
+                <p><a href="" class="ds-c-link">"Reload the page"</a></p>
+            </div>
+        </div>
+    }
+}
+
+/// Sends a signed-out visitor to the sign-in page, then back here after signing in.
+#[component]
+pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
+    let app = use_app();
+    let location = use_location();
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if app.session.get().is_none() {
+            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            navigate(&format!("/sign-in?next={}", js_sys::encode_uri_component(&here)), Default::default());
+        }
+    });
+    view! { <Show when=move || app.session.get().is_some()>{children()}</Show> }
+}
+
+/// The signed-in frame: skip link, header with the user and Sign out, side navigation, main.
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let app = use_app();
+    let location = use_location();
+    let navigate = use_navigate();
+    let sign_out = Action::new_local(move |_: &()| async move { client::delete(paths::SESSION).await });
+    Effect::new(move |_| {
+        if sign_out.value().get().is_some() {
+            client::set_csrf(None);
+            app.session.set(None);
+            navigate("/sign-in?signed-out=1", Default::default());
+        }
+    });
+    let current = move |prefix: &'static str| {
+        let p = location.pathname.get();
+        let on = if prefix == "/" { p == "/" } else { p.starts_with(prefix) || (prefix == "/eligibility" && p.starts_with("/practices")) };
+        if on { Some("page") } else { None }
+    };
+    let name = move || app.session.get().map(|s| s.user.display_name).unwrap_or_default();
+    let nav_class = |c: Option<&str>| if c.is_some() { "ds-c-vertical-nav__label ds-c-vertical-nav__label--current" } else { "ds-c-vertical-nav__label" };
+    view! {
+        <a class="ds-c-skip-nav" href="#main-content">"Skip to main content"</a>
+        <header class="site-header">
+            <div class="site-header__inner">
+                <p class="site-header__brand">
+                    <span class="site-header__program">"Quality Payment Program"</span>
+                    <span class="site-header__app">"MIPS opt-in and voluntary reporting elections"</span>
+                </p>
+                <div class="site-header__user">
+                    <span>{name}</span>
+                    <button type="button" class="ds-c-button ds-c-button--ghost ds-c-button--on-dark ds-c-button--small"
+                        on:click=move |_| { sign_out.dispatch(()); }
+                        disabled=move || sign_out.pending().get()>
+                        "Sign out"
+                    </button>
+                </div>
+            </div>
+        </header>
+        <div class="site-body">
+            <nav class="site-nav" aria-label="Main">
+                <ul class="ds-c-vertical-nav">
+                    <li class="ds-c-vertical-nav__item">
+                        <a href="/" class=move || nav_class(current("/")) aria-current=move || current("/")>"Account Home"</a>
+                    </li>
+                    <li class="ds-c-vertical-nav__item">
+                        <a href="/eligibility" class=move || nav_class(current("/eligibility")) aria-current=move || current("/eligibility")>"Eligibility & Reporting"</a>
+                    </li>
+                </ul>
+            </nav>
+            <main id="main-content" class="site-main" tabindex="-1">{children()}</main>
+        </div>
+        <footer class="site-footer">
+            <p>"Questions? Contact the Quality Payment Program at 1-866-288-8292 (TRS: 711), Monday through Friday, 8 a.m.–8 p.m. ET, or QPP@cms.hhs.gov."</p>
+        </footer>
+    }
+}

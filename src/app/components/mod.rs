@@ -1,0 +1,9 @@
+//! Components shared by the pages. Each carries its accessibility contract with it.
+
+mod dialog;
+mod layout;
+mod practice;
+
+pub use dialog::ConfirmElectionDialog;
+pub use layout::{ErrorSummary, FieldError, LoadError, Loading, PageHeading, RequireSignIn, Shell};
+pub use practice::{PracticeFacts, StatusBadge, YearSelect};

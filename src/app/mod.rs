@@ -1,0 +1,71 @@
+//! The single-page app (wasm only): pages, components, API client. It talks to the server only
+//! through `crate::api` types, and decides nothing itself that `crate::domain` does not say.
+
+pub mod client;
+pub mod components;
+pub mod pages;
+
+use crate::api::{paths, PerformanceYearsResponse, SessionInfo};
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// What every page may need: who is signed in, and the performance years with their windows.
+#[derive(Clone, Copy)]
+pub struct AppContext {
+    pub session: RwSignal<Option<SessionInfo>>,
+    pub years: LocalResource<Result<PerformanceYearsResponse, client::ClientError>>,
+}
+
+pub fn use_app() -> AppContext {
+    use_context::<AppContext>().expect("AppContext is provided by App")
+}
+
+pub fn mount() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let session: RwSignal<Option<SessionInfo>> = RwSignal::new(None);
+    // Config and the current session are read before any page shows, so that a signed-in user
+    // reloading a deep link lands on it rather than on the sign-in page.
+    let boot = LocalResource::new(move || async move {
+        let config = client::load_config().await;
+        client::configure(&config);
+        // 204 (signed out) reads as None.
+        match client::get::<Option<SessionInfo>>(paths::SESSION).await {
+            Ok(Some(s)) => {
+                client::set_csrf(Some(s.csrf_token.clone()));
+                session.set(Some(s));
+            }
+            _ => session.set(None),
+        }
+    });
+    client::on_unauthorized(move || {
+        client::set_csrf(None);
+        session.set(None);
+    });
+    let years = LocalResource::new(|| client::get::<PerformanceYearsResponse>(paths::PERFORMANCE_YEARS));
+    provide_context(AppContext { session, years });
+
+    view! {
+        <Show
+            when=move || boot.get().is_some()
+            fallback=|| view! { <p class="app-loading" role="status">"Loading the Quality Payment Program…"</p> }
+        >
+            <Router>
+                <Routes fallback=|| view! { <pages::NotFound/> }>
+                    <Route path=path!("/sign-in") view=pages::SignIn/>
+                    <Route path=path!("/register") view=pages::Register/>
+                    <Route path=path!("/") view=pages::AccountHome/>
+                    <Route path=path!("/eligibility") view=pages::EligibilityReporting/>
+                    <Route path=path!("/practices/:tin/group-options") view=pages::GroupReportingOptions/>
+                    <Route path=path!("/practices/:tin/election-confirmed") view=pages::ElectionConfirmed/>
+                    <Route path=path!("/practices/:tin/overview") view=pages::ReportingOverview/>
+                </Routes>
+            </Router>
+        </Show>
+    }
+}

@@ -88,6 +88,19 @@ build_spa() {
   [ -f dist/config.json ] || { echo "dist/config.json missing" >&2; exit 1; }
 }
 
+# Skips the build when nothing that goes into dist/ changed since the last one (fast re-runs).
+build_spa_if_changed() {
+  local want
+  want="$(cat Cargo.toml Cargo.lock Trunk.toml index.html package-lock.json \
+    $(find src style public -type f | sort) | sha256sum | cut -d' ' -f1)"
+  if [ -f dist/.build-hash ] && [ "$(cat dist/.build-hash)" = "$want" ] && [ -f dist/index.html ]; then
+    say "SPA is up to date (dist/)"
+    return 0
+  fi
+  build_spa
+  echo "$want" >dist/.build-hash
+}
+
 build_server() {
   say "Building the server (release)"
   cargo build --release --bin mips-elections

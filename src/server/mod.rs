@@ -16,6 +16,7 @@ use axum::Router;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use store::Store;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
 /// The server's notion of "now". Injected so that tests can stand inside or outside a window.
@@ -54,7 +55,7 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
     match dist {
         Some(dir) => {
             let spa = ServeDir::new(dir).append_index_html_on_directories(true).fallback(ServeFile::new(dir.join("index.html")));
-            router.fallback_service(spa).layer(middleware::from_fn(cache_headers))
+            router.fallback_service(spa).layer(middleware::from_fn(cache_headers)).layer(CompressionLayer::new())
         }
         None => router,
     }
@@ -65,11 +66,9 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
 async fn cache_headers(req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let mut res = next.run(req).await;
-    let name = path.rsplit('/').next().unwrap_or("");
-    let hashed = name.contains('-') && name.rsplit_once('.').map(|(stem, _)| stem.rsplit('-').next().map(|h| h.len() >= 16 && h.chars().all(|c| c.is_ascii_hexdigit())).unwrap_or(false)).unwrap_or(false);
     let value = if path.starts_with("/api/") {
         "no-store"
-    } else if hashed {
+    } else if is_hashed_asset(&path) {
         "public, max-age=31536000, immutable"
     } else {
         "no-cache"
@@ -80,6 +79,15 @@ async fn cache_headers(req: Request, next: Next) -> Response {
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     res
+}
+
+/// Trunk names assets `name-<hex hash>.ext` (the wasm `name-<hash>_bg.wasm`).
+fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or("");
+    let Some((stem, _ext)) = name.split_once('.') else { return false };
+    let Some((_, hash)) = stem.rsplit_once('-') else { return false };
+    let hash = hash.trim_end_matches("_bg");
+    hash.len() >= 12 && hash.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 fn env_or(key: &str, default: &str) -> String {
@@ -152,4 +160,20 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let terminate = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn recognises_trunk_hashed_assets() {
+        assert!(is_hashed_asset("/mips-elections-8c689e9c5088176_bg.wasm"));
+        assert!(is_hashed_asset("/mips-elections-8c689e9c5088176.js"));
+        assert!(is_hashed_asset("/index-8ea3b384d588d9ba.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/config.json"));
+        assert!(!is_hashed_asset("/fonts/opensans-bold-webfont.woff2"));
+        assert!(!is_hashed_asset("/eligibility"));
+    }
 }

@@ -160,9 +160,16 @@ test('an election outside the window is refused with the dates, and the year sel
   const { context, page, problems } = await openPage(browser);
   await signIn(page);
   await expectPage(page, 'Welcome back Tessa H!');
+  // Account Home shows the key dates of the selected year.
+  await page.getByRole('combobox', { name: 'Performance Year' }).selectOption('2024');
+  await page.getByRole('heading', { name: 'Performance Year (PY) 2024 Submission Reporting Window Has Closed' }).waitFor();
+  await page.getByText('March 31, 2025 at 8:00 p.m. ET', { exact: true }).waitFor();
+  await page.getByText('April 14, 2025 at 8:00 p.m. ET', { exact: true }).waitFor();
+  await expectNoAxeViolations(page, 'account home, 2024');
+  await screenshot(page, 'account-home-2024');
   await page.goto(`${BASE}/eligibility`);
   await expectPage(page, 'Eligibility & Reporting');
-  await page.getByLabel('Performance Year').selectOption('2021');
+  await page.getByRole('combobox', { name: 'Performance Year' }).selectOption('2021');
   await page.getByText('The 2021 election period closed on March 31, 2022 at 8:00 p.m. ET.', { exact: false }).waitFor();
   await page.getByText('2 Practices').waitFor();
   await page.getByRole('article', { name: 'Pazderová, Dudek and Zelený' }).getByRole('link', { name: /REPORT AS GROUP/ }).click();
@@ -179,6 +186,38 @@ test('an election outside the window is refused with the dates, and the year sel
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `no horizontal scroll at 320 px (overflow ${overflow}px)`);
   await screenshot(page, 'eligibility-320');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the election dialog works with the keyboard alone', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await signIn(page);
+  await expectPage(page, 'Welcome back Tessa H!');
+  await page.goto(`${BASE}/eligibility`);
+  await expectPage(page, 'Eligibility & Reporting');
+  const link = page.getByRole('link', { name: 'REPORT AS GROUP for Kowalczyk Family Medicine' });
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await expectPage(page, 'Group Reporting Options');
+  // Tab from the h1 to the first option button and open the dialog with Space.
+  let guard = 0;
+  while ((await page.evaluate(() => document.activeElement?.textContent?.trim())) !== 'Report Voluntarily' && guard++ < 30) {
+    await page.keyboard.press('Tab');
+  }
+  assert.ok(guard < 30, 'Report Voluntarily is reachable by Tab');
+  await page.keyboard.press('Space');
+  const dialog = page.getByRole('dialog', { name: 'Are You Sure?' });
+  await dialog.waitFor();
+  // Escape closes the dialog without electing.
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  await page.keyboard.press('Space');
+  await dialog.waitFor();
+  await page.keyboard.type('CONFIRM');
+  await page.keyboard.press('Enter');
+  await expectPage(page, 'Your Election Is Confirmed');
+  await page.getByRole('heading', { name: 'Kowalczyk Family Medicine elected to Report Voluntarily' }).waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -1,9 +1,10 @@
 use super::use_selected_year;
 use crate::api::PerformanceYearInfo;
-use crate::app::components::{LoadError, Loading, PageHeading, RequireSignIn, Shell};
+use crate::app::components::{LoadError, Loading, PageHeading, RequireSignIn, Shell, YearSelect};
 use crate::app::use_app;
 use crate::domain::{WindowPhase, WindowSource};
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
 #[component]
 pub fn AccountHome() -> impl IntoView {
@@ -15,18 +16,25 @@ fn AccountHomeBody() -> impl IntoView {
     let app = use_app();
     let year = use_selected_year();
     let name = move || app.session.get().map(|s| s.user.display_name).unwrap_or_default();
+    let navigate = use_navigate();
+    let choose_year = move |y: crate::domain::PerformanceYear| navigate(&format!("/?year={y}"), Default::default());
     view! {
         <PageHeading text=Signal::derive(move || format!("Welcome back {}!", name()))/>
         <Transition fallback=|| view! { <Loading what="key dates"/> }>
             <ErrorBoundary fallback=|errors| view! { <LoadError errors/> }>
                 {move || {
                     let selected = year.get();
+                    let choose_year = choose_year.clone();
                     Suspend::new(async move {
-                    let years = app.years.await?;
-                    let y = selected.unwrap_or(years.default_year);
-                    let info = years.years.iter().find(|i| i.performance_year == y).cloned();
-                    Ok::<_, crate::app::client::ClientError>(info.map(|info| view! { <KeyDates info/> }))
-                })}}
+                        let years = app.years.await?;
+                        let y = selected.unwrap_or(years.default_year);
+                        let info = years.years.iter().find(|i| i.performance_year == y).cloned();
+                        Ok::<_, crate::app::client::ClientError>(view! {
+                            <YearSelect years=years.years.clone() selected=y on_change=choose_year/>
+                            {info.map(|info| view! { <KeyDates info/> })}
+                        })
+                    })
+                }}
             </ErrorBoundary>
         </Transition>
         <section class="home-panel" aria-labelledby="exceptions-heading">

@@ -1,0 +1,157 @@
+//! Component tests in a real browser (wasm-bindgen-test in headless Chromium): the
+//! "Are You Sure?" dialog's states, and that status badges carry text.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use mips_elections::app::components::{ConfirmElectionDialog, StatusBadge};
+use mips_elections::domain::{Election, ParticipationStatus, PerformanceYear};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlDialogElement, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn container() -> HtmlElement {
+    let doc = document();
+    let div = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&div).unwrap();
+    div.unchecked_into()
+}
+
+fn find<T: JsCast>(root: &HtmlElement, selector: &str) -> T {
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no element matches {selector}")).unchecked_into()
+}
+
+fn button_with_text(root: &HtmlElement, text: &str) -> HtmlElement {
+    let buttons = root.query_selector_all("button").unwrap();
+    (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .map(|n| n.unchecked_into::<HtmlElement>())
+        .find(|b| b.text_content().unwrap_or_default().trim() == text)
+        .unwrap_or_else(|| panic!("no button named {text}"))
+}
+
+async fn settle() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+    }
+}
+
+fn type_into(input: &HtmlInputElement, text: &str) {
+    input.set_value(text);
+    input.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+}
+
+struct Mounted {
+    root: HtmlElement,
+    open: RwSignal<Option<Election>>,
+    confirmed: RwSignal<Vec<(Election, String)>>,
+    server_error: RwSignal<Option<String>>,
+}
+
+fn mount_dialog() -> Mounted {
+    let root = container();
+    let open = RwSignal::new(None);
+    let server_error = RwSignal::new(None::<String>);
+    let confirmed = RwSignal::new(Vec::<(Election, String)>::new());
+    let year = PerformanceYear::new(2026).unwrap();
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <ConfirmElectionDialog open entity_name="Dittrich, Krajíček and Urbanová" year
+                on_confirm=Callback::new(move |args: (Election, String)| confirmed.update(|v| v.push(args)))
+                pending=Signal::derive(|| false)
+                server_error=server_error/>
+        }
+    });
+    // Keep the component mounted for the rest of the test.
+    std::mem::forget(handle);
+    Mounted { root, open, confirmed, server_error }
+}
+
+#[wasm_bindgen_test]
+async fn dialog_opens_modal_with_the_consequence_and_the_guide_button() {
+    let m = mount_dialog();
+    settle().await;
+    let dialog: HtmlDialogElement = find(&m.root, "dialog");
+    assert!(!dialog.open(), "closed until an option is chosen");
+    m.open.set(Some(Election::OptIn));
+    settle().await;
+    assert!(dialog.open(), "showModal() was called");
+    let text = dialog.text_content().unwrap();
+    assert!(text.contains("Are You Sure?"));
+    assert!(text.contains("By opting-in, Dittrich, Krajíček and Urbanová will become MIPS eligible for the 2026 performance year"));
+    button_with_text(&m.root, "I'm Sure, Confirm Opt In");
+    button_with_text(&m.root, "Cancel and Go Back");
+    assert_eq!(dialog.get_attribute("aria-labelledby").as_deref(), Some("confirm-title"));
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_word_shows_an_inline_error_and_does_not_confirm() {
+    let m = mount_dialog();
+    m.open.set(Some(Election::ReportVoluntarily));
+    settle().await;
+    let input: HtmlInputElement = find(&m.root, "#confirm-word");
+    // Empty first.
+    button_with_text(&m.root, "I'm Sure, Report Voluntarily").click();
+    settle().await;
+    assert!(find::<HtmlElement>(&m.root, "#confirm-word-error").text_content().unwrap().contains("Type CONFIRM in the box"));
+    type_into(&input, "yes");
+    button_with_text(&m.root, "I'm Sure, Report Voluntarily").click();
+    settle().await;
+    let error = find::<HtmlElement>(&m.root, "#confirm-word-error").text_content().unwrap();
+    assert!(error.contains("You typed \"yes\""), "{error}");
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(input.get_attribute("aria-describedby").unwrap().contains("confirm-word-error"));
+    assert!(m.confirmed.get_untracked().is_empty(), "nothing confirmed");
+    // The button stays enabled: the error explains instead.
+    assert!(!button_with_text(&m.root, "I'm Sure, Report Voluntarily").has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn lower_case_confirm_with_spaces_confirms_the_chosen_election() {
+    let m = mount_dialog();
+    m.open.set(Some(Election::OptIn));
+    settle().await;
+    let input: HtmlInputElement = find(&m.root, "#confirm-word");
+    type_into(&input, "  confirm ");
+    button_with_text(&m.root, "I'm Sure, Confirm Opt In").click();
+    settle().await;
+    assert_eq!(m.confirmed.get_untracked(), vec![(Election::OptIn, "  confirm ".to_string())]);
+    assert!(m.root.query_selector("#confirm-word-error").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn cancel_closes_and_reopening_starts_clean_and_server_errors_show() {
+    let m = mount_dialog();
+    m.open.set(Some(Election::OptIn));
+    settle().await;
+    let input: HtmlInputElement = find(&m.root, "#confirm-word");
+    type_into(&input, "nope");
+    button_with_text(&m.root, "I'm Sure, Confirm Opt In").click();
+    settle().await;
+    button_with_text(&m.root, "Cancel and Go Back").click();
+    settle().await;
+    let dialog: HtmlDialogElement = find(&m.root, "dialog");
+    assert!(!dialog.open());
+    assert_eq!(m.open.get_untracked(), None);
+    m.open.set(Some(Election::OptIn));
+    settle().await;
+    assert_eq!(find::<HtmlInputElement>(&m.root, "#confirm-word").value(), "");
+    assert!(m.root.query_selector("#confirm-word-error").unwrap().is_none());
+    m.server_error.set(Some("An election to Opt-In was already made.".into()));
+    settle().await;
+    let alert: HtmlElement = find(&m.root, "[role=alert]");
+    assert!(alert.text_content().unwrap().contains("already made"));
+}
+
+#[wasm_bindgen_test]
+async fn status_badges_are_text() {
+    let root = container();
+    std::mem::forget(leptos::mount::mount_to(root.clone(), || view! {
+        <StatusBadge status=ParticipationStatus::OptInEligible/>
+        <StatusBadge status=ParticipationStatus::EligibleViaOptIn/>
+    }));
+    settle().await;
+    let text = root.text_content().unwrap();
+    assert!(text.contains("MIPS EXEMPT") && text.contains("Opt-in eligible") && text.contains("MIPS ELIGIBLE VIA OPT-IN"), "{text}");
+}

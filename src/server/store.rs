@@ -169,6 +169,15 @@ const PRACTICE_COLUMNS: &str = "p.performance_year, p.tin, p.name, p.address_lin
 const CLINICIAN_COLUMNS: &str = "c.performance_year, c.tin, c.npi, c.first_name, c.last_name, c.medicare_patients, c.allowed_charges_cents, c.covered_services, c.special_statuses, c.mips_apm_participant, c.is_demo";
 const ELECTION_COLUMNS: &str = "e.performance_year, e.tin, e.npi, e.election, e.elected_at, e.elected_by, e.channel";
 
+fn user_from(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
+    Ok(UserRow {
+        user_id: r.try_get("user_id")?,
+        display_name: r.try_get("display_name")?,
+        password_hash: r.try_get("password_hash")?,
+        role: role_from(&r.try_get::<String, _>("role")?),
+    })
+}
+
 fn practice_from(r: &AnyRow) -> Result<PracticeRow, sqlx::Error> {
     Ok(PracticeRow {
         performance_year: year_of(r.try_get("performance_year")?)?,
@@ -291,15 +300,7 @@ impl Store {
             .bind(user_id)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| {
-            Ok(UserRow {
-                user_id: r.try_get("user_id")?,
-                display_name: r.try_get("display_name")?,
-                password_hash: r.try_get("password_hash")?,
-                role: role_from(&r.try_get::<String, _>("role")?),
-            })
-        })
-        .transpose()
+        row.as_ref().map(user_from).transpose()
     }
 
     /// Records the Statement of Truth agreement and opens a session, in one transaction.
@@ -335,12 +336,7 @@ impl Store {
         .await?;
         row.map(|r| {
             Ok(SessionRow {
-                user: UserRow {
-                    user_id: r.try_get("user_id")?,
-                    display_name: r.try_get("display_name")?,
-                    password_hash: r.try_get("password_hash")?,
-                    role: role_from(&r.try_get::<String, _>("role")?),
-                },
+                user: user_from(&r)?,
                 csrf_token: r.try_get("csrf_token")?,
                 created_at: Timestamp(r.try_get("created_at")?),
                 expires_at: Timestamp(r.try_get("expires_at")?),

@@ -1,5 +1,6 @@
 use crate::domain::election::check_confirmation;
 use crate::domain::{Election, PerformanceYear};
+use super::InlineError;
 use leptos::prelude::*;
 
 /// The "Are You Sure?" confirmation (native `<dialog>` opened with `showModal()`, so focus is
@@ -70,9 +71,7 @@ pub fn ConfirmElectionDialog(
                         "Please Type \"CONFIRM\""
                         <span class="ds-c-hint" id="confirm-word-hint">"This field is not case sensitive."</span>
                     </label>
-                    {move || error.get().map(|m| view! {
-                        <p class="ds-c-inline-error" id="confirm-word-error"><span class="ds-u-visibility--screen-reader">"Error: "</span>{m}</p>
-                    })}
+                    <InlineError id="confirm-word-error" message=error/>
                     <input id="confirm-word" node_ref=input type="text" autocomplete="off" spellcheck="false"
                         class=move || if error.get().is_some() { "ds-c-field ds-c-field--error" } else { "ds-c-field" }
                         aria-invalid=move || if error.get().is_some() { "true" } else { "false" }

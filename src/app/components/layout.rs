@@ -74,6 +74,33 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
     }
 }
 
+/// The error line under a field's label; its `id` is what the field's aria-describedby names.
+#[component]
+pub fn InlineError(#[prop(into)] id: String, #[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        let id = id.clone();
+        message.get().map(|m| view! {
+            <p class="ds-c-inline-error" id=id><span class="ds-u-visibility--screen-reader">"Error: "</span>{m}</p>
+        })
+    }
+}
+
+/// The frame of the signed-out pages: the programme name and the Sign in / Register tabs.
+#[component]
+pub fn AccountFrame(current: &'static str, children: Children) -> impl IntoView {
+    let aria = move |name: &str| if name == current { Some("page") } else { None };
+    view! {
+        <div class="account-page">
+            <p class="account-page__brand">"Quality Payment Program"</p>
+            <nav class="account-tabs" aria-label="QPP Account">
+                <a href="/sign-in" class="account-tabs__tab" aria-current=aria("sign-in")>"Sign in"</a>
+                <a href="/register" class="account-tabs__tab" aria-current=aria("register")>"Register"</a>
+            </nav>
+            <main id="main-content" class="account-card" tabindex="-1">{children()}</main>
+        </div>
+    }
+}
+
 #[component]
 pub fn Loading(#[prop(into)] what: String) -> impl IntoView {
     view! { <p class="loading" role="status">{format!("Loading {what}…")}</p> }

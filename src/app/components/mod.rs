@@ -5,5 +5,5 @@ mod layout;
 mod practice;
 
 pub use dialog::ConfirmElectionDialog;
-pub use layout::{ErrorSummary, FieldError, LoadError, Loading, PageHeading, RequireSignIn, Shell};
+pub use layout::{AccountFrame, ErrorSummary, FieldError, InlineError, LoadError, Loading, PageHeading, RequireSignIn, Shell};
 pub use practice::{PracticeFacts, StatusBadge, YearSelect};

@@ -1,6 +1,6 @@
 use crate::api::{paths, SessionInfo, SignInRequest, STATEMENT_OF_TRUTH};
 use crate::app::client::{self, ClientError};
-use crate::app::components::{ErrorSummary, FieldError, PageHeading};
+use crate::app::components::{AccountFrame, ErrorSummary, FieldError, InlineError, PageHeading};
 use crate::app::use_app;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -10,17 +10,6 @@ fn safe_next(next: Option<String>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/sign-in") => n,
         _ => "/".into(),
-    }
-}
-
-#[component]
-fn AccountTabs(current: &'static str) -> impl IntoView {
-    let aria = move |name: &str| if name == current { Some("page") } else { None };
-    view! {
-        <nav class="account-tabs" aria-label="QPP Account">
-            <a href="/sign-in" class="account-tabs__tab" aria-current=aria("sign-in")>"Sign in"</a>
-            <a href="/register" class="account-tabs__tab" aria-current=aria("register")>"Register"</a>
-        </nav>
     }
 }
 
@@ -77,10 +66,7 @@ pub fn SignIn() -> impl IntoView {
 
     let signed_out = move || query.read().get("signed-out").is_some();
     view! {
-        <div class="account-page">
-            <p class="account-page__brand">"Quality Payment Program"</p>
-            <AccountTabs current="sign-in"/>
-            <main id="main-content" class="account-card" tabindex="-1">
+        <AccountFrame current="sign-in">
                 <PageHeading text="Sign in to QPP"/>
                 <Show when=signed_out>
                     <div class="ds-c-alert ds-c-alert--success" role="status"><div class="ds-c-alert__body"><p class="ds-c-alert__text">"You have signed out."</p></div></div>
@@ -89,7 +75,7 @@ pub fn SignIn() -> impl IntoView {
                 <form on:submit=submit novalidate>
                     <div class="form-field">
                         <label class="ds-c-label" for="user-id">"User ID"</label>
-                        {move || field_error("user-id").get().map(|m| view! { <p class="ds-c-inline-error" id="user-id-error"><span class="ds-u-visibility--screen-reader">"Error: "</span>{m}</p> })}
+                        <InlineError id="user-id-error" message=field_error("user-id")/>
                         <input id="user-id" name="username" class="ds-c-field" type="text" autocomplete="username" spellcheck="false"
                             aria-invalid=move || field_error("user-id").get().is_some().to_string()
                             aria-describedby=move || field_error("user-id").get().map(|_| "user-id-error")
@@ -97,7 +83,7 @@ pub fn SignIn() -> impl IntoView {
                     </div>
                     <div class="form-field">
                         <label class="ds-c-label" for="password">"Password"</label>
-                        {move || field_error("password").get().map(|m| view! { <p class="ds-c-inline-error" id="password-error"><span class="ds-u-visibility--screen-reader">"Error: "</span>{m}</p> })}
+                        <InlineError id="password-error" message=field_error("password")/>
                         <input id="password" name="password" class="ds-c-field" autocomplete="current-password"
                             type=move || if show_password.get() { "text" } else { "password" }
                             aria-invalid=move || field_error("password").get().is_some().to_string()
@@ -115,7 +101,7 @@ pub fn SignIn() -> impl IntoView {
                     <fieldset class="ds-c-fieldset statement-of-truth" aria-describedby="sot-text">
                         <legend class="ds-c-label statement-of-truth__legend">"Statement of Truth"</legend>
                         <p id="sot-text">"In order to sign in, you must agree to this: " {STATEMENT_OF_TRUTH}</p>
-                        {move || field_error("agree").get().map(|m| view! { <p class="ds-c-inline-error" id="agree-error"><span class="ds-u-visibility--screen-reader">"Error: "</span>{m}</p> })}
+                        <InlineError id="agree-error" message=field_error("agree")/>
                         <div class="ds-c-choice-wrapper">
                             <input id="agree" class="ds-c-choice" type="checkbox"
                                 aria-invalid=move || field_error("agree").get().is_some().to_string()
@@ -132,8 +118,7 @@ pub fn SignIn() -> impl IntoView {
                 <aside class="demo-note" aria-label="Demo accounts">
                     <p>"Trying the demo? Sign in as " <code>"demo-practice"</code> " (practice representative) or " <code>"demo-registry"</code> " with the password " <code>"demo-password-1"</code> ". Demo data is made up."</p>
                 </aside>
-            </main>
-        </div>
+        </AccountFrame>
     }
 }
 
@@ -159,10 +144,7 @@ fn server_errors(e: &ClientError) -> Vec<FieldError> {
 #[component]
 pub fn Register() -> impl IntoView {
     view! {
-        <div class="account-page">
-            <p class="account-page__brand">"Quality Payment Program"</p>
-            <AccountTabs current="register"/>
-            <main id="main-content" class="account-card" tabindex="-1">
+        <AccountFrame current="register">
                 <PageHeading text="Register for QPP"/>
                 <p>"The Quality Payment Program uses the HCQIS Access Roles and Profile (HARP) system for credential management. You register with HARP, not with this site; once HARP has verified your identity, you sign in here with your HARP User ID and password."</p>
                 <p>"If you are a representative of a Shared Savings Program (SSP) ACO, you must contact your ACO to get a QPP Security Official or Staff User role via the ACO Management System (ACO-MS)."</p>
@@ -171,7 +153,6 @@ pub fn Register() -> impl IntoView {
                 <p>"After registering, ask your practice's or registry's Security Official to connect you to the organization; the QPP Access User Guide explains the roles."</p>
                 <p><a class="ds-c-button ds-c-button--solid" href="https://harp.cms.gov/" rel="external">"Register with HARP (opens harp.cms.gov)"</a></p>
                 <p><a class="ds-c-link" href="/sign-in">"Back to Sign in"</a></p>
-            </main>
-        </div>
+        </AccountFrame>
     }
 }

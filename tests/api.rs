@@ -184,6 +184,12 @@ on_both!(
     unknown_paths_and_methods_answer_in_json,
     year_parameter_is_validated,
     years_list_windows_and_defaults_to_the_open_year,
+    clinicians_are_listed_with_their_own_eligibility,
+    individual_elections_follow_the_same_rules,
+    app_only_after_opt_in_and_never_for_voluntary_reporters,
+    connections_show_only_what_the_user_has,
+    npi_lookup_masks_tins_unless_connected,
+    opt_in_read_answers_each_entity,
 );
 
 async fn sign_in_requires_the_statement_of_truth(h: Harness) {
@@ -288,15 +294,15 @@ async fn practices_are_only_the_users_own(h: Harness) {
     assert!(!tins.contains(&NOT_CONNECTED));
     let pazderova = list.practices.iter().find(|p| p.tin.as_str() == PAZDEROVA).unwrap();
     assert_eq!(pazderova.name, "Pazderová, Dudek and Zelený");
-    assert_eq!(pazderova.figures.allowed_charges_cents, 5_002_700);
-    assert_eq!(pazderova.status.badge(), "MIPS EXEMPT");
-    assert_eq!(pazderova.status.qualifier(), Some("Opt-in eligible"));
-    assert!(pazderova.can_elect.allowed);
-    assert_eq!(pazderova.special_statuses.len(), 3);
+    assert_eq!(pazderova.eligibility.figures.allowed_charges_cents, 5_002_700);
+    assert_eq!(pazderova.eligibility.status.badge(), "MIPS EXEMPT");
+    assert_eq!(pazderova.eligibility.status.qualifier(), Some("Opt-in eligible"));
+    assert!(pazderova.eligibility.can_elect.allowed);
+    assert_eq!(pazderova.eligibility.special_statuses.len(), 3);
     assert!(pazderova.is_demo);
     let riverside = list.practices.iter().find(|p| p.tin.as_str() == MIPS_ELIGIBLE).unwrap();
-    assert_eq!(riverside.status.badge(), "MIPS ELIGIBLE");
-    assert!(!riverside.can_elect.allowed);
+    assert_eq!(riverside.eligibility.status.badge(), "MIPS ELIGIBLE");
+    assert!(!riverside.eligibility.can_elect.allowed);
     let other = h.sign_in("other-practice", "other-password-1").await;
     let r = h.call(Method::GET, &format!("{}?year={}", paths::PRACTICES, h.demo_year), None, Some(&other)).await;
     let list: PracticesResponse = serde_json::from_value(r.body).unwrap();
@@ -327,8 +333,8 @@ async fn electing_outside_the_window_is_refused_with_dates(h: Harness) {
     // The card of that year shows the options as unavailable with the same reason.
     let r = h.call(Method::GET, &format!("{}?year=2021", paths::practice(OPT_IN_ELIGIBLE)), None, Some(&s)).await;
     let card: PracticeCard = serde_json::from_value(r.body).unwrap();
-    assert!(!card.can_elect.allowed);
-    assert!(card.can_elect.reason.unwrap().contains("closed"));
+    assert!(!card.eligibility.can_elect.allowed);
+    assert!(card.eligibility.can_elect.reason.unwrap().contains("closed"));
     // The demo window closes too: a year later the same request is refused.
     h.clock.store(Timestamp::from_eastern(2027, 12, 1, 12, 0).0, Ordering::SeqCst);
     let s = h.demo().await;
@@ -399,9 +405,9 @@ async fn opt_in_is_recorded_with_audit_and_shown_on_the_card(h: Harness) {
     assert_eq!(audit[0].statement_of_truth_agreed_at, start_time(), "the sign-in's Statement of Truth time");
     let r = h.call(Method::GET, &format!("{}?year={}", paths::practice(OPT_IN_ELIGIBLE), h.demo_year), None, Some(&s)).await;
     let card: PracticeCard = serde_json::from_value(r.body).unwrap();
-    assert_eq!(card.status.badge(), "MIPS ELIGIBLE VIA OPT-IN");
-    assert!(!card.can_elect.allowed, "no way to elect again");
-    assert_eq!(card.election.unwrap().election, mips_elections::domain::Election::OptIn);
+    assert_eq!(card.eligibility.status.badge(), "MIPS ELIGIBLE VIA OPT-IN");
+    assert!(!card.eligibility.can_elect.allowed, "no way to elect again");
+    assert_eq!(card.eligibility.election.unwrap().election, mips_elections::domain::Election::OptIn);
 }
 
 async fn retry_returns_the_same_election_and_a_change_is_a_conflict(h: Harness) {
@@ -501,4 +507,153 @@ async fn years_list_windows_and_defaults_to_the_open_year(h: Harness) {
     let again: PerformanceYearsResponse = serde_json::from_value(h.call(Method::GET, paths::PERFORMANCE_YEARS, None, None).await.body).unwrap();
     assert_eq!(again.default_year, h.demo_year);
     let _: Option<PracticeRow> = h.store.practice(h.demo_year, &Tin::parse(PAZDEROVA).unwrap()).await.unwrap();
+}
+
+fn npi(base8: &str) -> String {
+    mips_elections::domain::Npi::with_check_digit(&format!("1{base8}")).unwrap().to_string()
+}
+
+async fn clinicians_are_listed_with_their_own_eligibility(h: Harness) {
+    let s = h.demo().await;
+    let r = h.call(Method::GET, &format!("{}?year={}", paths::clinicians(MIPS_ELIGIBLE), h.demo_year), None, Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let list: CliniciansResponse = serde_json::from_value(r.body).unwrap();
+    assert_eq!(list.practice.eligibility.status.badge(), "MIPS ELIGIBLE");
+    let park = list.clinicians.iter().find(|c| c.last_name == "Park").unwrap();
+    assert_eq!(park.eligibility.status.qualifier(), Some("Opt-in eligible"), "opt-in eligible individually in a MIPS eligible practice");
+    assert!(park.eligibility.can_elect.allowed);
+    let okafor = list.clinicians.iter().find(|c| c.last_name == "Okafor").unwrap();
+    assert_eq!(okafor.eligibility.status.badge(), "MIPS ELIGIBLE");
+    // All practices' clinicians come with the practices list (for the page and its CSV).
+    let all: PracticesResponse = serde_json::from_value(h.call(Method::GET, &format!("{}?year={}", paths::PRACTICES, h.demo_year), None, Some(&s)).await.body).unwrap();
+    assert_eq!(all.clinicians.len(), 11);
+    assert!(all.clinicians.iter().all(|c| c.tin.as_str() != NOT_CONNECTED));
+    error_of(&h.call(Method::GET, &format!("{}?year={}", paths::clinicians(NOT_CONNECTED), h.demo_year), None, Some(&s)).await, StatusCode::FORBIDDEN, "NotConnectedToPractice");
+    let one = h.call(Method::GET, &format!("{}?year={}", paths::clinician(PAZDEROVA, &npi("10300001")), h.demo_year), None, Some(&s)).await;
+    let card: ClinicianCard = serde_json::from_value(one.body).unwrap();
+    assert_eq!(card.full_name(), "Tereza Pazderová");
+    assert_eq!(card.practice_name, "Pazderová, Dudek and Zelený");
+    error_of(&h.call(Method::GET, &format!("{}?year={}", paths::clinician(PAZDEROVA, &npi("10600014")), h.demo_year), None, Some(&s)).await, StatusCode::NOT_FOUND, "NoProviderInformation");
+    error_of(&h.call(Method::GET, &format!("{}?year={}", paths::clinician(PAZDEROVA, "123"), h.demo_year), None, Some(&s)).await, StatusCode::BAD_REQUEST, "InvalidFormatNpi");
+}
+
+async fn individual_elections_follow_the_same_rules(h: Harness) {
+    let s = h.demo().await;
+    let body = |tin: &str, n: &str, e: &str| json!({"performanceYear": h.demo_year.get(), "tin": tin, "npi": n, "election": e, "confirmation": "confirm"});
+    let r = h.call(Method::POST, paths::ELECTIONS, Some(body(PAZDEROVA, &npi("10300001"), "OPT_IN")), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["election"]["npi"], npi("10300001"));
+    // The group is untouched: individual and group elections are separate.
+    assert!(h.stored(PAZDEROVA).await.is_none());
+    error_of(&h.call(Method::POST, paths::ELECTIONS, Some(body(PAZDEROVA, &npi("10300001"), "VOLUNTARY")), Some(&s)).await, StatusCode::CONFLICT, "ElectionAlreadyMade");
+    // Opt-in eligible individually inside a MIPS eligible practice.
+    assert_eq!(h.call(Method::POST, paths::ELECTIONS, Some(body(MIPS_ELIGIBLE, &npi("10600014"), "VOLUNTARY")), Some(&s)).await.status, StatusCode::CREATED);
+    error_of(&h.call(Method::POST, paths::ELECTIONS, Some(body(MIPS_ELIGIBLE, &npi("10600012"), "OPT_IN")), Some(&s)).await, StatusCode::UNPROCESSABLE_ENTITY, "AlreadyMipsEligible");
+    error_of(&h.call(Method::POST, paths::ELECTIONS, Some(body(OPT_IN_ELIGIBLE, &npi("10400011"), "OPT_IN")), Some(&s)).await, StatusCode::UNPROCESSABLE_ENTITY, "NotOptInEligible");
+    // A clinician of another TIN, and a clinician of a practice not yours.
+    error_of(&h.call(Method::POST, paths::ELECTIONS, Some(body(PAZDEROVA, &npi("10600014"), "OPT_IN")), Some(&s)).await, StatusCode::NOT_FOUND, "NoProviderInformation");
+    error_of(&h.call(Method::POST, paths::ELECTIONS, Some(body(NOT_CONNECTED, &npi("10800014"), "OPT_IN")), Some(&s)).await, StatusCode::FORBIDDEN, "NotConnectedToPractice");
+    let audit = h.store.audit(h.demo_year, &Tin::parse(PAZDEROVA).unwrap(), Some(&mips_elections::domain::Npi::parse(&npi("10300001")).unwrap())).await.unwrap();
+    assert_eq!(audit.len(), 1);
+}
+
+async fn app_only_after_opt_in_and_never_for_voluntary_reporters(h: Harness) {
+    let s = h.demo().await;
+    const KOWALCZYK: &str = "105000117";
+    let agnieszka = npi("10500011");
+    let pathway = |n: Option<&str>, p: &str| json!({"performanceYear": h.demo_year.get(), "tin": KOWALCZYK, "npi": n, "pathway": p});
+    // Before any election: elect first.
+    error_of(&h.call(Method::POST, paths::PATHWAYS, Some(pathway(None, "APP")), Some(&s)).await, StatusCode::UNPROCESSABLE_ENTITY, "ElectionRequired");
+    // Group opts in, then chooses the APP; the card offers nothing more and shows the choice.
+    assert_eq!(h.call(Method::POST, paths::ELECTIONS, Some(h.election(KOWALCZYK, "OPT_IN", "CONFIRM")), Some(&s)).await.status, StatusCode::CREATED);
+    let card: PracticeCard = serde_json::from_value(h.call(Method::GET, &format!("{}?year={}", paths::practice(KOWALCZYK), h.demo_year), None, Some(&s)).await.body).unwrap();
+    assert_eq!(card.eligibility.offered_pathways, vec![mips_elections::domain::ReportingPathway::TraditionalMips, mips_elections::domain::ReportingPathway::App]);
+    let r = h.call(Method::POST, paths::PATHWAYS, Some(pathway(None, "APP")), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(h.call(Method::POST, paths::PATHWAYS, Some(pathway(None, "APP")), Some(&s)).await.status, StatusCode::OK, "repeat is harmless");
+    error_of(&h.call(Method::POST, paths::PATHWAYS, Some(pathway(None, "TRADITIONAL_MIPS")), Some(&s)).await, StatusCode::CONFLICT, "PathwayAlreadyChosen");
+    let card: PracticeCard = serde_json::from_value(h.call(Method::GET, &format!("{}?year={}", paths::practice(KOWALCZYK), h.demo_year), None, Some(&s)).await.body).unwrap();
+    assert_eq!(card.eligibility.pathway.unwrap().pathway, mips_elections::domain::ReportingPathway::App);
+    assert!(card.eligibility.offered_pathways.is_empty());
+    // An APM participant who reports voluntarily is never offered, nor allowed, the APP.
+    let vol = json!({"performanceYear": h.demo_year.get(), "tin": KOWALCZYK, "npi": agnieszka, "election": "VOLUNTARY", "confirmation": "CONFIRM"});
+    assert_eq!(h.call(Method::POST, paths::ELECTIONS, Some(vol), Some(&s)).await.status, StatusCode::CREATED);
+    let c: ClinicianCard = serde_json::from_value(h.call(Method::GET, &format!("{}?year={}", paths::clinician(KOWALCZYK, &agnieszka), h.demo_year), None, Some(&s)).await.body).unwrap();
+    assert_eq!(c.eligibility.offered_pathways, vec![mips_elections::domain::ReportingPathway::TraditionalMips]);
+    let e = error_of(&h.call(Method::POST, paths::PATHWAYS, Some(pathway(Some(&agnieszka), "APP")), Some(&s)).await, StatusCode::UNPROCESSABLE_ENTITY, "VoluntaryReportingViaAppNotPermitted");
+    assert!(e["message"].as_str().unwrap().contains("can't voluntarily report"));
+    // Not a MIPS APM participant.
+    assert_eq!(h.call(Method::POST, paths::ELECTIONS, Some(h.election(PAZDEROVA, "OPT_IN", "CONFIRM")), Some(&s)).await.status, StatusCode::CREATED);
+    let body = json!({"performanceYear": h.demo_year.get(), "tin": PAZDEROVA, "pathway": "APP"});
+    error_of(&h.call(Method::POST, paths::PATHWAYS, Some(body), Some(&s)).await, StatusCode::UNPROCESSABLE_ENTITY, "NotApmParticipant");
+    let upd = h.store.execute_raw("UPDATE reporting_pathways SET pathway = 'TRADITIONAL_MIPS'").await;
+    assert!(upd.unwrap_err().to_string().contains("final"));
+}
+
+async fn connections_show_only_what_the_user_has(h: Harness) {
+    let s = h.demo().await;
+    let c: ConnectionsResponse = serde_json::from_value(h.call(Method::GET, &format!("{}?year={}", paths::CONNECTIONS, h.demo_year), None, Some(&s)).await.body).unwrap();
+    assert_eq!(c.apm_entities.len(), 1);
+    assert_eq!(c.apm_entities[0].apm_name, "Medicare Shared Savings Program");
+    assert_eq!(c.virtual_groups.len(), 1);
+    assert!(c.registries.is_empty());
+    let r = h.sign_in("demo-registry", DEMO_PASSWORD).await;
+    let c: ConnectionsResponse = serde_json::from_value(h.call(Method::GET, &format!("{}?year={}", paths::CONNECTIONS, h.demo_year), None, Some(&r)).await.body).unwrap();
+    assert_eq!(c.registries.len(), 1);
+    assert!(c.apm_entities.is_empty() && c.virtual_groups.is_empty());
+    let y: PerformanceYearsResponse = serde_json::from_value(h.call(Method::GET, paths::PERFORMANCE_YEARS, None, None).await.body).unwrap();
+    assert_eq!(y.years.iter().find(|i| i.performance_year == h.demo_year).unwrap().data_runs.len(), 2);
+    assert!(y.years.iter().find(|i| i.performance_year.get() == 2021).unwrap().data_runs[1].description.contains("Segment 2"));
+}
+
+async fn npi_lookup_masks_tins_unless_connected(h: Harness) {
+    let tereza = npi("10300001");
+    let path = format!("{}?year={}", paths::eligibility_npi(&tereza), h.demo_year);
+    let anon = h.call(Method::GET, &path, None, None).await;
+    assert_eq!(anon.status, StatusCode::OK, "{}", anon.body);
+    let org = &anon.body["data"]["organizations"][0];
+    assert_eq!(org["TIN"], MASKED_TIN);
+    assert_eq!(org["individualScenario"]["isOptInEligible"], true);
+    assert_eq!(org["individualScenario"]["isOptedIn"], Value::Null, "null = no decision");
+    assert_eq!(org["individualScenario"]["lowVolumeStatusReasons"][0]["lowVolStusRsnCd"], "BOTH");
+    let s = h.demo().await;
+    let body = json!({"performanceYear": h.demo_year.get(), "tin": PAZDEROVA, "npi": tereza, "election": "VOLUNTARY", "confirmation": "CONFIRM"});
+    assert_eq!(h.call(Method::POST, paths::ELECTIONS, Some(body), Some(&s)).await.status, StatusCode::CREATED);
+    let signed = h.call(Method::GET, &path, None, Some(&s)).await;
+    let org = &signed.body["data"]["organizations"][0];
+    assert_eq!(org["TIN"], PAZDEROVA, "connected: the TIN shows");
+    assert_eq!(org["individualScenario"]["isOptedIn"], false, "false = voluntary reporting");
+    assert_eq!(org["individualScenario"]["optInDecisionDate"], start_time().to_iso8601());
+    let other = h.sign_in("other-practice", "other-password-1").await;
+    assert_eq!(h.call(Method::GET, &path, None, Some(&other)).await.body["data"]["organizations"][0]["TIN"], MASKED_TIN, "signed in but not connected");
+    let e = error_of(&h.call(Method::GET, &paths::eligibility_npi("12345"), None, None).await, StatusCode::BAD_REQUEST, "InvalidFormatNpi");
+    assert_eq!(e["message"], "Please supply a valid NPI");
+    let e = error_of(&h.call(Method::GET, &paths::eligibility_npi("1234567893"), None, None).await, StatusCode::NOT_FOUND, "NoProviderInformation");
+    assert_eq!(e["message"], "No individual clinician information exists for this NPI");
+}
+
+async fn opt_in_read_answers_each_entity(h: Harness) {
+    let s = h.demo().await;
+    assert_eq!(h.call(Method::POST, paths::ELECTIONS, Some(h.election(OPT_IN_ELIGIBLE, "OPT_IN", "CONFIRM")), Some(&s)).await.status, StatusCode::CREATED);
+    let read = |header: &str, sess: Option<&Session>| {
+        let mut req = Request::builder().uri(format!("{}?year={}", paths::ELIGIBILITY_OPT_IN, h.demo_year)).header(OPT_IN_ENTITIES_HEADER, header);
+        if let Some(s) = sess {
+            req = req.header(header::COOKIE, &s.cookie);
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    let r = h.send(read(&format!("{OPT_IN_ELIGIBLE},{PAZDEROVA}|{},{MIPS_ELIGIBLE}", npi("10300001")), Some(&s))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let rows: OptInResponse = serde_json::from_value(r.body).unwrap();
+    assert_eq!(rows.data.len(), 3);
+    assert_eq!((rows.data[0].is_opt_in_eligible, rows.data[0].is_opted_in), (true, Some(true)));
+    assert!(rows.data[0].opt_in_decision_date.is_some());
+    assert_eq!((rows.data[1].is_opt_in_eligible, rows.data[1].is_opted_in), (true, None));
+    assert_eq!((rows.data[2].is_opt_in_eligible, rows.data[2].is_opted_in), (false, None), "MIPS eligible: not opt-in eligible");
+    assert_eq!(rows.data[2].run_num, 2);
+    error_of(&h.send(read(NOT_CONNECTED, Some(&s))).await, StatusCode::FORBIDDEN, "NotConnectedToPractice");
+    let e = error_of(&h.send(read("12|34", Some(&s))).await, StatusCode::BAD_REQUEST, "InvalidOptInEntities");
+    assert_eq!(e["details"][0]["path"], "qpp-opt-in-entities[0]");
+    error_of(&h.send(read("", Some(&s))).await, StatusCode::BAD_REQUEST, "MissingOptInEntities");
+    error_of(&h.send(read(OPT_IN_ELIGIBLE, None)).await, StatusCode::UNAUTHORIZED, "Unauthorized");
 }

@@ -2,7 +2,7 @@
 //! the one error shape. Shared by both sides so that they cannot drift apart.
 
 use crate::domain::lvt::{LowVolumeAssessment, LowVolumeStatus, LowVolumeThreshold, VolumeFigures};
-use crate::domain::{Election, ElectionWindow, Npi, ParticipationStatus, PerformanceYear, SpecialStatus, Timestamp, Tin, WindowPhase};
+use crate::domain::{Election, ElectionWindow, Npi, ParticipationStatus, PerformanceYear, ReportingPathway, SpecialStatus, Timestamp, Tin, WindowPhase};
 use serde::{Deserialize, Serialize};
 
 pub mod paths {
@@ -15,7 +15,29 @@ pub mod paths {
         format!("{PRACTICES}/{tin}")
     }
     pub const ELECTIONS: &str = "/api/elections";
+    pub const PATHWAYS: &str = "/api/pathways";
+    pub const CONNECTIONS: &str = "/api/connections";
+    /// `/api/practices/{tin}/clinicians?year=`
+    pub fn clinicians(tin: &str) -> String {
+        format!("{PRACTICES}/{tin}/clinicians")
+    }
+    /// `/api/practices/{tin}/clinicians/{npi}?year=`
+    pub fn clinician(tin: &str, npi: &str) -> String {
+        format!("{PRACTICES}/{tin}/clinicians/{npi}")
+    }
+    /// Public clinician lookup modelled on the QPP Eligibility API: `/api/eligibility/npi/{npi}?year=`
+    pub fn eligibility_npi(npi: &str) -> String {
+        format!("/api/eligibility/npi/{npi}")
+    }
+    /// Opt-in read for the entities named in the `Qpp-Opt-In-Entities` header.
+    pub const ELIGIBILITY_OPT_IN: &str = "/api/eligibility/opt-in";
+    pub const OPENAPI: &str = "/api/openapi.json";
 }
+
+/// The header listing entities for the opt-in read: `TIN|NPI,TIN` (QPP Eligibility API).
+pub const OPT_IN_ENTITIES_HEADER: &str = "qpp-opt-in-entities";
+/// How the public lookup shows a TIN the caller may not see (as the QPP Eligibility API does).
+pub const MASKED_TIN: &str = "XXXXXXXXXX";
 
 /// Mutating requests of a signed-in user carry the session's CSRF token in this header.
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -66,6 +88,19 @@ pub struct PerformanceYearInfo {
     pub threshold: Option<LowVolumeThreshold>,
     /// False when the threshold is carried forward rather than read in a CMS source.
     pub threshold_verified: bool,
+    /// The eligibility data runs of the year, newest last.
+    pub data_runs: Vec<DataRun>,
+}
+
+/// One load of eligibility data for a year ("which data run the statuses come from").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DataRun {
+    pub performance_year: PerformanceYear,
+    pub run_number: i64,
+    /// ISO date, e.g. "2026-11-02".
+    pub released_on: String,
+    pub description: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -124,14 +159,20 @@ pub struct ElectionAvailability {
     pub reason: Option<String>,
 }
 
-/// Everything a practice card shows, for one performance year.
+/// The chosen reporting pathway of a MIPS APM participant.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct PracticeCard {
-    pub performance_year: PerformanceYear,
-    pub tin: Tin,
-    pub name: String,
-    pub address: Address,
+pub struct PathwayRecord {
+    pub pathway: ReportingPathway,
+    pub chosen_at: Timestamp,
+    pub chosen_by: String,
+}
+
+/// Eligibility of one entity (a practice as a group, or a clinician as an individual) for one
+/// year, with its election and pathway: what a card or a clinician row shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntityEligibility {
     pub figures: VolumeFigures,
     pub threshold: LowVolumeThreshold,
     pub assessment: LowVolumeAssessment,
@@ -140,10 +181,196 @@ pub struct PracticeCard {
     pub status_explanation: String,
     pub special_statuses: Vec<SpecialStatus>,
     pub mips_apm_participant: bool,
-    pub clinician_count: i64,
-    pub is_demo: bool,
     pub election: Option<ElectionRecord>,
     pub can_elect: ElectionAvailability,
+    pub pathway: Option<PathwayRecord>,
+    /// The pathways that may be chosen now (empty unless a MIPS APM participant may choose).
+    pub offered_pathways: Vec<ReportingPathway>,
+}
+
+/// Everything a practice card shows, for one performance year.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PracticeCard {
+    pub performance_year: PerformanceYear,
+    pub tin: Tin,
+    pub name: String,
+    pub address: Address,
+    pub clinician_count: i64,
+    pub is_demo: bool,
+    pub eligibility: EntityEligibility,
+}
+
+/// A connected clinician (TIN/NPI) and their own eligibility as an individual.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClinicianCard {
+    pub performance_year: PerformanceYear,
+    pub tin: Tin,
+    pub npi: Npi,
+    pub first_name: String,
+    pub last_name: String,
+    pub practice_name: String,
+    pub is_demo: bool,
+    pub eligibility: EntityEligibility,
+}
+
+impl ClinicianCard {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CliniciansResponse {
+    pub practice: PracticeCard,
+    pub clinicians: Vec<ClinicianCard>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PathwayRequest {
+    pub performance_year: PerformanceYear,
+    pub tin: Tin,
+    #[serde(default)]
+    pub npi: Option<Npi>,
+    pub pathway: ReportingPathway,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PathwayResponse {
+    pub pathway: PathwayRecord,
+    pub created: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApmEntitySummary {
+    pub entity_id: String,
+    pub name: String,
+    pub apm_name: String,
+    pub track: String,
+    pub participant_tins: Vec<Tin>,
+    pub is_demo: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RegistryKind {
+    QualifiedRegistry,
+    Qcdr,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrySummary {
+    pub registry_id: String,
+    pub name: String,
+    pub tin: Tin,
+    pub kind: RegistryKind,
+    pub is_demo: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VirtualGroupSummary {
+    pub vg_id: String,
+    pub name: String,
+    pub member_tins: Vec<Tin>,
+    /// ISO date of the virtual-group election, which is its opt-in election.
+    pub elected_on: String,
+    pub is_demo: bool,
+}
+
+/// The organizations other than practices that a user is connected to, for one year; the
+/// Eligibility & Reporting page shows a tab only for the kinds the user has.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionsResponse {
+    pub performance_year: PerformanceYear,
+    pub apm_entities: Vec<ApmEntitySummary>,
+    pub registries: Vec<RegistrySummary>,
+    pub virtual_groups: Vec<VirtualGroupSummary>,
+}
+
+/// One low-volume reason as the QPP Eligibility API words it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LowVolumeStatusReason {
+    pub low_vol_stus_rsn_cd: String,
+    pub low_vol_stus_rsn_desc: String,
+}
+
+/// `individualScenario` / `groupScenario` of the QPP Eligibility API, the parts this app knows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EligibilityScenario {
+    pub is_opt_in_eligible: bool,
+    /// null when no decision has been made; true = opted in; false = voluntary reporting.
+    pub is_opted_in: Option<bool>,
+    pub opt_in_decision_date: Option<Timestamp>,
+    pub low_volume_switch: bool,
+    pub low_volume_status_reasons: Vec<LowVolumeStatusReason>,
+    pub low_volume_services: i64,
+    pub small_group_practitioner: bool,
+    pub rural_clinician: bool,
+    pub hpsa_clinician: bool,
+    pub non_patient_facing: bool,
+    pub hospital_based_clinician: bool,
+    pub ambulatory_surgical_center: bool,
+    pub is_facility_based: bool,
+    pub extreme_hardship: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationEligibility {
+    /// The TIN, or `XXXXXXXXXX` unless the caller is signed in and connected to it.
+    #[serde(rename = "TIN")]
+    pub tin: String,
+    pub prvdr_org_name: String,
+    pub address_line_one: String,
+    pub city: String,
+    pub state: String,
+    pub zip: String,
+    pub individual_scenario: EligibilityScenario,
+    pub group_scenario: EligibilityScenario,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NpiEligibility {
+    pub npi: Npi,
+    pub first_name: String,
+    pub last_name: String,
+    pub performance_year: PerformanceYear,
+    pub organizations: Vec<OrganizationEligibility>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NpiEligibilityResponse {
+    pub data: NpiEligibility,
+}
+
+/// One row of the opt-in read, as in the QPP Eligibility API's sample.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OptInRow {
+    pub tin: Tin,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub npi: Option<Npi>,
+    pub is_opt_in_eligible: bool,
+    pub opt_in_decision_date: Option<Timestamp>,
+    pub is_opted_in: Option<bool>,
+    pub year: PerformanceYear,
+    pub run_num: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OptInResponse {
+    pub data: Vec<OptInRow>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -153,6 +380,9 @@ pub struct PracticesResponse {
     pub window: Option<ElectionWindow>,
     pub window_phase: Option<WindowPhase>,
     pub practices: Vec<PracticeCard>,
+    /// The clinicians of all these practices, so that the page (and its CSV download) has
+    /// everything without another request.
+    pub clinicians: Vec<ClinicianCard>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -109,6 +109,22 @@ impl LowVolumeAssessment {
     pub fn exceeds_threshold(&self) -> bool {
         self.criteria_exceeded() == 3
     }
+    /// The QPP Eligibility API's `lowVolStusRsnCd` and description: which criteria fell
+    /// *below* the threshold. `None` when all three are exceeded (`lowVolumeSwitch` false).
+    pub fn below_reason(&self) -> Option<(&'static str, &'static str)> {
+        let (c, p, s) = (!self.exceeds_allowed_charges, !self.exceeds_medicare_patients, !self.exceeds_covered_services);
+        match (c, p, s) {
+            (false, false, false) => None,
+            (false, true, false) => Some(("BENE", "The number of unique beneficiaries fell below the low-volume threshold")),
+            (true, false, false) => Some(("CHRG", "Part B expenditures (allowed charges) fell below the low-volume threshold")),
+            (false, false, true) => Some(("SRVC", "Low-volume services fell below the low-volume threshold")),
+            (true, true, false) => Some(("BOTH", "Both the unique beneficiaries and Part B expenditures fell below the low-volume threshold")),
+            (false, true, true) => Some(("BENE/SRVC", "The unique beneficiaries and services fell below the low-volume threshold")),
+            (true, false, true) => Some(("CHRG/SRVC", "Part B expenditures and services fell below the low-volume threshold")),
+            (true, true, true) => Some(("ALL", "Beneficiaries, Part B expenditures and services all fell below the low-volume threshold")),
+        }
+    }
+
     pub fn status(&self) -> LowVolumeStatus {
         match self.criteria_exceeded() {
             3 => LowVolumeStatus::MipsEligible,
@@ -190,5 +206,20 @@ mod tests {
         assert_eq!(a.criteria_exceeded(), 2);
         assert_eq!(a.status(), LowVolumeStatus::OptInEligible);
         assert!(a.status().explanation(&a).contains("Exceeds 2 of the 3"));
+    }
+
+    #[test]
+    fn reason_codes_name_the_criteria_below() {
+        let t = low_volume_threshold(y(2024)).unwrap();
+        let code = |c, p, s| LowVolumeAssessment::of(&figs(c, p, s), &t).below_reason().map(|r| r.0);
+        let (hi_c, lo_c, hi_n, lo_n) = (10_000_000, 100, 300, 10);
+        assert_eq!(code(hi_c, hi_n, hi_n), None);
+        assert_eq!(code(hi_c, lo_n, hi_n), Some("BENE"));
+        assert_eq!(code(lo_c, hi_n, hi_n), Some("CHRG"));
+        assert_eq!(code(hi_c, hi_n, lo_n), Some("SRVC"));
+        assert_eq!(code(lo_c, lo_n, hi_n), Some("BOTH"));
+        assert_eq!(code(hi_c, lo_n, lo_n), Some("BENE/SRVC"));
+        assert_eq!(code(lo_c, hi_n, lo_n), Some("CHRG/SRVC"));
+        assert_eq!(code(lo_c, lo_n, lo_n), Some("ALL"));
     }
 }

@@ -5,6 +5,7 @@ pub mod election;
 pub mod format;
 pub mod ids;
 pub mod lvt;
+pub mod pathway;
 pub mod status;
 pub mod time;
 pub mod window;
@@ -12,6 +13,7 @@ pub mod year;
 
 pub use election::{check_can_elect, check_confirmation, resolve_against_existing, Election, ElectionOutcome, ElectionRefusal, EntityKind};
 pub use ids::{Npi, Tin};
+pub use pathway::{check_pathway, offered_pathways, ReportingPathway};
 pub use lvt::{low_volume_threshold, LowVolumeAssessment, LowVolumeStatus, LowVolumeThreshold, VolumeFigures};
 pub use status::{ParticipationStatus, SpecialStatus};
 pub use time::Timestamp;

@@ -108,9 +108,29 @@ pub fn official_windows() -> Vec<ElectionWindow> {
         .collect()
 }
 
+/// The year screens and APIs use when none is given: the latest year whose window is open now,
+/// else the latest year that has a window, else the current calendar year (ET).
+pub fn default_year(windows: &[ElectionWindow], now: Timestamp) -> PerformanceYear {
+    let open = windows.iter().filter(|w| w.phase(now) == WindowPhase::Open).map(|w| w.performance_year).max();
+    let latest = windows.iter().map(|w| w.performance_year).max();
+    open.or(latest)
+        .or_else(|| PerformanceYear::new(now.to_eastern().year as u16).ok())
+        .unwrap_or_else(|| PerformanceYear::new(super::year::FIRST_OPT_IN_YEAR).expect("valid"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn default_year_prefers_an_open_window() {
+        let ws = official_windows();
+        let in_2025_window = Timestamp::from_eastern(2025, 2, 1, 12, 0);
+        assert_eq!(default_year(&ws, in_2025_window).get(), 2024);
+        let between = Timestamp::from_eastern(2026, 11, 23, 12, 0);
+        assert_eq!(default_year(&ws, between).get(), 2025, "latest year with a window");
+        assert_eq!(default_year(&[], between).get(), 2026, "calendar year when no window exists");
+    }
 
     fn window(py: u16) -> ElectionWindow {
         official_windows().into_iter().find(|w| w.performance_year.get() == py).unwrap()

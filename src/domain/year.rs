@@ -41,6 +41,19 @@ impl PerformanceYear {
     }
 }
 
+impl PerformanceYear {
+    /// The two 12-month segments of the MIPS determination period, as (start, end) ISO dates:
+    /// October 1 two years before to September 30 of the year before, and October 1 of the year
+    /// before to September 30 of the performance year (`docs/elections.md` §2.2).
+    pub fn determination_segments(self) -> [(String, String); 2] {
+        let y = self.0;
+        [
+            (format!("{}-10-01", y - 2), format!("{}-09-30", y - 1)),
+            (format!("{}-10-01", y - 1), format!("{y}-09-30")),
+        ]
+    }
+}
+
 impl TryFrom<u16> for PerformanceYear {
     type Error = String;
     fn try_from(y: u16) -> Result<Self, String> {
@@ -70,5 +83,12 @@ mod tests {
         assert!(PerformanceYear::parse("21").is_err());
         assert!(PerformanceYear::parse("2021a").is_err());
         assert!(serde_json::from_str::<PerformanceYear>("2017").is_err());
+    }
+
+    #[test]
+    fn determination_segments_follow_the_year() {
+        let s = PerformanceYear::new(2021).unwrap().determination_segments();
+        assert_eq!(s[0], ("2019-10-01".to_string(), "2020-09-30".to_string()));
+        assert_eq!(s[1], ("2020-10-01".to_string(), "2021-09-30".to_string()));
     }
 }

@@ -1,6 +1,8 @@
 //! The thin backend: JSON API under `/api`, the built SPA (`dist/`) for everything else.
 
 pub mod auth;
+pub mod cards;
+pub mod eligibility;
 pub mod error;
 pub mod extract;
 pub mod routes;

@@ -3,14 +3,16 @@
 use super::auth::{self, CurrentUser};
 use super::error::ApiError;
 use super::extract::{JsonBody, YearQuery};
+use super::cards;
 use super::store::{ElectionRow, NewElection, PracticeRow, RecordOutcome};
 use super::AppState;
 use crate::api::*;
 use crate::domain::election::{conflict_reason, ConfirmationError};
 use crate::domain::lvt::{threshold_is_verified, LowVolumeAssessment};
+use crate::domain::pathway::PathwayRefusal;
 use crate::domain::{
-    check_can_elect, check_confirmation, low_volume_threshold, resolve_against_existing, ElectionOutcome, ElectionWindow, EntityKind, ParticipationStatus,
-    PerformanceYear, Timestamp, Tin, VolumeFigures, WindowPhase,
+    check_can_elect, check_confirmation, check_pathway, low_volume_threshold, resolve_against_existing, ElectionOutcome, ElectionWindow, EntityKind, Npi,
+    PerformanceYear, Timestamp, Tin, VolumeFigures,
 };
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -25,7 +27,13 @@ pub fn api_router() -> Router<AppState> {
         .route("/performance-years", get(performance_years))
         .route("/practices", get(list_practices))
         .route("/practices/{tin}", get(get_practice))
+        .route("/practices/{tin}/clinicians", get(list_clinicians))
+        .route("/practices/{tin}/clinicians/{npi}", get(get_clinician))
         .route("/elections", axum::routing::post(make_election))
+        .route("/pathways", axum::routing::post(choose_pathway))
+        .route("/connections", get(connections))
+        .route("/eligibility/npi/{npi}", get(super::eligibility::npi_lookup))
+        .route("/eligibility/opt-in", get(super::eligibility::opt_in_read))
         .fallback(|| async { ApiError::not_found("NotFound", "There is no API endpoint at this address.") })
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "This API endpoint does not accept that HTTP method.") })
 }
@@ -115,6 +123,7 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap, current: Cu
 async fn performance_years(State(state): State<AppState>) -> Result<Json<PerformanceYearsResponse>, ApiError> {
     let now = state.now();
     let windows = state.store.windows().await?;
+    let runs = state.store.data_runs().await?;
     let current = now.to_eastern().year as u16;
     let last = windows.iter().map(|w| w.performance_year.get()).max().unwrap_or(current).max(current);
     let mut years = vec![];
@@ -127,87 +136,38 @@ async fn performance_years(State(state): State<AppState>) -> Result<Json<Perform
             window,
             threshold: low_volume_threshold(py),
             threshold_verified: threshold_is_verified(py),
+            data_runs: runs.iter().filter(|r| r.performance_year == py).cloned().collect(),
         });
     }
-    let default_year = years
-        .iter()
-        .find(|y| y.window_phase == Some(WindowPhase::Open))
-        .or_else(|| years.iter().find(|y| y.window.is_some()))
-        .map(|y| y.performance_year)
-        .unwrap_or(years[0].performance_year);
+    let default_year = crate::domain::window::default_year(&windows, now);
     Ok(Json(PerformanceYearsResponse { default_year, years, server_time: now }))
-}
-
-fn election_record(e: &ElectionRow) -> ElectionRecord {
-    ElectionRecord {
-        performance_year: e.performance_year,
-        tin: e.tin.clone(),
-        npi: e.npi.clone(),
-        election: e.election,
-        elected_at: e.elected_at,
-        elected_by: e.elected_by.clone(),
-        channel: e.channel,
-    }
-}
-
-/// Builds a card from stored data with the domain's rules; the card says whether an election
-/// can be made now and, if not, why.
-fn practice_card(p: &PracticeRow, election: Option<&ElectionRow>, clinicians: i64, window: Option<&ElectionWindow>, now: Timestamp) -> Result<PracticeCard, ApiError> {
-    let threshold = low_volume_threshold(p.performance_year).ok_or_else(|| {
-        tracing::error!(year = %p.performance_year, "no low-volume threshold for a year with data");
-        ApiError::internal()
-    })?;
-    let figures = VolumeFigures { allowed_charges_cents: p.allowed_charges_cents, medicare_patients: p.medicare_patients, covered_services: p.covered_services };
-    let assessment = LowVolumeAssessment::of(&figures, &threshold);
-    let lv = assessment.status();
-    let can_elect = match election {
-        Some(e) => ElectionAvailability {
-            allowed: false,
-            reason: Some(format!("An election to {} was made on {}. Elections are final.", e.election.label(), e.elected_at.format_eastern())),
-        },
-        None => match check_can_elect(EntityKind::Group, lv, window, p.performance_year, now) {
-            Ok(()) => ElectionAvailability { allowed: true, reason: None },
-            Err(r) => ElectionAvailability { allowed: false, reason: Some(r.reason()) },
-        },
-    };
-    Ok(PracticeCard {
-        performance_year: p.performance_year,
-        tin: p.tin.clone(),
-        name: p.name.clone(),
-        address: Address { line1: p.address_line1.clone(), city: p.city.clone(), state: p.state.clone(), zip: p.zip.clone() },
-        figures,
-        threshold,
-        assessment,
-        low_volume_status: lv,
-        status: ParticipationStatus::of(lv, election.map(|e| e.election)),
-        status_explanation: lv.explanation(&assessment),
-        special_statuses: p.special_statuses.clone(),
-        mips_apm_participant: p.mips_apm_participant,
-        clinician_count: clinicians,
-        is_demo: p.is_demo,
-        election: election.map(election_record),
-        can_elect,
-    })
 }
 
 async fn list_practices(State(state): State<AppState>, current: CurrentUser, YearQuery(year): YearQuery) -> Result<Json<PracticesResponse>, ApiError> {
     let now = state.now();
     let uid = &current.user.user_id;
-    let (practices, elections, counts, window) = (
-        state.store.practices_for_user(uid, year).await?,
-        state.store.group_elections_for_user(uid, year).await?,
-        state.store.clinician_counts_for_user(uid, year).await?,
-        state.store.window(year).await?,
-    );
+    let practices = state.store.practices_for_user(uid, year).await?;
+    let elections = state.store.elections_for_user(uid, year).await?;
+    let pathways = state.store.pathways_for_user(uid, year).await?;
+    let clinicians = state.store.clinicians_for_user(uid, year).await?;
+    let window = state.store.window(year).await?;
+    let election_of = |tin: &Tin, npi: Option<&Npi>| elections.iter().find(|e| e.tin == *tin && e.npi.as_ref() == npi);
+    let pathway_of = |tin: &Tin, npi: Option<&Npi>| pathways.iter().find(|p| p.0 == *tin && p.1.as_ref() == npi).map(|p| &p.2);
     let cards = practices
         .iter()
         .map(|p| {
-            let e = elections.iter().find(|e| e.tin == p.tin);
-            let n = counts.iter().find(|(t, _)| *t == p.tin).map(|c| c.1).unwrap_or(0);
-            practice_card(p, e, n, window.as_ref(), now)
+            let n = clinicians.iter().filter(|c| c.tin == p.tin).count() as i64;
+            cards::practice_card(p, election_of(&p.tin, None), pathway_of(&p.tin, None), n, window.as_ref(), now)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Json(PracticesResponse { performance_year: year, window_phase: window.as_ref().map(|w| w.phase(now)), window, practices: cards }))
+    let clinician_cards = clinicians
+        .iter()
+        .map(|c| {
+            let name = practices.iter().find(|p| p.tin == c.tin).map(|p| p.name.as_str()).unwrap_or("");
+            cards::clinician_card(c, name, election_of(&c.tin, Some(&c.npi)), pathway_of(&c.tin, Some(&c.npi)), window.as_ref(), now)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(PracticesResponse { performance_year: year, window_phase: window.as_ref().map(|w| w.phase(now)), window, practices: cards, clinicians: clinician_cards }))
 }
 
 fn parse_tin(raw: &str, path: &str) -> Result<Tin, ApiError> {
@@ -225,18 +185,93 @@ async fn require_connection(state: &AppState, current: &CurrentUser, tin: &Tin) 
     }
 }
 
+async fn load_practice(state: &AppState, year: PerformanceYear, tin: &Tin) -> Result<(PracticeRow, Option<ElectionWindow>), ApiError> {
+    let p = state
+        .store
+        .practice(year, tin)
+        .await?
+        .ok_or_else(|| ApiError::not_found("NoPracticeInformation", format!("There is no eligibility information for TIN {tin} in performance year {year}.")))?;
+    Ok((p, state.store.window(year).await?))
+}
+
+async fn practice_card_for(state: &AppState, year: PerformanceYear, tin: &Tin) -> Result<PracticeCard, ApiError> {
+    let (p, window) = load_practice(state, year, tin).await?;
+    let election = state.store.election(year, tin, None).await?;
+    let pathway = state.store.pathway(year, tin, None).await?;
+    let count = state.store.clinicians_of_practice(year, tin).await?.len() as i64;
+    cards::practice_card(&p, election.as_ref(), pathway.as_ref(), count, window.as_ref(), state.now())
+}
+
 async fn get_practice(State(state): State<AppState>, current: CurrentUser, Path(raw_tin): Path<String>, YearQuery(year): YearQuery) -> Result<Json<PracticeCard>, ApiError> {
     let tin = parse_tin(&raw_tin, "tin")?;
     require_connection(&state, &current, &tin).await?;
-    let p = state
-        .store
-        .practice(year, &tin)
-        .await?
-        .ok_or_else(|| ApiError::not_found("NoPracticeInformation", format!("There is no eligibility information for TIN {tin} in performance year {year}.")))?;
-    let election = state.store.election(year, &tin, None).await?;
+    Ok(Json(practice_card_for(&state, year, &tin).await?))
+}
+
+async fn list_clinicians(State(state): State<AppState>, current: CurrentUser, Path(raw_tin): Path<String>, YearQuery(year): YearQuery) -> Result<Json<CliniciansResponse>, ApiError> {
+    let tin = parse_tin(&raw_tin, "tin")?;
+    require_connection(&state, &current, &tin).await?;
+    let practice = practice_card_for(&state, year, &tin).await?;
     let window = state.store.window(year).await?;
-    let count = state.store.clinician_counts_for_user(&current.user.user_id, year).await?.into_iter().find(|(t, _)| *t == tin).map(|c| c.1).unwrap_or(0);
-    Ok(Json(practice_card(&p, election.as_ref(), count, window.as_ref(), state.now())?))
+    let now = state.now();
+    let mut clinicians = vec![];
+    for c in state.store.clinicians_of_practice(year, &tin).await? {
+        let election = state.store.election(year, &tin, Some(&c.npi)).await?;
+        let pathway = state.store.pathway(year, &tin, Some(&c.npi)).await?;
+        clinicians.push(cards::clinician_card(&c, &practice.name, election.as_ref(), pathway.as_ref(), window.as_ref(), now)?);
+    }
+    Ok(Json(CliniciansResponse { practice, clinicians }))
+}
+
+async fn get_clinician(State(state): State<AppState>, current: CurrentUser, Path((raw_tin, raw_npi)): Path<(String, String)>, YearQuery(year): YearQuery) -> Result<Json<ClinicianCard>, ApiError> {
+    let tin = parse_tin(&raw_tin, "tin")?;
+    let npi = Npi::parse(&raw_npi).map_err(|e| ApiError::bad_request("InvalidFormatNpi", e.0.clone()).with_detail("npi", e.0))?;
+    require_connection(&state, &current, &tin).await?;
+    let (p, window) = load_practice(&state, year, &tin).await?;
+    let c = state
+        .store
+        .clinician(year, &tin, &npi)
+        .await?
+        .ok_or_else(|| ApiError::not_found("NoProviderInformation", format!("There is no eligibility information for NPI {npi} at TIN {tin} in performance year {year}.")))?;
+    let election = state.store.election(year, &tin, Some(&npi)).await?;
+    let pathway = state.store.pathway(year, &tin, Some(&npi)).await?;
+    Ok(Json(cards::clinician_card(&c, &p.name, election.as_ref(), pathway.as_ref(), window.as_ref(), state.now())?))
+}
+
+async fn connections(State(state): State<AppState>, current: CurrentUser, YearQuery(year): YearQuery) -> Result<Json<ConnectionsResponse>, ApiError> {
+    let uid = &current.user.user_id;
+    Ok(Json(ConnectionsResponse {
+        performance_year: year,
+        apm_entities: state.store.apm_entities_for_user(uid, year).await?,
+        registries: state.store.registries_for_user(uid).await?,
+        virtual_groups: state.store.virtual_groups_for_user(uid, year).await?,
+    }))
+}
+
+/// Records the reporting pathway of a MIPS APM participant after its election.
+async fn choose_pathway(State(state): State<AppState>, current: CurrentUser, JsonBody(req): JsonBody<PathwayRequest>) -> Result<Response, ApiError> {
+    let (year, tin) = (req.performance_year, req.tin.clone());
+    require_connection(&state, &current, &tin).await?;
+    let (figures, apm) = match &req.npi {
+        None => state.store.practice(year, &tin).await?.map(|p| ((p.allowed_charges_cents, p.medicare_patients, p.covered_services), p.mips_apm_participant)),
+        Some(npi) => state.store.clinician(year, &tin, npi).await?.map(|c| ((c.allowed_charges_cents, c.medicare_patients, c.covered_services), c.mips_apm_participant)),
+    }
+    .ok_or_else(|| ApiError::not_found("NoEligibilityInformation", format!("There is no eligibility information for this entity in performance year {year}.")))?;
+    let threshold = low_volume_threshold(year).ok_or_else(ApiError::internal)?;
+    let lv = LowVolumeAssessment::of(&VolumeFigures { allowed_charges_cents: figures.0, medicare_patients: figures.1, covered_services: figures.2 }, &threshold).status();
+    let election = state.store.election(year, &tin, req.npi.as_ref()).await?.map(|e| e.election);
+    let existing = state.store.pathway(year, &tin, req.npi.as_ref()).await?;
+    check_pathway(apm, lv, election, existing.as_ref().map(|p| p.pathway), req.pathway).map_err(|r| match r {
+        PathwayRefusal::AlreadyChosen { .. } => ApiError::conflict(r.code(), r.reason()).with_detail("$.pathway", r.reason()),
+        _ => ApiError::unprocessable(r.code(), r.reason()).with_detail("$.pathway", r.reason()),
+    })?;
+    let (created, row) = state.store.record_pathway(year, &tin, req.npi.as_ref(), req.pathway, state.now(), &current.user.user_id, &current.user.display_name).await?;
+    if row.pathway != req.pathway {
+        let r = PathwayRefusal::AlreadyChosen { existing: row.pathway };
+        return Err(ApiError::conflict(r.code(), r.reason()));
+    }
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(PathwayResponse { pathway: cards::pathway_record(&row), created })).into_response())
 }
 
 // ---- elections ----------------------------------------------------------------------------
@@ -268,7 +303,7 @@ async fn make_election(State(state): State<AppState>, current: CurrentUser, Json
     match resolve_against_existing(existing.as_ref().map(|e| e.election), req.election) {
         ElectionOutcome::AlreadyMade => {
             let e = existing.expect("AlreadyMade implies an existing election");
-            return Ok((StatusCode::OK, Json(ElectionResponse { election: election_record(&e), created: false })).into_response());
+            return Ok((StatusCode::OK, Json(ElectionResponse { election: cards::election_record(&e), created: false })).into_response());
         }
         ElectionOutcome::Conflict { existing: prior } => {
             let e = existing.expect("Conflict implies an existing election");
@@ -301,9 +336,9 @@ async fn make_election(State(state): State<AppState>, current: CurrentUser, Json
         })
         .await?;
     match outcome {
-        RecordOutcome::Created(e) => Ok((StatusCode::CREATED, Json(ElectionResponse { election: election_record(&e), created: true })).into_response()),
+        RecordOutcome::Created(e) => Ok((StatusCode::CREATED, Json(ElectionResponse { election: cards::election_record(&e), created: true })).into_response()),
         // Lost a race with a concurrent request: same rules as above.
-        RecordOutcome::Existing(e) if e.election == req.election => Ok((StatusCode::OK, Json(ElectionResponse { election: election_record(&e), created: false })).into_response()),
+        RecordOutcome::Existing(e) if e.election == req.election => Ok((StatusCode::OK, Json(ElectionResponse { election: cards::election_record(&e), created: false })).into_response()),
         RecordOutcome::Existing(e) => Err(conflict_error(e.election, &e)),
     }
 }

@@ -3,7 +3,7 @@
 
 use super::auth::hash_password;
 use super::store::{ClinicianRow, PracticeRow, Store};
-use crate::api::UserRole;
+use crate::api::{ApmEntitySummary, DataRun, RegistryKind, RegistrySummary, UserRole, VirtualGroupSummary};
 use crate::domain::window::official_windows;
 use crate::domain::{ElectionWindow, Npi, PerformanceYear, SpecialStatus, Timestamp, Tin};
 
@@ -58,9 +58,10 @@ const DEMO_PRACTICES: &[P] = &[
     P { tin: "105000117", name: "Kowalczyk Family Medicine", line1: "1200 Harbor View Drive, Suite 4", city: "Duluth", state: "MN", zip: "55802-2317",
         figures: (242, 14_250_000, 188), statuses: &[Rural], apm: true,
         clinicians: &[("10500011", "Agnieszka", "Kowalczyk", (160, 9_800_000, 120)), ("10500012", "Piotr", "Wiśniewski", (82, 4_450_000, 68))] },
+    // MIPS eligible as a group, with one clinician who is opt-in eligible as an individual.
     P { tin: "106000125", name: "Riverside Internal Medicine Associates", line1: "88 Riverside Avenue", city: "Hartford", state: "CT", zip: "06103-1402",
         figures: (1_860, 96_432_150, 7_904), statuses: &[], apm: false,
-        clinicians: &[("10600012", "Grace", "Okafor", (940, 51_200_000, 4_100)), ("10600013", "Daniel", "Reyes", (920, 45_232_150, 3_804))] },
+        clinicians: &[("10600012", "Grace", "Okafor", (940, 51_200_000, 4_100)), ("10600013", "Daniel", "Reyes", (920, 45_232_150, 3_804)), ("10600014", "Samuel", "Park", (150, 12_000_000, 180))] },
     P { tin: "107000133", name: "Nováková Pediatrics", line1: "5 Orchard Lane", city: "Burlington", state: "VT", zip: "05401-4410",
         figures: (45, 2_030_000, 150), statuses: &[SmallPractice, NonPatientFacing], apm: false,
         clinicians: &[("10700013", "Lucie", "Nováková", (45, 2_030_000, 150))] },
@@ -71,6 +72,20 @@ const DEMO_PRACTICES: &[P] = &[
 ];
 
 const DEMO_PRACTICE_TINS: &[&str] = &["103000013", "104000093", "105000117", "106000125", "107000133"];
+
+/// PY2025 (its expected window has closed): the same practices with other figures, so statuses
+/// differ from year to year.
+const PY2025_PRACTICES: &[P] = &[
+    P { tin: "103000013", name: "Pazderová, Dudek and Zelený", line1: "74543 Xavier Inlet", city: "Ketchikan", state: "AK", zip: "99901-0840",
+        figures: (28, 4_410_000, 190), statuses: &[Hpsa, Rural, SmallPractice], apm: false,
+        clinicians: &[("10300001", "Tereza", "Pazderová", (18, 2_900_000, 120))] },
+    P { tin: "104000093", name: "Dittrich, Krajíček and Urbanová", line1: "414 Threlkeld Plains", city: "South Shannanmouth", state: "NJ", zip: "11044-0997",
+        figures: (230, 9_400_000, 640), statuses: &[SmallPractice], apm: false,
+        clinicians: &[("10400009", "Jan", "Dittrich", (120, 5_100_000, 350))] },
+    P { tin: "105000117", name: "Kowalczyk Family Medicine", line1: "1200 Harbor View Drive, Suite 4", city: "Duluth", state: "MN", zip: "55802-2317",
+        figures: (210, 8_800_000, 170), statuses: &[Rural], apm: true,
+        clinicians: &[("10500011", "Agnieszka", "Kowalczyk", (150, 6_000_000, 110))] },
+];
 
 /// The same two practices for PY2021 with the guide's exact figures: its window is closed, so
 /// the app shows the options but refuses to elect, naming the dates.
@@ -137,11 +152,65 @@ pub async fn seed_demo_data(store: &Store, now: Timestamp) -> Result<Performance
     };
     insert_practices(store, year, DEMO_PRACTICES).await?;
     insert_practices(store, PerformanceYear::new(2021).expect("valid"), PY2021_PRACTICES).await?;
+    let py2025 = PerformanceYear::new(2025).expect("valid");
+    if year != py2025 {
+        insert_practices(store, py2025, PY2025_PRACTICES).await?;
+    }
+    for run in demo_data_runs(year) {
+        store.upsert_data_run(&run).await?;
+    }
     let hash = hash_password(DEMO_PASSWORD);
     store.upsert_user(DEMO_PRACTICE_USER, "Tessa H", &hash, UserRole::PracticeRepresentative, true, now).await?;
     store.upsert_user(DEMO_REGISTRY_USER, "Rafael Ortiz", &hash, UserRole::RegistryStaff, true, now).await?;
     for tin in DEMO_PRACTICE_TINS {
         store.connect_user(DEMO_PRACTICE_USER, &Tin::parse(tin).expect("valid")).await?;
     }
+    let tin = |t: &str| Tin::parse(t).expect("valid");
+    store
+        .upsert_apm_entity(
+            year,
+            &ApmEntitySummary {
+                entity_id: "A1234".into(),
+                name: "North Shore Accountable Care".into(),
+                apm_name: "Medicare Shared Savings Program".into(),
+                track: "MSSP ACO – ENHANCED".into(),
+                participant_tins: vec![tin("105000117")],
+                is_demo: true,
+            },
+            DEMO_PRACTICE_USER,
+        )
+        .await?;
+    store
+        .upsert_virtual_group(
+            year,
+            &VirtualGroupSummary {
+                vg_id: "VG-000214".into(),
+                name: "Lake Superior Rural Clinicians Virtual Group".into(),
+                member_tins: vec![tin("107000133")],
+                elected_on: format!("{}-12-18", year.get() - 1),
+                is_demo: true,
+            },
+            DEMO_PRACTICE_USER,
+        )
+        .await?;
+    store
+        .upsert_registry(
+            &RegistrySummary { registry_id: "QR-0067".into(), name: "Demo Qualified Registry".into(), tin: tin("000006700"), kind: RegistryKind::QualifiedRegistry, is_demo: true },
+            DEMO_REGISTRY_USER,
+        )
+        .await?;
     Ok(year)
+}
+
+/// Data runs: the official wording for PY2021 (from the 2021 guide), and for the demo year runs
+/// that follow the determination-period rule, flagged as demo data.
+fn demo_data_runs(demo_year: PerformanceYear) -> Vec<DataRun> {
+    let py2021 = PerformanceYear::new(2021).expect("valid");
+    let [s1, s2] = demo_year.determination_segments();
+    vec![
+        DataRun { performance_year: py2021, run_number: 1, released_on: "2021-10-20".into(), description: "Updated to include 2021 QP status and MIPS APM participation status based on the 2nd snapshot of APM data (January 1, 2021 – June 30, 2021).".into() },
+        DataRun { performance_year: py2021, run_number: 2, released_on: "2021-11-15".into(), description: "Updated PY 2021 MIPS eligibility and special statuses based on a review of claims and PECOS data from Segment 2 of the MIPS Determination Period (October 1, 2020 – September 30, 2021). This status is final unless your QP status changes as a result of the 3rd APM snapshot.".into() },
+        DataRun { performance_year: demo_year, run_number: 1, released_on: format!("{}-12-15", demo_year.get() - 1), description: format!("Demo data: initial eligibility from Segment 1 of the MIPS Determination Period ({} to {}).", s1.0, s1.1) },
+        DataRun { performance_year: demo_year, run_number: 2, released_on: format!("{}-11-02", demo_year.get()), description: format!("Demo data: final eligibility from Segment 2 of the MIPS Determination Period ({} to {}).", s2.0, s2.1) },
+    ]
 }

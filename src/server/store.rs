@@ -2,8 +2,8 @@
 //! and PostgreSQL. Queries use `$n` parameters, which both accept, and only text and 64-bit
 //! integer columns.
 
-use crate::api::{ElectionChannel, UserRole};
-use crate::domain::{Election, ElectionWindow, Npi, PerformanceYear, SpecialStatus, Timestamp, Tin, WindowSource};
+use crate::api::{ApmEntitySummary, DataRun, ElectionChannel, RegistryKind, RegistrySummary, UserRole, VirtualGroupSummary};
+use crate::domain::{Election, ElectionWindow, Npi, PerformanceYear, ReportingPathway, SpecialStatus, Timestamp, Tin, WindowSource};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 
@@ -102,6 +102,13 @@ pub enum RecordOutcome {
     Existing(ElectionRow),
 }
 
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathwayRow {
+    pub pathway: ReportingPathway,
+    pub chosen_at: Timestamp,
+    pub chosen_by: String,
+}
+
 /// One row of the audit trail.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AuditRow {
@@ -175,6 +182,19 @@ fn user_from(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
         display_name: r.try_get("display_name")?,
         password_hash: r.try_get("password_hash")?,
         role: role_from(&r.try_get::<String, _>("role")?),
+    })
+}
+
+fn tins_from_text(s: &str) -> Vec<Tin> {
+    s.split(',').filter_map(|t| Tin::parse(t.trim()).ok()).collect()
+}
+
+fn pathway_from(r: &AnyRow) -> Result<PathwayRow, sqlx::Error> {
+    let code: String = r.try_get("pathway")?;
+    Ok(PathwayRow {
+        pathway: ReportingPathway::from_code(&code).ok_or_else(|| sqlx::Error::Decode(format!("bad pathway {code}").into()))?,
+        chosen_at: Timestamp(r.try_get("chosen_at")?),
+        chosen_by: r.try_get("chosen_by")?,
     })
 }
 
@@ -597,6 +617,251 @@ impl Store {
                     channel: channel_from(&r.try_get::<String, _>("channel")?),
                     occurred_at: Timestamp(r.try_get("occurred_at")?),
                     statement_of_truth_agreed_at: Timestamp(r.try_get("statement_of_truth_agreed_at")?),
+                })
+            })
+            .collect()
+    }
+
+    // ---- clinicians ----------------------------------------------------------------------
+
+    pub async fn clinicians_of_practice(&self, year: PerformanceYear, tin: &Tin) -> Result<Vec<ClinicianRow>, sqlx::Error> {
+        let sql = format!("SELECT {CLINICIAN_COLUMNS} FROM clinicians c WHERE c.performance_year = $1 AND c.tin = $2 ORDER BY c.last_name, c.first_name, c.npi");
+        let rows = sqlx::query(&sql).bind(year.get() as i64).bind(tin.as_str()).fetch_all(&self.pool).await?;
+        rows.iter().map(clinician_from).collect()
+    }
+
+    /// Every clinician of every practice the user is connected to, for one year.
+    pub async fn clinicians_for_user(&self, user_id: &str, year: PerformanceYear) -> Result<Vec<ClinicianRow>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {CLINICIAN_COLUMNS} FROM clinicians c JOIN user_practices up ON up.tin = c.tin \
+             WHERE up.user_id = $1 AND c.performance_year = $2 ORDER BY c.tin, c.last_name, c.first_name"
+        );
+        let rows = sqlx::query(&sql).bind(user_id).bind(year.get() as i64).fetch_all(&self.pool).await?;
+        rows.iter().map(clinician_from).collect()
+    }
+
+    /// Every TIN/NPI row of one NPI in a year (a clinician may bill under several TINs).
+    pub async fn clinician_by_npi(&self, year: PerformanceYear, npi: &Npi) -> Result<Vec<ClinicianRow>, sqlx::Error> {
+        let sql = format!("SELECT {CLINICIAN_COLUMNS} FROM clinicians c WHERE c.performance_year = $1 AND c.npi = $2 ORDER BY c.tin");
+        let rows = sqlx::query(&sql).bind(year.get() as i64).bind(npi.as_str()).fetch_all(&self.pool).await?;
+        rows.iter().map(clinician_from).collect()
+    }
+
+    /// Elections (group and individual) of the user's practices in a year.
+    pub async fn elections_for_user(&self, user_id: &str, year: PerformanceYear) -> Result<Vec<ElectionRow>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {ELECTION_COLUMNS} FROM elections e JOIN user_practices up ON up.tin = e.tin \
+             WHERE up.user_id = $1 AND e.performance_year = $2"
+        );
+        let rows = sqlx::query(&sql).bind(user_id).bind(year.get() as i64).fetch_all(&self.pool).await?;
+        rows.iter().map(election_from).collect()
+    }
+
+    // ---- reporting pathways ------------------------------------------------------------------
+
+    pub async fn pathway(&self, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>) -> Result<Option<PathwayRow>, sqlx::Error> {
+        let row = sqlx::query("SELECT pathway, chosen_at, chosen_by FROM reporting_pathways WHERE performance_year = $1 AND tin = $2 AND npi = $3")
+            .bind(year.get() as i64)
+            .bind(tin.as_str())
+            .bind(npi.map(|n| n.as_str()).unwrap_or(""))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(pathway_from).transpose()
+    }
+
+    /// (tin, npi-or-empty, pathway) of the user's practices in a year.
+    pub async fn pathways_for_user(&self, user_id: &str, year: PerformanceYear) -> Result<Vec<(Tin, Option<Npi>, PathwayRow)>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT rp.tin, rp.npi, rp.pathway, rp.chosen_at, rp.chosen_by FROM reporting_pathways rp JOIN user_practices up ON up.tin = rp.tin \
+             WHERE up.user_id = $1 AND rp.performance_year = $2",
+        )
+        .bind(user_id)
+        .bind(year.get() as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let npi: String = r.try_get("npi")?;
+                Ok((
+                    decode(Tin::parse(&r.try_get::<String, _>("tin")?))?,
+                    if npi.is_empty() { None } else { Some(decode(Npi::parse(&npi))?) },
+                    pathway_from(r)?,
+                ))
+            })
+            .collect()
+    }
+
+    /// Records a pathway, or returns the one recorded first (the key decides races).
+    pub async fn record_pathway(&self, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>, pathway: ReportingPathway, at: Timestamp, actor_user_id: &str, actor_name: &str) -> Result<(bool, PathwayRow), sqlx::Error> {
+        let inserted = sqlx::query(
+            "INSERT INTO reporting_pathways (performance_year, tin, npi, pathway, chosen_at, chosen_by, actor_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (performance_year, tin, npi) DO NOTHING",
+        )
+        .bind(year.get() as i64)
+        .bind(tin.as_str())
+        .bind(npi.map(|n| n.as_str()).unwrap_or(""))
+        .bind(pathway.code())
+        .bind(at.0)
+        .bind(actor_name)
+        .bind(actor_user_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        let row = self.pathway(year, tin, npi).await?.ok_or_else(|| sqlx::Error::Protocol("pathway vanished".into()))?;
+        Ok((inserted == 1, row))
+    }
+
+    // ---- data runs and other organizations --------------------------------------------------
+
+    pub async fn upsert_data_run(&self, run: &DataRun) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO data_runs (performance_year, run_number, released_on, description) VALUES ($1, $2, $3, $4) ON CONFLICT (performance_year, run_number) DO NOTHING")
+            .bind(run.performance_year.get() as i64)
+            .bind(run.run_number)
+            .bind(&run.released_on)
+            .bind(&run.description)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn data_runs(&self) -> Result<Vec<DataRun>, sqlx::Error> {
+        let rows = sqlx::query("SELECT performance_year, run_number, released_on, description FROM data_runs ORDER BY performance_year, run_number").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DataRun {
+                    performance_year: year_of(r.try_get("performance_year")?)?,
+                    run_number: r.try_get("run_number")?,
+                    released_on: r.try_get("released_on")?,
+                    description: r.try_get("description")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn upsert_apm_entity(&self, year: PerformanceYear, e: &ApmEntitySummary, user_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO apm_entities (performance_year, entity_id, name, apm_name, track, participant_tins, is_demo) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (performance_year, entity_id) DO NOTHING",
+        )
+        .bind(year.get() as i64)
+        .bind(&e.entity_id)
+        .bind(&e.name)
+        .bind(&e.apm_name)
+        .bind(&e.track)
+        .bind(e.participant_tins.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(","))
+        .bind(e.is_demo as i64)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("INSERT INTO user_apm_entities (user_id, entity_id) VALUES ($1, $2) ON CONFLICT (user_id, entity_id) DO NOTHING")
+            .bind(user_id)
+            .bind(&e.entity_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn apm_entities_for_user(&self, user_id: &str, year: PerformanceYear) -> Result<Vec<ApmEntitySummary>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT a.entity_id, a.name, a.apm_name, a.track, a.participant_tins, a.is_demo FROM apm_entities a JOIN user_apm_entities u ON u.entity_id = a.entity_id \
+             WHERE u.user_id = $1 AND a.performance_year = $2 ORDER BY a.name",
+        )
+        .bind(user_id)
+        .bind(year.get() as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ApmEntitySummary {
+                    entity_id: r.try_get("entity_id")?,
+                    name: r.try_get("name")?,
+                    apm_name: r.try_get("apm_name")?,
+                    track: r.try_get("track")?,
+                    participant_tins: tins_from_text(&r.try_get::<String, _>("participant_tins")?),
+                    is_demo: r.try_get::<i64, _>("is_demo")? != 0,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn upsert_registry(&self, r: &RegistrySummary, user_id: &str) -> Result<(), sqlx::Error> {
+        let kind = match r.kind {
+            RegistryKind::QualifiedRegistry => "QUALIFIED_REGISTRY",
+            RegistryKind::Qcdr => "QCDR",
+        };
+        sqlx::query("INSERT INTO registries (registry_id, name, tin, kind, is_demo) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (registry_id) DO NOTHING")
+            .bind(&r.registry_id)
+            .bind(&r.name)
+            .bind(r.tin.as_str())
+            .bind(kind)
+            .bind(r.is_demo as i64)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("INSERT INTO user_registries (user_id, registry_id) VALUES ($1, $2) ON CONFLICT (user_id, registry_id) DO NOTHING")
+            .bind(user_id)
+            .bind(&r.registry_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn registries_for_user(&self, user_id: &str) -> Result<Vec<RegistrySummary>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT r.registry_id, r.name, r.tin, r.kind, r.is_demo FROM registries r JOIN user_registries u ON u.registry_id = r.registry_id WHERE u.user_id = $1 ORDER BY r.name",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RegistrySummary {
+                    registry_id: r.try_get("registry_id")?,
+                    name: r.try_get("name")?,
+                    tin: decode(Tin::parse(&r.try_get::<String, _>("tin")?))?,
+                    kind: if r.try_get::<String, _>("kind")? == "QCDR" { RegistryKind::Qcdr } else { RegistryKind::QualifiedRegistry },
+                    is_demo: r.try_get::<i64, _>("is_demo")? != 0,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn upsert_virtual_group(&self, year: PerformanceYear, v: &VirtualGroupSummary, user_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO virtual_groups (performance_year, vg_id, name, member_tins, elected_on, is_demo) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (performance_year, vg_id) DO NOTHING",
+        )
+        .bind(year.get() as i64)
+        .bind(&v.vg_id)
+        .bind(&v.name)
+        .bind(v.member_tins.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(","))
+        .bind(&v.elected_on)
+        .bind(v.is_demo as i64)
+        .execute(&self.pool)
+        .await?;
+        sqlx::query("INSERT INTO user_virtual_groups (user_id, vg_id) VALUES ($1, $2) ON CONFLICT (user_id, vg_id) DO NOTHING")
+            .bind(user_id)
+            .bind(&v.vg_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn virtual_groups_for_user(&self, user_id: &str, year: PerformanceYear) -> Result<Vec<VirtualGroupSummary>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT v.vg_id, v.name, v.member_tins, v.elected_on, v.is_demo FROM virtual_groups v JOIN user_virtual_groups u ON u.vg_id = v.vg_id \
+             WHERE u.user_id = $1 AND v.performance_year = $2 ORDER BY v.name",
+        )
+        .bind(user_id)
+        .bind(year.get() as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(VirtualGroupSummary {
+                    vg_id: r.try_get("vg_id")?,
+                    name: r.try_get("name")?,
+                    member_tins: tins_from_text(&r.try_get::<String, _>("member_tins")?),
+                    elected_on: r.try_get("elected_on")?,
+                    is_demo: r.try_get::<i64, _>("is_demo")? != 0,
                 })
             })
             .collect()

@@ -1,0 +1,151 @@
+//! Reporting pathways for MIPS APM participants: traditional MIPS or the APM Performance
+//! Pathway (APP). "Group or Individual APM participants MUST be above the LVT threshold OR they
+//! must be LVT Opt-In eligible and have elected to Opt-In to submit to the APP program"
+//! (`docs/elections.md` §1.5, §3.4): a voluntary reporter can never report the APP.
+
+use super::election::Election;
+use super::lvt::LowVolumeStatus;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ReportingPathway {
+    TraditionalMips,
+    App,
+}
+
+impl ReportingPathway {
+    pub const ALL: [ReportingPathway; 2] = [ReportingPathway::TraditionalMips, ReportingPathway::App];
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportingPathway::TraditionalMips => "TRADITIONAL_MIPS",
+            ReportingPathway::App => "APP",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<ReportingPathway> {
+        ReportingPathway::ALL.into_iter().find(|p| p.code() == code)
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportingPathway::TraditionalMips => "Traditional MIPS",
+            ReportingPathway::App => "APM Performance Pathway (APP)",
+        }
+    }
+    pub fn description(self) -> &'static str {
+        match self {
+            ReportingPathway::TraditionalMips => "Report the quality, improvement activities and Promoting Interoperability performance categories of traditional MIPS; cost is calculated from claims.",
+            ReportingPathway::App => "Report the APM Performance Pathway's fixed set of quality measures, available to MIPS APM participants. Only the MIPS eligible clinicians who participate in a MIPS APM are scored through the APP.",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathwayRefusal {
+    /// Only MIPS APM participants choose a pathway.
+    NotApmParticipant,
+    /// An opt-in eligible entity must elect before it can report at all.
+    NoElection,
+    /// Voluntary reporting through the APP isn't permitted.
+    VoluntaryCannotReportApp,
+    /// Not opt-in eligible and not MIPS eligible: no pathway to choose.
+    NotEligible,
+    /// The pathway was chosen already; it is recorded with the election.
+    AlreadyChosen { existing: ReportingPathway },
+}
+
+impl PathwayRefusal {
+    pub fn code(&self) -> &'static str {
+        match self {
+            PathwayRefusal::NotApmParticipant => "NotApmParticipant",
+            PathwayRefusal::NoElection => "ElectionRequired",
+            PathwayRefusal::VoluntaryCannotReportApp => "VoluntaryReportingViaAppNotPermitted",
+            PathwayRefusal::NotEligible => "NotEligibleToReport",
+            PathwayRefusal::AlreadyChosen { .. } => "PathwayAlreadyChosen",
+        }
+    }
+    pub fn reason(&self) -> String {
+        match self {
+            PathwayRefusal::NotApmParticipant => "Only MIPS APM participants choose between traditional MIPS and the APM Performance Pathway.".into(),
+            PathwayRefusal::NoElection => "Elect to opt in before choosing how to report.".into(),
+            PathwayRefusal::VoluntaryCannotReportApp => "You can't voluntarily report the APM Performance Pathway (APP): the APP is open only to participants who exceed the low-volume threshold or who elected to opt in.".into(),
+            PathwayRefusal::NotEligible => "This entity is not opt-in eligible, so it has no reporting pathway to choose.".into(),
+            PathwayRefusal::AlreadyChosen { existing } => format!("The reporting pathway was already chosen: {}.", existing.label()),
+        }
+    }
+}
+
+/// Whether `pathway` may be chosen by an entity with this low-volume status and election.
+pub fn check_pathway(
+    mips_apm_participant: bool,
+    low_volume: LowVolumeStatus,
+    election: Option<Election>,
+    existing: Option<ReportingPathway>,
+    pathway: ReportingPathway,
+) -> Result<(), PathwayRefusal> {
+    if !mips_apm_participant {
+        return Err(PathwayRefusal::NotApmParticipant);
+    }
+    if let Some(existing) = existing {
+        return if existing == pathway { Ok(()) } else { Err(PathwayRefusal::AlreadyChosen { existing }) };
+    }
+    match (low_volume, election) {
+        (LowVolumeStatus::MipsEligible, _) => Ok(()),
+        (LowVolumeStatus::NotOptInEligible, _) => Err(PathwayRefusal::NotEligible),
+        (LowVolumeStatus::OptInEligible, None) => Err(PathwayRefusal::NoElection),
+        (LowVolumeStatus::OptInEligible, Some(Election::OptIn)) => Ok(()),
+        (LowVolumeStatus::OptInEligible, Some(Election::ReportVoluntarily)) => match pathway {
+            ReportingPathway::App => Err(PathwayRefusal::VoluntaryCannotReportApp),
+            ReportingPathway::TraditionalMips => Ok(()),
+        },
+    }
+}
+
+/// The pathways to offer: both after an Opt-In (or when MIPS eligible), never the APP to a
+/// voluntary reporter.
+pub fn offered_pathways(mips_apm_participant: bool, low_volume: LowVolumeStatus, election: Option<Election>) -> Vec<ReportingPathway> {
+    ReportingPathway::ALL
+        .into_iter()
+        .filter(|p| check_pathway(mips_apm_participant, low_volume, election, None, *p).is_ok())
+        .collect()
+}
+
+/// After this election, must the user be taken to Reporting Options to choose a pathway?
+pub fn needs_pathway_choice(mips_apm_participant: bool, election: Election) -> bool {
+    mips_apm_participant && election == Election::OptIn
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use LowVolumeStatus::*;
+    use ReportingPathway::*;
+
+    #[test]
+    fn app_only_after_opt_in_or_when_mips_eligible() {
+        assert_eq!(check_pathway(true, OptInEligible, Some(Election::OptIn), None, App), Ok(()));
+        assert_eq!(check_pathway(true, MipsEligible, None, None, App), Ok(()));
+        assert_eq!(check_pathway(true, OptInEligible, Some(Election::ReportVoluntarily), None, App), Err(PathwayRefusal::VoluntaryCannotReportApp));
+        assert_eq!(check_pathway(true, OptInEligible, Some(Election::ReportVoluntarily), None, TraditionalMips), Ok(()));
+        assert_eq!(check_pathway(true, OptInEligible, None, None, App), Err(PathwayRefusal::NoElection));
+        assert_eq!(check_pathway(false, OptInEligible, Some(Election::OptIn), None, App), Err(PathwayRefusal::NotApmParticipant));
+        assert_eq!(check_pathway(true, NotOptInEligible, None, None, TraditionalMips), Err(PathwayRefusal::NotEligible));
+        assert!(PathwayRefusal::VoluntaryCannotReportApp.reason().contains("can't voluntarily report"));
+    }
+
+    #[test]
+    fn pathway_choice_is_final_but_repeatable() {
+        assert_eq!(check_pathway(true, OptInEligible, Some(Election::OptIn), Some(App), App), Ok(()));
+        assert_eq!(check_pathway(true, OptInEligible, Some(Election::OptIn), Some(App), TraditionalMips), Err(PathwayRefusal::AlreadyChosen { existing: App }));
+    }
+
+    #[test]
+    fn offers_and_redirects() {
+        assert_eq!(offered_pathways(true, OptInEligible, Some(Election::OptIn)), vec![TraditionalMips, App]);
+        assert_eq!(offered_pathways(true, OptInEligible, Some(Election::ReportVoluntarily)), vec![TraditionalMips]);
+        assert!(offered_pathways(false, OptInEligible, Some(Election::OptIn)).is_empty());
+        assert!(needs_pathway_choice(true, Election::OptIn));
+        assert!(!needs_pathway_choice(true, Election::ReportVoluntarily));
+        assert!(!needs_pathway_choice(false, Election::OptIn));
+        assert_eq!(ReportingPathway::from_code("APP"), Some(App));
+    }
+}

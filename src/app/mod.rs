@@ -61,9 +61,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=pages::Register/>
                     <Route path=path!("/") view=pages::AccountHome/>
                     <Route path=path!("/eligibility") view=pages::EligibilityReporting/>
-                    <Route path=path!("/practices/:tin/group-options") view=pages::GroupReportingOptions/>
+                    <Route path=path!("/practices/:tin/group-options") view=pages::ReportingOptionsPage/>
                     <Route path=path!("/practices/:tin/election-confirmed") view=pages::ElectionConfirmed/>
+                    <Route path=path!("/practices/:tin/reporting-options") view=pages::PathwayOptionsPage/>
                     <Route path=path!("/practices/:tin/overview") view=pages::ReportingOverview/>
+                    <Route path=path!("/practices/:tin/clinicians") view=pages::PracticeDetails/>
+                    <Route path=path!("/practices/:tin/clinicians/:npi/individual-options") view=pages::ReportingOptionsPage/>
+                    <Route path=path!("/practices/:tin/clinicians/:npi/election-confirmed") view=pages::ElectionConfirmed/>
+                    <Route path=path!("/practices/:tin/clinicians/:npi/reporting-options") view=pages::PathwayOptionsPage/>
+                    <Route path=path!("/practices/:tin/clinicians/:npi/overview") view=pages::ReportingOverview/>
                 </Routes>
             </Router>
         </Show>

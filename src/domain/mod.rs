@@ -1,6 +1,7 @@
 //! Pure rules and types of MIPS elections, shared by the browser and the server. No I/O here:
 //! every rule takes what it needs (including "now") as an argument, so it can be tested plainly.
 
+pub mod csv;
 pub mod election;
 pub mod format;
 pub mod ids;

@@ -199,6 +199,16 @@ impl Timestamp {
     }
 }
 
+/// "2021-11-15" → "November 15, 2021"; `None` for anything that is not a valid ISO date.
+pub fn format_iso_date(iso: &str) -> Option<String> {
+    let mut parts = iso.split('-');
+    let (y, m, d) = (parts.next()?.parse::<i64>().ok()?, parts.next()?.parse::<u32>().ok()?, parts.next()?.parse::<u32>().ok()?);
+    if parts.next().is_some() || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+        return None;
+    }
+    Some(format!("{} {d}, {y}", MONTHS[m as usize - 1]))
+}
+
 const MONTHS: [&str; 12] = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
@@ -307,6 +317,13 @@ mod tests {
         for bad in ["", "2020-01-27", "2020-02-30T00:00:00Z", "2020-01-27T16:57:38+01:00", "2020-01-27T24:00:00Z", "2020-01-27T16:57:38.Z"] {
             assert!(Timestamp::parse_iso8601(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn formats_iso_dates() {
+        assert_eq!(format_iso_date("2021-11-15").as_deref(), Some("November 15, 2021"));
+        assert_eq!(format_iso_date("2021-02-30"), None);
+        assert_eq!(format_iso_date("2021-11"), None);
     }
 
     #[test]

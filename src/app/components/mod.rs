@@ -6,4 +6,4 @@ mod practice;
 
 pub use dialog::ConfirmElectionDialog;
 pub use layout::{AccountFrame, ErrorSummary, FieldError, InlineError, LoadError, Loading, PageHeading, RequireSignIn, Shell};
-pub use practice::{PracticeFacts, StatusBadge, YearSelect};
+pub use practice::{EligibilityFacts, LowVolumePicture, StatusBadge, YearSelect};

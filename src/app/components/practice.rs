@@ -1,5 +1,6 @@
-use crate::api::{PerformanceYearInfo, PracticeCard};
+use crate::api::{EntityEligibility, PerformanceYearInfo};
 use crate::domain::format::{format_count, format_usd_cents};
+use crate::domain::lvt::Criterion;
 use crate::domain::{ParticipationStatus, PerformanceYear, SpecialStatus};
 use leptos::prelude::*;
 
@@ -14,18 +15,74 @@ pub fn StatusBadge(status: ParticipationStatus) -> impl IntoView {
     }
 }
 
-/// The eligibility summary of a practice card, in the guide's wording.
+/// The eligibility summary in the guide's wording; `at` is " at this practice" for practices.
 #[component]
-pub fn PracticeFacts(card: PracticeCard) -> impl IntoView {
-    let exceeds = if card.assessment.exceeds_threshold() { "Yes" } else { "No" };
+pub fn EligibilityFacts(eligibility: EntityEligibility, #[prop(optional)] at: &'static str) -> impl IntoView {
+    let e = eligibility;
+    let exceeds = if e.assessment.exceeds_threshold() { "Yes" } else { "No" };
     view! {
         <dl class="practice-facts">
             <div><dt>"Exceeds Low Volume Threshold:"</dt><dd>{exceeds}</dd></div>
-            <div><dt>"Medicare Patients at this practice:"</dt><dd>{format_count(card.figures.medicare_patients)}</dd></div>
-            <div><dt>"Allowed Charges at this practice:"</dt><dd>{format_usd_cents(card.figures.allowed_charges_cents)}</dd></div>
-            <div><dt>"Covered Services at this practice:"</dt><dd>{format_count(card.figures.covered_services)}</dd></div>
-            <div><dt>"Special Statuses, Exceptions and Other Reporting Factors:"</dt><dd>{SpecialStatus::list_label(&card.special_statuses)}</dd></div>
+            <div><dt>{format!("Medicare Patients{at}:")}</dt><dd>{format_count(e.figures.medicare_patients)}</dd></div>
+            <div><dt>{format!("Allowed Charges{at}:")}</dt><dd>{format_usd_cents(e.figures.allowed_charges_cents)}</dd></div>
+            <div><dt>{format!("Covered Services{at}:")}</dt><dd>{format_count(e.figures.covered_services)}</dd></div>
+            <div><dt>"Special Statuses, Exceptions and Other Reporting Factors:"</dt><dd>{SpecialStatus::list_label(&e.special_statuses)}</dd></div>
         </dl>
+    }
+}
+
+/// A small picture of the three low-volume criteria: each figure against its threshold, with
+/// the words "Exceeded" or "Not exceeded" drawn beside each bar. Screen readers get the same
+/// facts from the SVG's title and description. Plain SVG: no chart library in the wasm.
+#[component]
+pub fn LowVolumePicture(eligibility: EntityEligibility, #[prop(into)] id: String) -> impl IntoView {
+    let e = eligibility;
+    let rows: Vec<(Criterion, i64, i64, bool, String, String)> = Criterion::ALL
+        .into_iter()
+        .map(|c| {
+            let (figure, threshold, shown, limit) = match c {
+                Criterion::AllowedCharges => (
+                    e.figures.allowed_charges_cents,
+                    e.threshold.allowed_charges_cents,
+                    format_usd_cents(e.figures.allowed_charges_cents),
+                    format_usd_cents(e.threshold.allowed_charges_cents),
+                ),
+                Criterion::MedicarePatients => (e.figures.medicare_patients, e.threshold.part_b_patients, format_count(e.figures.medicare_patients), format_count(e.threshold.part_b_patients)),
+                Criterion::CoveredServices => (e.figures.covered_services, e.threshold.covered_services, format_count(e.figures.covered_services), format_count(e.threshold.covered_services)),
+            };
+            (c, figure, threshold, e.assessment.exceeds(c), shown, limit)
+        })
+        .collect();
+    let desc = rows
+        .iter()
+        .map(|(c, _, _, ex, shown, limit)| format!("{}: {} against more than {} — {}.", c.label(), shown, limit, if *ex { "exceeded" } else { "not exceeded" }))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let title_id = format!("{id}-title");
+    let desc_id = format!("{id}-desc");
+    let labelled = format!("{title_id} {desc_id}");
+    // Bar scale: the threshold sits at the middle; twice the threshold or more fills the bar.
+    const BAR_X: f64 = 150.0;
+    const BAR_W: f64 = 120.0;
+    view! {
+        <svg class="lvt-picture" viewBox="0 0 360 78" width="360" height="78" role="img" aria-labelledby=labelled>
+            <title id=title_id>{format!("Low-volume threshold: {} of 3 criteria exceeded", e.assessment.criteria_exceeded())}</title>
+            <desc id=desc_id>{desc}</desc>
+            {rows.into_iter().enumerate().map(|(i, (c, figure, threshold, exceeded, _, _))| {
+                let y = 6.0 + i as f64 * 24.0;
+                let ratio = if threshold > 0 { (figure as f64 / (2.0 * threshold as f64)).min(1.0) } else { 1.0 };
+                let short = match c { Criterion::AllowedCharges => "Allowed charges", Criterion::MedicarePatients => "Patients", Criterion::CoveredServices => "Services" };
+                view! {
+                    <g>
+                        <text x="0" y=y + 12.0 class="lvt-picture__label">{short}</text>
+                        <rect x=BAR_X y=y width=BAR_W height="14" class="lvt-picture__track"/>
+                        <rect x=BAR_X y=y width=BAR_W * ratio height="14" class=if exceeded { "lvt-picture__bar lvt-picture__bar--over" } else { "lvt-picture__bar" }/>
+                        <line x1=BAR_X + BAR_W / 2.0 x2=BAR_X + BAR_W / 2.0 y1=y - 2.0 y2=y + 16.0 class="lvt-picture__threshold"/>
+                        <text x=BAR_X + BAR_W + 6.0 y=y + 12.0 class="lvt-picture__verdict">{if exceeded { "Exceeded" } else { "Not exceeded" }}</text>
+                    </g>
+                }
+            }).collect_view()}
+        </svg>
     }
 }
 

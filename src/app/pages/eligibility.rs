@@ -1,12 +1,45 @@
+use super::election::InterplayNote;
 use super::use_selected_year;
-use crate::api::{paths, PerformanceYearsResponse, PracticeCard, PracticesResponse};
+use crate::api::{paths, ClinicianCard, ConnectionsResponse, PerformanceYearInfo, PerformanceYearsResponse, PracticeCard, PracticesResponse, RegistryKind};
 use crate::app::client::{self, ClientError};
-use crate::app::components::{LoadError, Loading, PageHeading, PracticeFacts, RequireSignIn, Shell, StatusBadge, YearSelect};
+use crate::app::components::{EligibilityFacts, LoadError, Loading, LowVolumePicture, PageHeading, RequireSignIn, Shell, StatusBadge, YearSelect};
 use crate::app::use_app;
-use crate::domain::format::name_matches;
-use crate::domain::{LowVolumeStatus, PerformanceYear, WindowPhase, WindowSource};
+use crate::domain::format::{format_count, name_matches};
+use crate::domain::time::format_iso_date;
+use crate::domain::{csv, ElectionRefusal, LowVolumeStatus, PerformanceYear, WindowPhase, WindowSource};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use wasm_bindgen::JsCast;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    Registries,
+    VirtualGroups,
+    ApmEntities,
+    Practices,
+}
+
+impl Tab {
+    fn slug(self) -> &'static str {
+        match self {
+            Tab::Registries => "registries",
+            Tab::VirtualGroups => "virtual-groups",
+            Tab::ApmEntities => "apm-entities",
+            Tab::Practices => "practices",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Registries => "Registries",
+            Tab::VirtualGroups => "Virtual Groups",
+            Tab::ApmEntities => "APM Entities",
+            Tab::Practices => "Practices",
+        }
+    }
+    fn from_slug(s: &str) -> Tab {
+        [Tab::Registries, Tab::VirtualGroups, Tab::ApmEntities].into_iter().find(|t| t.slug() == s).unwrap_or(Tab::Practices)
+    }
+}
 
 #[component]
 pub fn EligibilityReporting() -> impl IntoView {
@@ -17,6 +50,8 @@ pub fn EligibilityReporting() -> impl IntoView {
 fn EligibilityBody() -> impl IntoView {
     let app = use_app();
     let year = use_selected_year();
+    let query = use_query_map();
+    let tab = Memo::new(move |_| Tab::from_slug(&query.read().get("tab").unwrap_or_default()));
     let practices = LocalResource::new(move || {
         let y = year.get();
         async move {
@@ -26,9 +61,17 @@ fn EligibilityBody() -> impl IntoView {
             }
         }
     });
-    let search = RwSignal::new(String::new());
+    let connections = LocalResource::new(move || {
+        let y = year.get();
+        async move {
+            match y {
+                Some(y) => client::get::<ConnectionsResponse>(&format!("{}?year={y}", paths::CONNECTIONS)).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
     let navigate = use_navigate();
-    let choose_year = move |y: PerformanceYear| navigate(&format!("/eligibility?year={y}"), Default::default());
+    let choose_year = move |y: PerformanceYear| navigate(&format!("/eligibility?year={y}&tab={}", tab.get_untracked().slug()), Default::default());
 
     view! {
         <PageHeading text="Eligibility & Reporting"/>
@@ -41,26 +84,153 @@ fn EligibilityBody() -> impl IntoView {
                         let years: PerformanceYearsResponse = app.years.await?;
                         let y = selected.unwrap_or(years.default_year);
                         let info = years.years.iter().find(|i| i.performance_year == y).cloned();
-                        let window_note = info.and_then(|i| i.window.map(|w| (w, i.window_phase.unwrap_or(WindowPhase::Closed))));
                         Ok::<_, ClientError>(view! {
                             <YearSelect years=years.years.clone() selected=y on_change=choose_year/>
-                            <div class="ds-c-alert window-notice" role="region" aria-label="Election period">
-                                <div class="ds-c-alert__body">
-                                    {match window_note {
-                                        Some((w, WindowPhase::Open)) => format!("The {y} election period is open until {}.", w.election_closes_at.format_eastern()),
-                                        Some((w, WindowPhase::NotYetOpen)) => format!("The {y} election period opens {}. Until then you can review eligibility but not elect.", w.opens_at.format_eastern()),
-                                        Some((w, WindowPhase::Closed)) => format!("The {y} election period closed on {}. You can review eligibility and elections, but no new elections can be made.", w.election_closes_at.format_eastern()),
-                                        None => format!("No election period has been announced for the {y} performance year yet."),
-                                    }}
-                                    {years.years.iter().find(|i| i.performance_year == y).and_then(|i| i.window.clone()).filter(|w| w.source == WindowSource::Demo).map(|w| view! { <p class="demo-flag">{w.note}</p> })}
-                                </div>
-                            </div>
+                            {info.map(|info| view! { <YearNotices info/> })}
                         })
                     })
                 }}
             </ErrorBoundary>
         </Transition>
+        <Transition fallback=|| view! { <Loading what="your connections"/> }>
+            <ErrorBoundary fallback=|errors| view! { <LoadError errors/> }>
+                {move || {
+                    let current = tab.get();
+                    Suspend::new(async move {
+                        let Some(c) = connections.await? else { return Ok::<_, ClientError>(None) };
+                        Ok(Some(view! { <Tabs connections=c.clone() current/><OtherTab connections=c current/> }))
+                    })
+                }}
+            </ErrorBoundary>
+        </Transition>
+        <Show when=move || tab.get() == Tab::Practices>
+            <PracticesTab practices/>
+        </Show>
+    }
+}
 
+/// The window of the year and the data runs its statuses come from.
+#[component]
+fn YearNotices(info: PerformanceYearInfo) -> impl IntoView {
+    let y = info.performance_year;
+    let window_text = match (&info.window, info.window_phase.unwrap_or(WindowPhase::Closed)) {
+        (Some(w), WindowPhase::Open) => format!("The {y} election period is open until {}.", w.election_closes_at.format_eastern()),
+        (Some(w), WindowPhase::NotYetOpen) => format!("The {y} election period opens {}. Until then you can review eligibility but not elect.", w.opens_at.format_eastern()),
+        (Some(w), WindowPhase::Closed) => format!("The {y} election period closed on {}. You can review eligibility and elections, but no new elections can be made.", w.election_closes_at.format_eastern()),
+        (None, _) => format!("No election period has been announced for the {y} performance year yet."),
+    };
+    let demo = info.window.clone().filter(|w| w.source == WindowSource::Demo).map(|w| view! { <p class="demo-flag">{w.note}</p> });
+    let runs = info.data_runs.clone();
+    view! {
+        <div class="ds-c-alert window-notice" role="region" aria-label="Election period and eligibility data">
+            <div class="ds-c-alert__body">
+                <p class="ds-c-alert__text">{window_text}</p>
+                {demo}
+                {if runs.is_empty() {
+                    view! { <p class="ds-c-alert__text">{format!("No eligibility data runs are recorded for {y}; statuses come from the data loaded for this year.")}</p> }.into_any()
+                } else {
+                    view! {
+                        <p class="ds-c-alert__text">{format!("The QPP Participation Status Tool currently includes the following Performance Year (PY) {y} eligibility data:")}</p>
+                        <ul class="ds-c-list data-runs">
+                            {runs.into_iter().rev().map(|r| view! {
+                                <li><strong>{format_iso_date(&r.released_on).unwrap_or(r.released_on.clone())}{format!(" (run {}): ", r.run_number)}</strong>{r.description}</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </div>
+        </div>
+    }
+}
+
+/// Tabs are links (each tab is an address); a tab shows only when the user has that kind.
+#[component]
+fn Tabs(connections: ConnectionsResponse, current: Tab) -> impl IntoView {
+    let y = connections.performance_year;
+    let mut tabs = vec![];
+    if !connections.registries.is_empty() {
+        tabs.push(Tab::Registries);
+    }
+    if !connections.virtual_groups.is_empty() {
+        tabs.push(Tab::VirtualGroups);
+    }
+    if !connections.apm_entities.is_empty() {
+        tabs.push(Tab::ApmEntities);
+    }
+    tabs.push(Tab::Practices);
+    view! {
+        <nav class="er-tabs" aria-label="Eligibility & Reporting">
+            <ul role="list">
+                {tabs.into_iter().map(|t| view! {
+                    <li><a class="er-tabs__tab" href=format!("/eligibility?year={y}&tab={}", t.slug()) aria-current=(t == current).then_some("page")>{t.label()}</a></li>
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+#[component]
+fn OtherTab(connections: ConnectionsResponse, current: Tab) -> impl IntoView {
+    let y = connections.performance_year;
+    match current {
+        Tab::Practices => ().into_any(),
+        Tab::ApmEntities => view! {
+            <section aria-labelledby="tab-heading">
+                <h2 id="tab-heading" class="ds-text-heading--2xl">"APM Entities"</h2>
+                <p class="ds-c-alert ds-c-alert--warn tab-note">{ElectionRefusal::ApmEntity.reason()}" Their participants report through the entity, or as groups and individuals."</p>
+                <ul class="practice-list">
+                    {connections.apm_entities.into_iter().map(|a| view! {
+                        <li><article class="practice-card practice-card--plain" aria-label=a.name.clone()>
+                            <div class="practice-card__main">
+                                <h3 class="ds-text-heading--xl practice-card__name">{a.name.clone()}</h3>
+                                <p class="practice-card__meta">{format!("APM Entity ID: {} | {} | {}", a.entity_id, a.apm_name, a.track)}{a.is_demo.then(|| view! { <span class="demo-tag">"Demo data"</span> })}</p>
+                                <p>{format!("Participant TINs: {}", a.participant_tins.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "))}</p>
+                            </div>
+                        </article></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }.into_any(),
+        Tab::VirtualGroups => view! {
+            <section aria-labelledby="tab-heading">
+                <h2 id="tab-heading" class="ds-text-heading--2xl">"Virtual Groups"</h2>
+                <p class="ds-c-alert tab-note">{ElectionRefusal::VirtualGroup.reason()}</p>
+                <ul class="practice-list">
+                    {connections.virtual_groups.into_iter().map(|v| view! {
+                        <li><article class="practice-card practice-card--plain" aria-label=v.name.clone()>
+                            <div class="practice-card__main">
+                                <h3 class="ds-text-heading--xl practice-card__name">{v.name.clone()}</h3>
+                                <p class="practice-card__meta">{format!("Virtual group ID: {} | {y}", v.vg_id)}{v.is_demo.then(|| view! { <span class="demo-tag">"Demo data"</span> })}</p>
+                                <p>{format!("Virtual-group election made on {}; it counts as the opt-in election of its members.", format_iso_date(&v.elected_on).unwrap_or(v.elected_on.clone()))}</p>
+                                <p>{format!("Member TINs: {}", v.member_tins.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "))}</p>
+                            </div>
+                        </article></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }.into_any(),
+        Tab::Registries => view! {
+            <section aria-labelledby="tab-heading">
+                <h2 id="tab-heading" class="ds-text-heading--2xl">"Registries"</h2>
+                <ul class="practice-list">
+                    {connections.registries.into_iter().map(|r| view! {
+                        <li><article class="practice-card practice-card--plain" aria-label=r.name.clone()>
+                            <div class="practice-card__main">
+                                <h3 class="ds-text-heading--xl practice-card__name">{r.name.clone()}</h3>
+                                <p class="practice-card__meta">{format!("TIN: {} | {}", r.tin, match r.kind { RegistryKind::Qcdr => "QCDR", RegistryKind::QualifiedRegistry => "Qualified Registry" })}{r.is_demo.then(|| view! { <span class="demo-tag">"Demo data"</span> })}</p>
+                            </div>
+                        </article></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }.into_any(),
+    }
+}
+
+#[component]
+fn PracticesTab(practices: LocalResource<Result<Option<PracticesResponse>, ClientError>>) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    view! {
         <section class="practices" aria-labelledby="practices-heading">
             <h2 id="practices-heading" class="ds-text-heading--2xl">"Practices"</h2>
             <p>"These are the practices you are connected to. If you don't see a practice, ask its Security Official to connect you (see the QPP Access User Guide)."</p>
@@ -81,22 +251,86 @@ fn EligibilityBody() -> impl IntoView {
     }
 }
 
+/// The CSV of the year's practices and clinicians, built from what the page already loaded.
+pub fn practices_csv(data: &PracticesResponse) -> String {
+    let header = [
+        "Performance year", "TIN", "NPI", "Practice name", "Clinician name", "Status", "Medicare patients", "Medicare patients exceeded", "Allowed charges (USD)",
+        "Allowed charges exceeded", "Covered services", "Covered services exceeded", "Special statuses", "Election", "Pathway", "Elected at (UTC)",
+    ];
+    let mut out = String::from(csv::BOM);
+    out.push_str(&csv::row(&header));
+    let yes_no = |b: bool| if b { "Yes" } else { "No" }.to_string();
+    let line = |tin: &str, npi: &str, practice: &str, clinician: &str, e: &crate::api::EntityEligibility| {
+        let status = match e.status.qualifier() {
+            Some(q) => format!("{} ({q})", e.status.badge()),
+            None => e.status.badge().to_string(),
+        };
+        csv::row(&[
+            data.performance_year.to_string(),
+            tin.to_string(),
+            npi.to_string(),
+            practice.to_string(),
+            clinician.to_string(),
+            status,
+            e.figures.medicare_patients.to_string(),
+            yes_no(e.assessment.exceeds_medicare_patients),
+            format!("{}.{:02}", e.figures.allowed_charges_cents / 100, e.figures.allowed_charges_cents % 100),
+            yes_no(e.assessment.exceeds_allowed_charges),
+            e.figures.covered_services.to_string(),
+            yes_no(e.assessment.exceeds_covered_services),
+            e.special_statuses.iter().map(|s| s.label()).collect::<Vec<_>>().join("; "),
+            e.election.as_ref().map(|x| x.election.label().to_string()).unwrap_or_default(),
+            e.pathway.as_ref().map(|p| p.pathway.label().to_string()).unwrap_or_default(),
+            e.election.as_ref().map(|x| x.elected_at.to_iso8601()).unwrap_or_default(),
+        ])
+    };
+    for p in &data.practices {
+        out.push_str(&line(p.tin.as_str(), "", &p.name, "", &p.eligibility));
+        for c in data.clinicians.iter().filter(|c| c.tin == p.tin) {
+            out.push_str(&line(c.tin.as_str(), c.npi.as_str(), &p.name, &c.full_name(), &c.eligibility));
+        }
+    }
+    out
+}
+
+/// Hands a string to the browser as a file download (no server round trip).
+fn download(filename: &str, content: &str) -> Result<(), wasm_bindgen::JsValue> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv;charset=utf-8");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let a: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
+    a.set_href(&url);
+    a.set_download(filename);
+    document().body().ok_or("no body")?.append_child(&a)?;
+    a.click();
+    a.remove();
+    web_sys::Url::revoke_object_url(&url)
+}
+
 #[component]
 fn PracticeList(data: PracticesResponse, search: RwSignal<String>) -> impl IntoView {
     let year = data.performance_year;
-    let all = data.practices;
+    let all = data.practices.clone();
     let total = all.len();
     let shown = Memo::new(move |_| {
         let q = search.get();
         all.iter().filter(|p| name_matches(&p.name, &q)).cloned().collect::<Vec<_>>()
     });
+    let csv_data = StoredValue::new(data.clone());
     view! {
-        <p class="practice-count" role="status" aria-live="polite">
-            {move || {
-                let n = shown.get().len();
-                if n == total { format!("{total} Practices") } else { format!("{n} of {total} Practices match \"{}\"", search.get().trim()) }
-            }}
-        </p>
+        <div class="practice-toolbar">
+            <p class="practice-count" role="status" aria-live="polite">
+                {move || {
+                    let n = shown.get().len();
+                    if n == total { format!("{total} Practices") } else { format!("{n} of {total} Practices match \"{}\"", search.get().trim()) }
+                }}
+            </p>
+            <button type="button" class="ds-c-button ds-c-button--small" on:click=move |_| {
+                let _ = download(&format!("mips-eligibility-{year}.csv"), &practices_csv(&csv_data.get_value()));
+            }>"Download"<span class="ds-u-visibility--screen-reader">" practices and clinicians as CSV"</span></button>
+        </div>
         {(total == 0).then(|| view! { <p>{format!("You are not connected to any practice with eligibility data for {year}.")}</p> })}
         <ul class="practice-list">
             {move || shown.get().into_iter().map(|card| view! { <li><PracticeCardView card/></li> }).collect_view()}
@@ -111,35 +345,139 @@ fn PracticeCardView(card: PracticeCard) -> impl IntoView {
     let heading_id = format!("practice-{}", tin);
     let labelled_by = heading_id.clone();
     let name = card.name.clone();
-    let action = match (&card.election, card.low_volume_status) {
-        (Some(e), _) => view! {
-            <p class="practice-election">{format!("Elected to {} on {} by {}.", e.election.label(), e.elected_at.format_eastern(), e.elected_by)}</p>
-            <a class="ds-c-button" href=format!("/practices/{tin}/overview?year={y}")>"View Reporting Overview"<span class="ds-u-visibility--screen-reader">{format!(" for {name}")}</span></a>
+    let e = card.eligibility.clone();
+    let sr = |s: String| view! { <span class="ds-u-visibility--screen-reader">{s}</span> };
+    let group_action = match (&e.election, e.low_volume_status) {
+        (Some(el), _) => view! {
+            <p class="practice-election">{format!("Elected to {} on {} by {}.", el.election.label(), el.elected_at.format_eastern(), el.elected_by)}</p>
+            <a class="ds-c-button" href=format!("/practices/{tin}/overview?year={y}")>"View Reporting Overview"{sr(format!(" for {name}"))}</a>
         }.into_any(),
         (None, LowVolumeStatus::OptInEligible) => view! {
-            <a class="ds-c-button ds-c-button--solid" href=format!("/practices/{tin}/group-options?year={y}")>"REPORT AS GROUP"<span class="ds-u-visibility--screen-reader">{format!(" for {name}")}</span></a>
+            <a class="ds-c-button ds-c-button--solid" href=format!("/practices/{tin}/group-options?year={y}")>"REPORT AS GROUP"{sr(format!(" for {name}"))}</a>
         }.into_any(),
         (None, LowVolumeStatus::MipsEligible) => view! {
-            <a class="ds-c-button" href=format!("/practices/{tin}/overview?year={y}")>"Start Reporting"<span class="ds-u-visibility--screen-reader">{format!(" for {name}")}</span></a>
+            <a class="ds-c-button" href=format!("/practices/{tin}/overview?year={y}")>"Start Reporting"{sr(format!(" for {name}"))}</a>
         }.into_any(),
         (None, LowVolumeStatus::NotOptInEligible) => view! {
-            <p class="practice-note">"Not opt-in eligible: no election can be made. The practice may still report voluntarily without an election."</p>
+            <p class="practice-note">"Not opt-in eligible as a group: no group election can be made. The practice may still report voluntarily without an election."</p>
         }.into_any(),
     };
-    let apm = card.mips_apm_participant.then(|| view! { <p class="practice-note">"Includes clinicians who participate in a MIPS APM."</p> });
+    let individuals = (card.clinician_count > 0).then(|| view! {
+        <a class="ds-c-button" href=format!("/practices/{tin}/clinicians?year={y}")>"REPORT AS INDIVIDUALS"{sr(format!(" for {name}"))}</a>
+        <a class="ds-c-link" href=format!("/practices/{tin}/clinicians?year={y}#clinicians")>"View clinician eligibility"{sr(format!(" for {name}"))}</a>
+    });
+    let apm = e.mips_apm_participant.then(|| view! { <p class="practice-note">"Includes clinicians who participate in a MIPS APM."</p> });
+    let pathway = e.pathway.clone().map(|p| view! { <p class="practice-note">{format!("Reporting pathway: {}.", p.pathway.label())}</p> });
     let demo = card.is_demo.then(|| view! { <span class="demo-tag">"Demo data"</span> });
     view! {
         <article class="practice-card" aria-labelledby=labelled_by>
             <div class="practice-card__main">
                 <h3 class="ds-text-heading--xl practice-card__name" id=heading_id>{card.name.clone()}</h3>
                 <p class="practice-card__meta">{format!("TIN: {} | {}", card.tin, card.address.one_line())} {demo}</p>
-                <StatusBadge status=card.status/>
-                <p class="practice-card__explanation">{card.status_explanation.clone()}</p>
-                <PracticeFacts card=card.clone()/>
+                <StatusBadge status=e.status/>
+                <p class="practice-card__explanation">{e.status_explanation.clone()}</p>
+                <LowVolumePicture eligibility=e.clone() id=format!("lvt-{tin}")/>
+                <EligibilityFacts eligibility=e.clone() at=" at this practice"/>
                 {apm}
+                {pathway}
+                <p class="practice-note">{format!("Connected clinicians: {}", format_count(card.clinician_count))}</p>
+            </div>
+            <div class="practice-card__actions">{group_action}{individuals}</div>
+        </article>
+    }
+}
+
+/// Practice Details: the practice and its connected clinicians, each with their own
+/// eligibility as an individual and the way to elect for those who are opt-in eligible.
+#[component]
+pub fn PracticeDetails() -> impl IntoView {
+    view! {
+        <RequireSignIn><Shell>
+            <PageHeading text="Practice Details"/>
+            <PracticeDetailsBody/>
+        </Shell></RequireSignIn>
+    }
+}
+
+#[component]
+fn PracticeDetailsBody() -> impl IntoView {
+    let tin = super::use_tin_param();
+    let year = use_selected_year();
+    let data = LocalResource::new(move || {
+        let (t, y) = (tin.get(), year.get());
+        async move {
+            match (t, y) {
+                (Ok(t), Some(y)) => client::get::<crate::api::CliniciansResponse>(&format!("{}?year={y}", paths::clinicians(t.as_str()))).await.map(Some),
+                (Err(m), _) => Err(ClientError::Api { status: 400, error: crate::api::ApiErrorDetail { kind: "InvalidFormatTin".into(), message: m, details: vec![] } }),
+                _ => Ok(None),
+            }
+        }
+    });
+    view! {
+        <Transition fallback=|| view! { <Loading what="clinicians"/> }>
+            <ErrorBoundary fallback=|errors| view! { <LoadError errors/> }>
+                {move || Suspend::new(async move {
+                    let Some(d) = data.await? else { return Ok::<_, ClientError>(None) };
+                    let p = d.practice.clone();
+                    let y = p.performance_year;
+                    Ok(Some(view! {
+                        <section class="entity-summary" aria-labelledby="entity-name">
+                            <h2 id="entity-name" class="ds-text-heading--2xl">{p.name.clone()}</h2>
+                            <p class="practice-card__meta">{format!("TIN: {} | {} | Performance Year {y}", p.tin, p.address.one_line())}</p>
+                            <StatusBadge status=p.eligibility.status/>
+                        </section>
+                        <InterplayNote/>
+                        <section aria-labelledby="clinicians" class="clinicians">
+                            <h2 id="clinicians" class="ds-text-heading--2xl" tabindex="-1">"Connected Clinicians"</h2>
+                            <p>"You will see View Individual Options only for a clinician who is opt-in eligible as an individual. Clinicians who are MIPS eligible see Start Reporting."</p>
+                            <ul class="practice-list">
+                                {d.clinicians.into_iter().map(|c| view! { <li><ClinicianRow card=c/></li> }).collect_view()}
+                            </ul>
+                        </section>
+                        <p><a class="ds-c-link" href=format!("/eligibility?year={y}")>"Back to Eligibility & Reporting"</a></p>
+                    }))
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn ClinicianRow(card: ClinicianCard) -> impl IntoView {
+    let y = card.performance_year;
+    let name = card.full_name();
+    let base = format!("/practices/{}/clinicians/{}", card.tin, card.npi);
+    let e = card.eligibility.clone();
+    let heading_id = format!("clinician-{}", card.npi);
+    let labelled_by = heading_id.clone();
+    let sr = |s: String| view! { <span class="ds-u-visibility--screen-reader">{s}</span> };
+    let action = match (&e.election, e.low_volume_status) {
+        (Some(el), _) => view! {
+            <p class="practice-election">{format!("Elected to {} on {} by {}.", el.election.label(), el.elected_at.format_eastern(), el.elected_by)}</p>
+            <a class="ds-c-button" href=format!("{base}/overview?year={y}")>"View Reporting Overview"{sr(format!(" for {name}"))}</a>
+        }.into_any(),
+        (None, LowVolumeStatus::OptInEligible) => view! {
+            <a class="ds-c-button ds-c-button--solid" href=format!("{base}/individual-options?year={y}")>"View Individual Options"{sr(format!(" for {name}"))}</a>
+        }.into_any(),
+        (None, LowVolumeStatus::MipsEligible) => view! {
+            <a class="ds-c-button" href=format!("{base}/overview?year={y}")>"Start Reporting"{sr(format!(" for {name}"))}</a>
+        }.into_any(),
+        (None, LowVolumeStatus::NotOptInEligible) => view! {
+            <p class="practice-note">"Can't report as an individual with an election: exceeds none of the low-volume criteria, so not opt-in eligible. May report voluntarily without an election."</p>
+        }.into_any(),
+    };
+    view! {
+        <article class="practice-card" aria-labelledby=labelled_by>
+            <div class="practice-card__main">
+                <h3 class="ds-text-heading--xl practice-card__name" id=heading_id>{name.clone()}</h3>
+                <p class="practice-card__meta">{format!("NPI: {} | TIN: {}", card.npi, card.tin)}</p>
+                <StatusBadge status=e.status/>
+                <p class="practice-card__explanation">{e.status_explanation.clone()}</p>
+                <LowVolumePicture eligibility=e.clone() id=format!("lvt-{}", card.npi)/>
+                <EligibilityFacts eligibility=e.clone()/>
+                {e.mips_apm_participant.then(|| view! { <p class="practice-note">"Participates in a MIPS APM."</p> })}
             </div>
             <div class="practice-card__actions">{action}</div>
         </article>
     }
 }
-

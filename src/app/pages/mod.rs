@@ -6,8 +6,8 @@ mod election;
 mod sign_in;
 
 pub use account::{AccountHome, NotFound};
-pub use eligibility::EligibilityReporting;
-pub use election::{ElectionConfirmed, GroupReportingOptions, ReportingOverview};
+pub use eligibility::{EligibilityReporting, PracticeDetails};
+pub use election::{ElectionConfirmed, PathwayOptionsPage, ReportingOptionsPage, ReportingOverview};
 pub use sign_in::{Register, SignIn};
 
 use crate::app::use_app;

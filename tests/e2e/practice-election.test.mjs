@@ -190,34 +190,3 @@ test('an election outside the window is refused with the dates, and the year sel
   await context.close();
 });
 
-test('the election dialog works with the keyboard alone', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await signIn(page);
-  await expectPage(page, 'Welcome back Tessa H!');
-  await page.goto(`${BASE}/eligibility`);
-  await expectPage(page, 'Eligibility & Reporting');
-  const link = page.getByRole('link', { name: 'REPORT AS GROUP for Kowalczyk Family Medicine' });
-  await link.focus();
-  await page.keyboard.press('Enter');
-  await expectPage(page, 'Group Reporting Options');
-  // Tab from the h1 to the first option button and open the dialog with Space.
-  let guard = 0;
-  while ((await page.evaluate(() => document.activeElement?.textContent?.trim())) !== 'Report Voluntarily' && guard++ < 30) {
-    await page.keyboard.press('Tab');
-  }
-  assert.ok(guard < 30, 'Report Voluntarily is reachable by Tab');
-  await page.keyboard.press('Space');
-  const dialog = page.getByRole('dialog', { name: 'Are You Sure?' });
-  await dialog.waitFor();
-  // Escape closes the dialog without electing.
-  await page.keyboard.press('Escape');
-  await dialog.waitFor({ state: 'hidden' });
-  await page.keyboard.press('Space');
-  await dialog.waitFor();
-  await page.keyboard.type('CONFIRM');
-  await page.keyboard.press('Enter');
-  await expectPage(page, 'Your Election Is Confirmed');
-  await page.getByRole('heading', { name: 'Kowalczyk Family Medicine elected to Report Voluntarily' }).waitFor();
-  assert.deepEqual(problems, []);
-  await context.close();
-});

@@ -57,9 +57,11 @@ export async function expectNoAxeViolations(page, label) {
 }
 
 let shot = 0;
+// node --test runs each file as its own main module: prefix shots with the file's name.
+const PREFIX = path.basename(process.argv[1] ?? 'e2e').replace(/\.test\.mjs$/, '');
 export async function screenshot(page, name) {
   shot += 1;
-  const file = path.join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`);
+  const file = path.join(ARTIFACTS, `${PREFIX}-${String(shot).padStart(2, '0')}-${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

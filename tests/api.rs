@@ -190,6 +190,7 @@ on_both!(
     connections_show_only_what_the_user_has,
     npi_lookup_masks_tins_unless_connected,
     opt_in_read_answers_each_entity,
+    openapi_documents_every_route_from_the_shared_types,
 );
 
 async fn sign_in_requires_the_statement_of_truth(h: Harness) {
@@ -656,4 +657,43 @@ async fn opt_in_read_answers_each_entity(h: Harness) {
     assert_eq!(e["details"][0]["path"], "qpp-opt-in-entities[0]");
     error_of(&h.send(read("", Some(&s))).await, StatusCode::BAD_REQUEST, "MissingOptInEntities");
     error_of(&h.send(read(OPT_IN_ELIGIBLE, None)).await, StatusCode::UNAUTHORIZED, "Unauthorized");
+}
+
+async fn openapi_documents_every_route_from_the_shared_types(h: Harness) {
+    let r = h.call(Method::GET, paths::OPENAPI, None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let doc = r.body;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let documented: Vec<(String, String)> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(p, ops)| ops.as_object().unwrap().keys().map(move |m| (m.to_uppercase(), p.clone())))
+        .collect();
+    let expected = [
+        ("GET", "/api/health"), ("POST", "/api/session"), ("GET", "/api/session"), ("DELETE", "/api/session"),
+        ("GET", "/api/performance-years"), ("GET", "/api/practices"), ("GET", "/api/practices/{tin}"),
+        ("GET", "/api/practices/{tin}/clinicians"), ("GET", "/api/practices/{tin}/clinicians/{npi}"), ("GET", "/api/connections"),
+        ("POST", "/api/elections"), ("POST", "/api/pathways"), ("GET", "/api/eligibility/npi/{npi}"), ("GET", "/api/eligibility/opt-in"),
+    ];
+    for (m, p) in expected {
+        assert!(documented.contains(&(m.to_string(), p.to_string())), "{m} {p} is documented; have {documented:?}");
+    }
+    // Every documented route answers (not the API's 404 fallback).
+    for (m, p) in &documented {
+        let path = p.replace("{tin}", PAZDEROVA).replace("{npi}", "1103000016");
+        let r = h.call(Method::from_bytes(m.as_bytes()).unwrap(), &path, None, None).await;
+        assert_ne!(r.body["error"]["type"], "NotFound", "{m} {p} is routed");
+    }
+    // Schemas come from the shared types, with serde's names and the domain's enums.
+    let schemas = &doc["components"]["schemas"];
+    let election = &schemas["ElectionRequest"]["properties"];
+    for field in ["performanceYear", "tin", "npi", "election", "confirmation"] {
+        assert!(election.get(field).is_some(), "ElectionRequest.{field}");
+    }
+    assert_eq!(schemas["Election"]["enum"], json!(["OPT_IN", "VOLUNTARY"]));
+    assert_eq!(schemas["ReportingPathway"]["enum"], json!(["TRADITIONAL_MIPS", "APP"]));
+    assert_eq!(schemas["Tin"]["type"], "string");
+    assert!(schemas["OptInRow"]["properties"].get("isOptedIn").is_some());
+    assert!(schemas["OrganizationEligibility"]["properties"].get("TIN").is_some());
 }

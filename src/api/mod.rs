@@ -47,6 +47,7 @@ pub const SESSION_COOKIE: &str = "mips_session";
 /// The Statement of Truth a user must agree to before signing in (2021 guide, sign-in screen).
 pub const STATEMENT_OF_TRUTH: &str = "I certify to the best of my knowledge that all of the information that will be submitted will be true, accurate, and complete. If I become aware that any submitted information is not true, accurate, and complete, I will correct such information promptly. I understand that the knowing omission, misrepresentation, or falsification of any submitted information may be punished by criminal, civil, or administrative penalties, including fines, civil damages, and/or imprisonment.";
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignInRequest {
@@ -55,6 +56,7 @@ pub struct SignInRequest {
     pub agree_statement_of_truth: bool,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum UserRole {
@@ -62,6 +64,7 @@ pub enum UserRole {
     RegistryStaff,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserSummary {
@@ -70,6 +73,7 @@ pub struct UserSummary {
     pub role: UserRole,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionInfo {
@@ -79,6 +83,7 @@ pub struct SessionInfo {
     pub expires_at: Timestamp,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PerformanceYearInfo {
@@ -93,6 +98,7 @@ pub struct PerformanceYearInfo {
 }
 
 /// One load of eligibility data for a year ("which data run the statuses come from").
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DataRun {
@@ -103,6 +109,7 @@ pub struct DataRun {
     pub description: String,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PerformanceYearsResponse {
@@ -113,6 +120,7 @@ pub struct PerformanceYearsResponse {
     pub server_time: Timestamp,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
@@ -128,6 +136,7 @@ impl Address {
     }
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ElectionChannel {
@@ -139,6 +148,7 @@ pub enum ElectionChannel {
     RegistryUpload,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ElectionRecord {
@@ -152,6 +162,7 @@ pub struct ElectionRecord {
 }
 
 /// Whether a new election can be made for the entity now, and if not, why.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ElectionAvailability {
@@ -160,6 +171,7 @@ pub struct ElectionAvailability {
 }
 
 /// The chosen reporting pathway of a MIPS APM participant.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PathwayRecord {
@@ -170,6 +182,7 @@ pub struct PathwayRecord {
 
 /// Eligibility of one entity (a practice as a group, or a clinician as an individual) for one
 /// year, with its election and pathway: what a card or a clinician row shows.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntityEligibility {
@@ -189,6 +202,7 @@ pub struct EntityEligibility {
 }
 
 /// Everything a practice card shows, for one performance year.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PracticeCard {
@@ -202,6 +216,7 @@ pub struct PracticeCard {
 }
 
 /// A connected clinician (TIN/NPI) and their own eligibility as an individual.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClinicianCard {
@@ -221,6 +236,7 @@ impl ClinicianCard {
     }
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CliniciansResponse {
@@ -228,6 +244,7 @@ pub struct CliniciansResponse {
     pub clinicians: Vec<ClinicianCard>,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PathwayRequest {
@@ -238,6 +255,7 @@ pub struct PathwayRequest {
     pub pathway: ReportingPathway,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PathwayResponse {
@@ -245,6 +263,7 @@ pub struct PathwayResponse {
     pub created: bool,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ApmEntitySummary {
@@ -256,6 +275,7 @@ pub struct ApmEntitySummary {
     pub is_demo: bool,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RegistryKind {
@@ -263,6 +283,7 @@ pub enum RegistryKind {
     Qcdr,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrySummary {
@@ -273,6 +294,7 @@ pub struct RegistrySummary {
     pub is_demo: bool,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VirtualGroupSummary {
@@ -286,6 +308,7 @@ pub struct VirtualGroupSummary {
 
 /// The organizations other than practices that a user is connected to, for one year; the
 /// Eligibility & Reporting page shows a tab only for the kinds the user has.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ConnectionsResponse {
@@ -296,6 +319,7 @@ pub struct ConnectionsResponse {
 }
 
 /// One low-volume reason as the QPP Eligibility API words it.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LowVolumeStatusReason {
@@ -304,6 +328,7 @@ pub struct LowVolumeStatusReason {
 }
 
 /// `individualScenario` / `groupScenario` of the QPP Eligibility API, the parts this app knows.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EligibilityScenario {
@@ -324,6 +349,7 @@ pub struct EligibilityScenario {
     pub extreme_hardship: bool,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OrganizationEligibility {
@@ -339,6 +365,7 @@ pub struct OrganizationEligibility {
     pub group_scenario: EligibilityScenario,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NpiEligibility {
@@ -349,12 +376,14 @@ pub struct NpiEligibility {
     pub organizations: Vec<OrganizationEligibility>,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct NpiEligibilityResponse {
     pub data: NpiEligibility,
 }
 
 /// One row of the opt-in read, as in the QPP Eligibility API's sample.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OptInRow {
@@ -368,11 +397,13 @@ pub struct OptInRow {
     pub run_num: i64,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OptInResponse {
     pub data: Vec<OptInRow>,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PracticesResponse {
@@ -385,6 +416,7 @@ pub struct PracticesResponse {
     pub clinicians: Vec<ClinicianCard>,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ElectionRequest {
@@ -398,6 +430,7 @@ pub struct ElectionRequest {
     pub confirmation: String,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ElectionResponse {
@@ -408,11 +441,13 @@ pub struct ElectionResponse {
 
 /// `{"error":{"type","message","details":[{"path","message"}]}}` — the same shape for every
 /// failure, as the QPP APIs answer.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiErrorBody {
     pub error: ApiErrorDetail,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApiErrorDetail {
     #[serde(rename = "type")]
@@ -422,6 +457,7 @@ pub struct ApiErrorDetail {
     pub details: Vec<FieldError>,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FieldError {
     pub path: String,

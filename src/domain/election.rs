@@ -7,6 +7,7 @@ use super::year::PerformanceYear;
 use serde::{Deserialize, Serialize};
 
 /// The two elections an opt-in eligible entity can make. Final once made.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Election {
     #[serde(rename = "OPT_IN")]
@@ -75,6 +76,7 @@ impl Election {
 }
 
 /// The kind of entity an election would be made for.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum EntityKind {

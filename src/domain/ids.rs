@@ -15,6 +15,8 @@ impl fmt::Display for IdError {
 
 /// Taxpayer Identification Number of a practice: exactly nine digits. Kept as text because
 /// leading zeros are significant (`000010101` is a different TIN from `10101`).
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[cfg_attr(not(target_arch = "wasm32"), schema(value_type = String, example = "103000013"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Tin(String);
@@ -64,6 +66,8 @@ impl From<Tin> for String {
 /// verified separately (`Npi::has_valid_check_digit`) because CMS test data and some
 /// reference files carry NPIs that fail it, and the caller decides whether that is an error
 /// or a warning.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[cfg_attr(not(target_arch = "wasm32"), schema(value_type = String, example = "1234567893"))]
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Npi(String);

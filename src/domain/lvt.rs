@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// The three criteria of one performance year. Each is exceeded only by a figure strictly
 /// greater than its threshold ("bill more than $90,000", "more than 200 patients").
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LowVolumeThreshold {
@@ -51,6 +52,7 @@ pub fn threshold_is_verified(year: PerformanceYear) -> bool {
 }
 
 /// The figures CMS counts for an entity during the determination period.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VolumeFigures {
@@ -59,6 +61,7 @@ pub struct VolumeFigures {
     pub covered_services: i64,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Criterion {
@@ -79,6 +82,7 @@ impl Criterion {
 }
 
 /// Per-criterion result of comparing figures with a year's thresholds.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LowVolumeAssessment {
@@ -135,6 +139,7 @@ impl LowVolumeAssessment {
 }
 
 /// What the low-volume threshold alone says about an entity.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum LowVolumeStatus {

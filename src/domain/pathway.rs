@@ -7,6 +7,7 @@ use super::election::Election;
 use super::lvt::LowVolumeStatus;
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ReportingPathway {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// The status shown on a practice card or clinician row, combining the low-volume status with
 /// the election (if any). Always shown as text; colour only repeats it.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ParticipationStatus {
@@ -62,6 +63,7 @@ impl ParticipationStatus {
 
 /// Special statuses, exceptions and other reporting factors shown on the card. They never exempt
 /// anyone; they change scoring and requirements (`docs/elections.md` §2.5).
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SpecialStatus {

@@ -17,6 +17,7 @@ const MS_PER_DAY: i64 = 24 * MS_PER_HOUR;
 /// An instant, as milliseconds since the Unix epoch (UTC). On the wire it is an ISO-8601 UTC
 /// string such as `2026-04-01T00:00:00.000Z`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema), schema(value_type = String, format = DateTime, example = "2026-04-01T00:00:00.000Z"))]
 pub struct Timestamp(pub i64);
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).

@@ -8,6 +8,7 @@ use super::time::Timestamp;
 use super::year::PerformanceYear;
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum WindowSource {
@@ -19,6 +20,7 @@ pub enum WindowSource {
     Demo,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ElectionWindow {
@@ -31,6 +33,7 @@ pub struct ElectionWindow {
     pub note: String,
 }
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum WindowPhase {

@@ -9,6 +9,8 @@ use std::fmt;
 pub const FIRST_OPT_IN_YEAR: u16 = 2019;
 const LAST_SUPPORTED_YEAR: u16 = 2099;
 
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[cfg_attr(not(target_arch = "wasm32"), schema(value_type = u16, example = 2025))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "u16", into = "u16")]
 pub struct PerformanceYear(u16);

@@ -59,6 +59,7 @@ fn practice_figures(p: &PracticeRow) -> VolumeFigures {
 
 /// `GET /api/eligibility/npi/{npi}?year=` — public. TINs are masked unless the caller is signed
 /// in and connected to that TIN, because TINs are PII.
+#[utoipa::path(get, path = "/api/eligibility/npi/{npi}", tag = "eligibility-api", params(("npi" = String, Path, description = "10-digit NPI"), ("year" = Option<u16>, Query, description = "Performance year; the default year when omitted")), responses((status = 200, description = "Public; TINs masked unless the caller is connected", body = NpiEligibilityResponse), (status = 400, description = "InvalidFormatNpi", body = ApiErrorBody), (status = 404, description = "NoProviderInformation", body = ApiErrorBody)))]
 pub async fn npi_lookup(State(state): State<AppState>, caller: Result<CurrentUser, ApiError>, Path(raw_npi): Path<String>, parts: axum::http::Uri) -> Result<Json<NpiEligibilityResponse>, ApiError> {
     let npi = Npi::parse(&raw_npi).map_err(|e| ApiError::bad_request("InvalidFormatNpi", "Please supply a valid NPI").with_detail("npi", e.0))?;
     let year = year_or_default(&state, parts.query()).await?;
@@ -117,6 +118,7 @@ pub fn parse_entities(header: &str) -> Result<Vec<(Tin, Option<Npi>)>, ApiError>
 
 /// `GET /api/eligibility/opt-in?year=` with `qpp-opt-in-entities: TIN|NPI,TIN` — signed in,
 /// and only for entities of practices the caller is connected to.
+#[utoipa::path(get, path = "/api/eligibility/opt-in", tag = "eligibility-api", params(("qpp-opt-in-entities" = String, Header, description = "Entities as TIN|NPI,TIN"), ("year" = Option<u16>, Query)), responses((status = 200, body = OptInResponse), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
 pub async fn opt_in_read(State(state): State<AppState>, current: CurrentUser, headers: HeaderMap, uri: axum::http::Uri) -> Result<Json<OptInResponse>, ApiError> {
     let header = headers.get(OPT_IN_ENTITIES_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
     let entities = parse_entities(header)?;

@@ -5,6 +5,7 @@ pub mod cards;
 pub mod eligibility;
 pub mod error;
 pub mod extract;
+pub mod openapi;
 pub mod routes;
 pub mod seed;
 pub mod store;

@@ -34,11 +34,13 @@ pub fn api_router() -> Router<AppState> {
         .route("/connections", get(connections))
         .route("/eligibility/npi/{npi}", get(super::eligibility::npi_lookup))
         .route("/eligibility/opt-in", get(super::eligibility::opt_in_read))
+        .route("/openapi.json", get(super::openapi::document))
         .fallback(|| async { ApiError::not_found("NotFound", "There is no API endpoint at this address.") })
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "This API endpoint does not accept that HTTP method.") })
 }
 
-async fn health() -> Json<serde_json::Value> {
+#[utoipa::path(get, path = "/api/health", tag = "service", responses((status = 200, description = "The service is up")))]
+pub(crate) async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
@@ -53,7 +55,8 @@ fn session_info(user: &super::store::UserRow, csrf: &str, agreed: Timestamp, exp
     }
 }
 
-async fn sign_in(State(state): State<AppState>, headers: HeaderMap, JsonBody(req): JsonBody<SignInRequest>) -> Result<Response, ApiError> {
+#[utoipa::path(post, path = "/api/session", tag = "session", request_body = SignInRequest, responses((status = 200, description = "Signed in; sets the HttpOnly session cookie", body = SessionInfo), (status = 401, description = "Wrong User ID or password", body = ApiErrorBody), (status = 422, description = "Missing fields or Statement of Truth not agreed", body = ApiErrorBody)))]
+pub(crate) async fn sign_in(State(state): State<AppState>, headers: HeaderMap, JsonBody(req): JsonBody<SignInRequest>) -> Result<Response, ApiError> {
     auth::check_origin(&headers)?;
     let user_id = req.user_id.trim();
     let mut problems = vec![];
@@ -95,7 +98,8 @@ async fn sign_in(State(state): State<AppState>, headers: HeaderMap, JsonBody(req
 
 /// 200 with the session, or 204 when signed out: asking "am I signed in?" is not an error, and
 /// answering 401 would log a failed request in every visitor's console.
-async fn get_session(State(state): State<AppState>, headers: HeaderMap, current: Result<CurrentUser, ApiError>) -> Result<Response, ApiError> {
+#[utoipa::path(get, path = "/api/session", tag = "session", responses((status = 200, description = "The current session", body = SessionInfo), (status = 204, description = "Not signed in")))]
+pub(crate) async fn get_session(State(state): State<AppState>, headers: HeaderMap, current: Result<CurrentUser, ApiError>) -> Result<Response, ApiError> {
     match current {
         Ok(current) => {
             let s = &current.session;
@@ -112,7 +116,8 @@ async fn get_session(State(state): State<AppState>, headers: HeaderMap, current:
     }
 }
 
-async fn sign_out(State(state): State<AppState>, headers: HeaderMap, current: CurrentUser) -> Result<Response, ApiError> {
+#[utoipa::path(delete, path = "/api/session", tag = "session", params(("x-csrf-token" = String, Header, description = "The session's CSRF token")), responses((status = 204, description = "Signed out"), (status = 401, body = ApiErrorBody), (status = 403, description = "Missing CSRF token or cross-site request", body = ApiErrorBody)))]
+pub(crate) async fn sign_out(State(state): State<AppState>, headers: HeaderMap, current: CurrentUser) -> Result<Response, ApiError> {
     state.store.delete_session(&current.token_hash).await?;
     let cookie = auth::clear_session_cookie(&headers, state.config.force_secure_cookies);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
@@ -120,7 +125,8 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap, current: Cu
 
 // ---- years and practices ----------------------------------------------------------------
 
-async fn performance_years(State(state): State<AppState>) -> Result<Json<PerformanceYearsResponse>, ApiError> {
+#[utoipa::path(get, path = "/api/performance-years", tag = "eligibility", responses((status = 200, description = "Years 2019 to now with election windows, thresholds and data runs", body = PerformanceYearsResponse)))]
+pub(crate) async fn performance_years(State(state): State<AppState>) -> Result<Json<PerformanceYearsResponse>, ApiError> {
     let now = state.now();
     let windows = state.store.windows().await?;
     let runs = state.store.data_runs().await?;
@@ -143,7 +149,8 @@ async fn performance_years(State(state): State<AppState>) -> Result<Json<Perform
     Ok(Json(PerformanceYearsResponse { default_year, years, server_time: now }))
 }
 
-async fn list_practices(State(state): State<AppState>, current: CurrentUser, YearQuery(year): YearQuery) -> Result<Json<PracticesResponse>, ApiError> {
+#[utoipa::path(get, path = "/api/practices", tag = "eligibility", params(("year" = u16, Query, description = "Performance year, e.g. 2025")), responses((status = 200, description = "The signed-in user's practices and their clinicians", body = PracticesResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody)))]
+pub(crate) async fn list_practices(State(state): State<AppState>, current: CurrentUser, YearQuery(year): YearQuery) -> Result<Json<PracticesResponse>, ApiError> {
     let now = state.now();
     let uid = &current.user.user_id;
     let practices = state.store.practices_for_user(uid, year).await?;
@@ -202,13 +209,15 @@ async fn practice_card_for(state: &AppState, year: PerformanceYear, tin: &Tin) -
     cards::practice_card(&p, election.as_ref(), pathway.as_ref(), count, window.as_ref(), state.now())
 }
 
-async fn get_practice(State(state): State<AppState>, current: CurrentUser, Path(raw_tin): Path<String>, YearQuery(year): YearQuery) -> Result<Json<PracticeCard>, ApiError> {
+#[utoipa::path(get, path = "/api/practices/{tin}", tag = "eligibility", params(("tin" = String, Path, description = "9-digit TIN"), ("year" = u16, Query, description = "Performance year, e.g. 2025")), responses((status = 200, body = PracticeCard), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, description = "Not connected to this practice", body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn get_practice(State(state): State<AppState>, current: CurrentUser, Path(raw_tin): Path<String>, YearQuery(year): YearQuery) -> Result<Json<PracticeCard>, ApiError> {
     let tin = parse_tin(&raw_tin, "tin")?;
     require_connection(&state, &current, &tin).await?;
     Ok(Json(practice_card_for(&state, year, &tin).await?))
 }
 
-async fn list_clinicians(State(state): State<AppState>, current: CurrentUser, Path(raw_tin): Path<String>, YearQuery(year): YearQuery) -> Result<Json<CliniciansResponse>, ApiError> {
+#[utoipa::path(get, path = "/api/practices/{tin}/clinicians", tag = "eligibility", params(("tin" = String, Path), ("year" = u16, Query, description = "Performance year, e.g. 2025")), responses((status = 200, body = CliniciansResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn list_clinicians(State(state): State<AppState>, current: CurrentUser, Path(raw_tin): Path<String>, YearQuery(year): YearQuery) -> Result<Json<CliniciansResponse>, ApiError> {
     let tin = parse_tin(&raw_tin, "tin")?;
     require_connection(&state, &current, &tin).await?;
     let practice = practice_card_for(&state, year, &tin).await?;
@@ -223,7 +232,8 @@ async fn list_clinicians(State(state): State<AppState>, current: CurrentUser, Pa
     Ok(Json(CliniciansResponse { practice, clinicians }))
 }
 
-async fn get_clinician(State(state): State<AppState>, current: CurrentUser, Path((raw_tin, raw_npi)): Path<(String, String)>, YearQuery(year): YearQuery) -> Result<Json<ClinicianCard>, ApiError> {
+#[utoipa::path(get, path = "/api/practices/{tin}/clinicians/{npi}", tag = "eligibility", params(("tin" = String, Path), ("npi" = String, Path), ("year" = u16, Query, description = "Performance year, e.g. 2025")), responses((status = 200, body = ClinicianCard), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub(crate) async fn get_clinician(State(state): State<AppState>, current: CurrentUser, Path((raw_tin, raw_npi)): Path<(String, String)>, YearQuery(year): YearQuery) -> Result<Json<ClinicianCard>, ApiError> {
     let tin = parse_tin(&raw_tin, "tin")?;
     let npi = Npi::parse(&raw_npi).map_err(|e| ApiError::bad_request("InvalidFormatNpi", e.0.clone()).with_detail("npi", e.0))?;
     require_connection(&state, &current, &tin).await?;
@@ -238,7 +248,8 @@ async fn get_clinician(State(state): State<AppState>, current: CurrentUser, Path
     Ok(Json(cards::clinician_card(&c, &p.name, election.as_ref(), pathway.as_ref(), window.as_ref(), state.now())?))
 }
 
-async fn connections(State(state): State<AppState>, current: CurrentUser, YearQuery(year): YearQuery) -> Result<Json<ConnectionsResponse>, ApiError> {
+#[utoipa::path(get, path = "/api/connections", tag = "eligibility", params(("year" = u16, Query, description = "Performance year, e.g. 2025")), responses((status = 200, description = "APM Entities, registries and virtual groups of the user", body = ConnectionsResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody)))]
+pub(crate) async fn connections(State(state): State<AppState>, current: CurrentUser, YearQuery(year): YearQuery) -> Result<Json<ConnectionsResponse>, ApiError> {
     let uid = &current.user.user_id;
     Ok(Json(ConnectionsResponse {
         performance_year: year,
@@ -249,7 +260,8 @@ async fn connections(State(state): State<AppState>, current: CurrentUser, YearQu
 }
 
 /// Records the reporting pathway of a MIPS APM participant after its election.
-async fn choose_pathway(State(state): State<AppState>, current: CurrentUser, JsonBody(req): JsonBody<PathwayRequest>) -> Result<Response, ApiError> {
+#[utoipa::path(post, path = "/api/pathways", tag = "elections", request_body = PathwayRequest, params(("x-csrf-token" = String, Header)), responses((status = 201, body = PathwayResponse), (status = 200, description = "Already chosen, same pathway", body = PathwayResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, description = "Another pathway was chosen", body = ApiErrorBody), (status = 422, description = "Not an APM participant, no election, or APP after a voluntary election", body = ApiErrorBody)))]
+pub(crate) async fn choose_pathway(State(state): State<AppState>, current: CurrentUser, JsonBody(req): JsonBody<PathwayRequest>) -> Result<Response, ApiError> {
     let (year, tin) = (req.performance_year, req.tin.clone());
     require_connection(&state, &current, &tin).await?;
     let (figures, apm) = match &req.npi {
@@ -276,7 +288,8 @@ async fn choose_pathway(State(state): State<AppState>, current: CurrentUser, Jso
 
 // ---- elections ----------------------------------------------------------------------------
 
-async fn make_election(State(state): State<AppState>, current: CurrentUser, JsonBody(req): JsonBody<ElectionRequest>) -> Result<Response, ApiError> {
+#[utoipa::path(post, path = "/api/elections", tag = "elections", request_body = ElectionRequest, params(("x-csrf-token" = String, Header)), responses((status = 201, description = "Election recorded (final)", body = ElectionResponse), (status = 200, description = "The same election was already recorded", body = ElectionResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, description = "Not connected, CSRF or cross-site", body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 409, description = "A different election was already made", body = ApiErrorBody), (status = 422, description = "A rule refused it: window, eligibility, entity kind, CONFIRM", body = ApiErrorBody)))]
+pub(crate) async fn make_election(State(state): State<AppState>, current: CurrentUser, JsonBody(req): JsonBody<ElectionRequest>) -> Result<Response, ApiError> {
     if let Err(e) = check_confirmation(&req.confirmation) {
         let kind = match e {
             ConfirmationError::Empty => "ConfirmationRequired",

@@ -1,0 +1,44 @@
+//! The OpenAPI document, generated from the shared `api` and `domain` types (their schemas are
+//! derived, not written) and the handlers' path annotations. Served at `/api/openapi.json`.
+
+use super::{eligibility, routes};
+use crate::api::ApiErrorBody;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "mips-elections API",
+        version = "0.1.0",
+        description = "MIPS opt-in and voluntary-reporting elections. Every error has the shape {\"error\":{\"type\",\"message\",\"details\":[{\"path\",\"message\"}]}}. Signed-in calls use the HttpOnly session cookie; mutating calls also need the session's CSRF token in x-csrf-token."
+    ),
+    paths(
+        routes::health,
+        routes::sign_in,
+        routes::get_session,
+        routes::sign_out,
+        routes::performance_years,
+        routes::list_practices,
+        routes::get_practice,
+        routes::list_clinicians,
+        routes::get_clinician,
+        routes::connections,
+        routes::make_election,
+        routes::choose_pathway,
+        eligibility::npi_lookup,
+        eligibility::opt_in_read,
+    ),
+    components(schemas(ApiErrorBody)),
+    tags(
+        (name = "session", description = "Sign in with the Statement of Truth, session, sign out"),
+        (name = "eligibility", description = "Practices, clinicians and their eligibility for a performance year"),
+        (name = "elections", description = "Final Opt-In / Report Voluntarily elections and APM reporting pathways"),
+        (name = "eligibility-api", description = "Program access modelled on the QPP Eligibility API"),
+        (name = "service", description = "Health"),
+    )
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}

@@ -206,7 +206,8 @@ pub async fn seed_demo_data(store: &Store, now: Timestamp) -> Result<Performance
 /// that follow the determination-period rule, flagged as demo data.
 fn demo_data_runs(demo_year: PerformanceYear) -> Vec<DataRun> {
     let py2021 = PerformanceYear::new(2021).expect("valid");
-    let [s1, s2] = demo_year.determination_segments();
+    let nice = |iso: &str| crate::domain::time::format_iso_date(iso).unwrap_or_else(|| iso.to_string());
+    let [s1, s2] = demo_year.determination_segments().map(|(a, b)| (nice(&a), nice(&b)));
     vec![
         DataRun { performance_year: py2021, run_number: 1, released_on: "2021-10-20".into(), description: "Updated to include 2021 QP status and MIPS APM participation status based on the 2nd snapshot of APM data (January 1, 2021 – June 30, 2021).".into() },
         DataRun { performance_year: py2021, run_number: 2, released_on: "2021-11-15".into(), description: "Updated PY 2021 MIPS eligibility and special statuses based on a review of claims and PECOS data from Segment 2 of the MIPS Determination Period (October 1, 2020 – September 30, 2021). This status is final unless your QP status changes as a result of the 3rd APM snapshot.".into() },

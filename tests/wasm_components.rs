@@ -3,7 +3,9 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use mips_elections::app::components::{ConfirmElectionDialog, StatusBadge};
+use mips_elections::api::{ElectionAvailability, EntityEligibility};
+use mips_elections::app::components::{ConfirmElectionDialog, LowVolumePicture, StatusBadge};
+use mips_elections::domain::{low_volume_threshold, LowVolumeAssessment, SpecialStatus, VolumeFigures};
 use mips_elections::domain::{Election, ParticipationStatus, PerformanceYear};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -154,4 +156,39 @@ async fn status_badges_are_text() {
     settle().await;
     let text = root.text_content().unwrap();
     assert!(text.contains("MIPS EXEMPT") && text.contains("Opt-in eligible") && text.contains("MIPS ELIGIBLE VIA OPT-IN"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn low_volume_picture_says_in_words_what_the_bars_show() {
+    let year = PerformanceYear::new(2021).unwrap();
+    let threshold = low_volume_threshold(year).unwrap();
+    // The guide's Pazderová practice: 33 patients, $50,027.00, 1,419 services.
+    let figures = VolumeFigures { allowed_charges_cents: 5_002_700, medicare_patients: 33, covered_services: 1_419 };
+    let assessment = LowVolumeAssessment::of(&figures, &threshold);
+    let eligibility = EntityEligibility {
+        figures,
+        threshold,
+        assessment,
+        low_volume_status: assessment.status(),
+        status: ParticipationStatus::of(assessment.status(), None),
+        status_explanation: String::new(),
+        special_statuses: vec![SpecialStatus::Hpsa],
+        mips_apm_participant: false,
+        election: None,
+        can_elect: ElectionAvailability { allowed: true, reason: None },
+        pathway: None,
+        offered_pathways: vec![],
+    };
+    let root = container();
+    std::mem::forget(leptos::mount::mount_to(root.clone(), move || view! { <LowVolumePicture eligibility id="t"/> }));
+    settle().await;
+    let svg: web_sys::Element = find(&root, "svg");
+    assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
+    assert_eq!(svg.get_attribute("aria-labelledby").as_deref(), Some("t-title t-desc"));
+    assert_eq!(find::<web_sys::Element>(&root, "#t-title").text_content().unwrap(), "Low-volume threshold: 1 of 3 criteria exceeded");
+    let desc = find::<web_sys::Element>(&root, "#t-desc").text_content().unwrap();
+    assert!(desc.contains("Allowed charges: $50,027.00 against more than $90,000.00 — not exceeded."), "{desc}");
+    assert!(desc.contains("Covered professional services: 1,419 against more than 200 — exceeded."), "{desc}");
+    let verdicts: Vec<String> = (0..3).map(|i| root.query_selector_all(".lvt-picture__verdict").unwrap().item(i).unwrap().text_content().unwrap()).collect();
+    assert_eq!(verdicts, vec!["Not exceeded", "Not exceeded", "Exceeded"]);
 }

@@ -82,7 +82,7 @@ async fn harness(db: Db) -> Harness {
     store.upsert_user("other-practice", "Olga Other", &hash, UserRole::PracticeRepresentative, false, start_time()).await.unwrap();
     store.connect_user("other-practice", &Tin::parse("108000141").unwrap()).await.unwrap();
     let c = clock.clone();
-    let state = AppState { store: store.clone(), clock: Arc::new(move || Timestamp(c.load(Ordering::SeqCst))), config: Arc::new(Config::default()) };
+    let state = AppState::new(store.clone(), Arc::new(move || Timestamp(c.load(Ordering::SeqCst))), Config::default());
     Harness { app: app(state, None), store, clock, demo_year }
 }
 
@@ -191,6 +191,11 @@ on_both!(
     npi_lookup_masks_tins_unless_connected,
     opt_in_read_answers_each_entity,
     openapi_documents_every_route_from_the_shared_types,
+    repeated_wrong_passwords_lock_the_user_id_for_a_while,
+    virtual_group_members_elect_through_their_virtual_group,
+    unreadable_paths_get_the_error_shape,
+    sessions_end_after_twelve_hours_even_when_active,
+    pathways_only_while_data_can_be_submitted,
 );
 
 async fn sign_in_requires_the_statement_of_truth(h: Harness) {
@@ -507,7 +512,12 @@ async fn years_list_windows_and_defaults_to_the_open_year(h: Harness) {
     seed::seed_demo_data(&h.store, Timestamp::from_eastern(2027, 6, 1, 0, 0)).await.unwrap();
     let again: PerformanceYearsResponse = serde_json::from_value(h.call(Method::GET, paths::PERFORMANCE_YEARS, None, None).await.body).unwrap();
     assert_eq!(again.default_year, h.demo_year);
-    let _: Option<PracticeRow> = h.store.practice(h.demo_year, &Tin::parse(PAZDEROVA).unwrap()).await.unwrap();
+    assert_eq!(again.years.iter().find(|y| y.performance_year == h.demo_year).unwrap().window, demo.window, "the demo window is kept, not re-made");
+    let s = h.demo().await;
+    let list: PracticesResponse = serde_json::from_value(h.call(Method::GET, &format!("{}?year={}", paths::PRACTICES, h.demo_year), None, Some(&s)).await.body).unwrap();
+    assert_eq!((list.practices.len(), list.clinicians.len()), (5, 11), "nothing doubled");
+    let row: Option<PracticeRow> = h.store.practice(h.demo_year, &Tin::parse(PAZDEROVA).unwrap()).await.unwrap();
+    assert_eq!(row.unwrap().medicare_patients, 33);
 }
 
 fn npi(base8: &str) -> String {
@@ -696,4 +706,59 @@ async fn openapi_documents_every_route_from_the_shared_types(h: Harness) {
     assert_eq!(schemas["Tin"]["type"], "string");
     assert!(schemas["OptInRow"]["properties"].get("isOptedIn").is_some());
     assert!(schemas["OrganizationEligibility"]["properties"].get("TIN").is_some());
+}
+
+async fn repeated_wrong_passwords_lock_the_user_id_for_a_while(h: Harness) {
+    let attempt = |pw: &str| json!({"userId": "demo-practice", "password": pw, "agreeStatementOfTruth": true});
+    for _ in 0..5 {
+        error_of(&h.call(Method::POST, paths::SESSION, Some(attempt("wrong")), None).await, StatusCode::UNAUTHORIZED, "InvalidCredentials");
+    }
+    let locked = h.call(Method::POST, paths::SESSION, Some(attempt(DEMO_PASSWORD)), None).await;
+    let e = error_of(&locked, StatusCode::TOO_MANY_REQUESTS, "TooManySignInAttempts");
+    assert!(e["message"].as_str().unwrap().contains("Try again after"), "{e}");
+    assert!(locked.headers.get(header::SET_COOKIE).is_none(), "even the right password is refused while locked");
+    // Another user is not affected; after the window the right password works again.
+    h.sign_in("other-practice", "other-password-1").await;
+    h.advance_minutes(16);
+    h.demo().await;
+}
+
+async fn virtual_group_members_elect_through_their_virtual_group(h: Harness) {
+    let vg = VirtualGroupSummary { vg_id: "VG-T1".into(), name: "Test VG".into(), member_tins: vec![Tin::parse(PAZDEROVA).unwrap()], elected_on: "2025-12-01".into(), is_demo: false };
+    h.store.upsert_virtual_group(h.demo_year, &vg, "other-practice").await.unwrap();
+    let s = h.demo().await;
+    let e = error_of(&h.call(Method::POST, paths::ELECTIONS, Some(h.election(PAZDEROVA, "OPT_IN", "CONFIRM")), Some(&s)).await, StatusCode::UNPROCESSABLE_ENTITY, "VirtualGroupCannotElect");
+    assert!(e["message"].as_str().unwrap().contains("virtual-group election"));
+    let body = json!({"performanceYear": h.demo_year.get(), "tin": PAZDEROVA, "npi": npi("10300001"), "election": "OPT_IN", "confirmation": "CONFIRM"});
+    error_of(&h.call(Method::POST, paths::ELECTIONS, Some(body), Some(&s)).await, StatusCode::UNPROCESSABLE_ENTITY, "VirtualGroupCannotElect");
+    let card: PracticeCard = serde_json::from_value(h.call(Method::GET, &format!("{}?year={}", paths::practice(PAZDEROVA), h.demo_year), None, Some(&s)).await.body).unwrap();
+    assert!(!card.eligibility.can_elect.allowed);
+    assert!(h.stored(PAZDEROVA).await.is_none());
+}
+
+async fn unreadable_paths_get_the_error_shape(h: Harness) {
+    let s = h.demo().await;
+    error_of(&h.call(Method::GET, &format!("/api/practices/%FF?year={}", h.demo_year), None, Some(&s)).await, StatusCode::BAD_REQUEST, "InvalidPath");
+    error_of(&h.call(Method::GET, "/api/eligibility/npi/%FF", None, None).await, StatusCode::BAD_REQUEST, "InvalidPath");
+}
+
+async fn sessions_end_after_twelve_hours_even_when_active(h: Harness) {
+    let s = h.demo().await;
+    for _ in 0..(12 * 60 / 25) {
+        h.advance_minutes(25);
+        assert_eq!(h.call(Method::GET, paths::SESSION, None, Some(&s)).await.status, StatusCode::OK);
+    }
+    h.advance_minutes(25);
+    assert_eq!(h.call(Method::GET, paths::SESSION, None, Some(&s)).await.status, StatusCode::NO_CONTENT, "12-hour cap");
+}
+
+async fn pathways_only_while_data_can_be_submitted(h: Harness) {
+    let s = h.demo().await;
+    const KOWALCZYK: &str = "105000117";
+    assert_eq!(h.call(Method::POST, paths::ELECTIONS, Some(h.election(KOWALCZYK, "OPT_IN", "CONFIRM")), Some(&s)).await.status, StatusCode::CREATED);
+    h.clock.store(Timestamp::from_eastern(2028, 6, 1, 12, 0).0, Ordering::SeqCst);
+    let s = h.demo().await;
+    let body = json!({"performanceYear": h.demo_year.get(), "tin": KOWALCZYK, "pathway": "APP"});
+    let e = error_of(&h.call(Method::POST, paths::PATHWAYS, Some(body), Some(&s)).await, StatusCode::UNPROCESSABLE_ENTITY, "SubmissionWindowClosed");
+    assert!(e["message"].as_str().unwrap().contains("8:00 p.m. ET"));
 }

@@ -46,6 +46,11 @@ pub fn low_volume_threshold(year: PerformanceYear) -> Option<LowVolumeThreshold>
     })
 }
 
+/// The latest performance year the table covers.
+pub fn last_threshold_year() -> u16 {
+    LVT_TABLE.iter().map(|r| r.0).max().expect("the table is not empty")
+}
+
 /// False for years whose values are carried forward rather than read in a CMS source.
 pub fn threshold_is_verified(year: PerformanceYear) -> bool {
     year.get() <= LAST_VERIFIED_LVT_YEAR

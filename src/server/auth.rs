@@ -24,6 +24,43 @@ use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 pub const SESSION_IDLE_MS: i64 = 30 * 60 * 1000;
+/// Failed sign-ins allowed per User ID within `LOCKOUT_WINDOW_MS` before further attempts are
+/// refused until the window has passed.
+pub const MAX_FAILED_SIGN_INS: u32 = 5;
+pub const LOCKOUT_WINDOW_MS: i64 = 15 * 60 * 1000;
+
+/// Counts failed sign-ins per User ID (case-insensitive), so that passwords can't be guessed
+/// without limit. In memory: a restart forgets, which is acceptable for a throttle.
+#[derive(Default)]
+pub struct SignInLimiter {
+    failures: std::sync::Mutex<std::collections::HashMap<String, (u32, Timestamp)>>,
+}
+
+impl SignInLimiter {
+    /// `Some(until)` while the User ID is locked out.
+    pub fn locked_until(&self, user_id: &str, now: Timestamp) -> Option<Timestamp> {
+        let map = self.failures.lock().expect("limiter lock");
+        map.get(&user_id.to_lowercase()).and_then(|(n, first)| {
+            let until = Timestamp(first.0 + LOCKOUT_WINDOW_MS);
+            (*n >= MAX_FAILED_SIGN_INS && now < until).then_some(until)
+        })
+    }
+    pub fn record_failure(&self, user_id: &str, now: Timestamp) {
+        let mut map = self.failures.lock().expect("limiter lock");
+        let entry = map.entry(user_id.to_lowercase()).or_insert((0, now));
+        if now.0 - entry.1 .0 >= LOCKOUT_WINDOW_MS {
+            *entry = (0, now);
+        }
+        entry.0 += 1;
+        // Bound memory: forget stale entries now and then.
+        if map.len() > 10_000 {
+            map.retain(|_, (_, first)| now.0 - first.0 < LOCKOUT_WINDOW_MS);
+        }
+    }
+    pub fn record_success(&self, user_id: &str) {
+        self.failures.lock().expect("limiter lock").remove(&user_id.to_lowercase());
+    }
+}
 pub const SESSION_MAX_MS: i64 = 12 * 60 * 60 * 1000;
 
 pub fn hash_password(password: &str) -> String {
@@ -82,13 +119,14 @@ pub fn clear_session_cookie(headers: &HeaderMap, force_secure: bool) -> String {
 /// GETs, programs) pass; browsers always send it on cross-site POSTs.
 pub fn check_origin(headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return Ok(()) };
-    let host = headers
-        .get("x-forwarded-host")
-        .or_else(|| headers.get(header::HOST))
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
     let origin_host = origin.split("://").nth(1).unwrap_or("");
-    if !host.is_empty() && origin_host.eq_ignore_ascii_case(host) {
+    let same_host = ["x-forwarded-host", "host"]
+        .iter()
+        .filter_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
+        .any(|host| !host.is_empty() && origin_host.eq_ignore_ascii_case(host));
+    // A proxy that rewrites Host without X-Forwarded-Host: name the public origin(s) here.
+    let configured = std::env::var("ALLOWED_ORIGINS").unwrap_or_default().split(',').any(|o| !o.trim().is_empty() && o.trim().eq_ignore_ascii_case(origin));
+    if same_host || configured {
         Ok(())
     } else {
         Err(ApiError::forbidden("CrossSiteRequest", "This request came from another website and was refused."))
@@ -147,6 +185,22 @@ mod tests {
         assert!(verify_password("demo-password-1", &h));
         assert!(!verify_password("demo-password-2", &h));
         assert!(!verify_password("x", "not a phc string"));
+    }
+
+    #[test]
+    fn five_failures_lock_a_user_id_for_the_window() {
+        let l = SignInLimiter::default();
+        let t0 = Timestamp(1_000_000);
+        for i in 0..MAX_FAILED_SIGN_INS {
+            assert!(l.locked_until("demo-practice", Timestamp(t0.0 + i as i64)).is_none());
+            l.record_failure("Demo-Practice", Timestamp(t0.0 + i as i64));
+        }
+        assert_eq!(l.locked_until("demo-practice", Timestamp(t0.0 + 10)), Some(Timestamp(t0.0 + LOCKOUT_WINDOW_MS)));
+        assert!(l.locked_until("other", Timestamp(t0.0 + 10)).is_none(), "per User ID");
+        assert!(l.locked_until("demo-practice", Timestamp(t0.0 + LOCKOUT_WINDOW_MS)).is_none(), "the window passes");
+        l.record_failure("demo-practice", Timestamp(t0.0 + LOCKOUT_WINDOW_MS + 1));
+        assert!(l.locked_until("demo-practice", Timestamp(t0.0 + LOCKOUT_WINDOW_MS + 2)).is_none(), "counting starts again");
+        l.record_success("demo-practice");
     }
 
     #[test]

@@ -68,9 +68,19 @@ pub fn eligibility(f: EntityFacts<'_>, window: Option<&ElectionWindow>, now: Tim
     })
 }
 
-pub fn practice_card(p: &PracticeRow, election: Option<&ElectionRow>, pathway: Option<&PathwayRow>, clinicians: i64, window: Option<&ElectionWindow>, now: Timestamp) -> Result<PracticeCard, ApiError> {
+/// The kind of entity for the election rules: a TIN in a virtual group elects through the
+/// virtual group, whether as a group or as individuals.
+pub fn kind_of(individual: bool, in_virtual_group: bool) -> EntityKind {
+    match (in_virtual_group, individual) {
+        (true, _) => EntityKind::VirtualGroup,
+        (false, true) => EntityKind::Individual,
+        (false, false) => EntityKind::Group,
+    }
+}
+
+pub fn practice_card(p: &PracticeRow, election: Option<&ElectionRow>, pathway: Option<&PathwayRow>, clinicians: i64, in_vg: bool, window: Option<&ElectionWindow>, now: Timestamp) -> Result<PracticeCard, ApiError> {
     let facts = EntityFacts {
-        kind: EntityKind::Group,
+        kind: kind_of(false, in_vg),
         year: p.performance_year,
         figures: VolumeFigures { allowed_charges_cents: p.allowed_charges_cents, medicare_patients: p.medicare_patients, covered_services: p.covered_services },
         special_statuses: &p.special_statuses,
@@ -89,9 +99,9 @@ pub fn practice_card(p: &PracticeRow, election: Option<&ElectionRow>, pathway: O
     })
 }
 
-pub fn clinician_card(c: &ClinicianRow, practice_name: &str, election: Option<&ElectionRow>, pathway: Option<&PathwayRow>, window: Option<&ElectionWindow>, now: Timestamp) -> Result<ClinicianCard, ApiError> {
+pub fn clinician_card(c: &ClinicianRow, practice_name: &str, election: Option<&ElectionRow>, pathway: Option<&PathwayRow>, in_vg: bool, window: Option<&ElectionWindow>, now: Timestamp) -> Result<ClinicianCard, ApiError> {
     let facts = EntityFacts {
-        kind: EntityKind::Individual,
+        kind: kind_of(true, in_vg),
         year: c.performance_year,
         figures: VolumeFigures { allowed_charges_cents: c.allowed_charges_cents, medicare_patients: c.medicare_patients, covered_services: c.covered_services },
         special_statuses: &c.special_statuses,

@@ -60,7 +60,8 @@ fn practice_figures(p: &PracticeRow) -> VolumeFigures {
 /// `GET /api/eligibility/npi/{npi}?year=` — public. TINs are masked unless the caller is signed
 /// in and connected to that TIN, because TINs are PII.
 #[utoipa::path(get, path = "/api/eligibility/npi/{npi}", tag = "eligibility-api", params(("npi" = String, Path, description = "10-digit NPI"), ("year" = Option<u16>, Query, description = "Performance year; the default year when omitted")), responses((status = 200, description = "Public; TINs masked unless the caller is connected", body = NpiEligibilityResponse), (status = 400, description = "InvalidFormatNpi", body = ApiErrorBody), (status = 404, description = "NoProviderInformation", body = ApiErrorBody)))]
-pub async fn npi_lookup(State(state): State<AppState>, caller: Result<CurrentUser, ApiError>, Path(raw_npi): Path<String>, parts: axum::http::Uri) -> Result<Json<NpiEligibilityResponse>, ApiError> {
+pub async fn npi_lookup(State(state): State<AppState>, caller: Result<CurrentUser, ApiError>, raw: Result<Path<String>, axum::extract::rejection::PathRejection>, parts: axum::http::Uri) -> Result<Json<NpiEligibilityResponse>, ApiError> {
+    let raw_npi = super::routes::path_value(raw)?;
     let npi = Npi::parse(&raw_npi).map_err(|e| ApiError::bad_request("InvalidFormatNpi", "Please supply a valid NPI").with_detail("npi", e.0))?;
     let year = year_or_default(&state, parts.query()).await?;
     let rows = state.store.clinician_by_npi(year, &npi).await?;

@@ -43,9 +43,16 @@ pub struct AppState {
     pub store: Store,
     pub clock: Clock,
     pub config: Arc<Config>,
+    pub sign_in_limiter: Arc<auth::SignInLimiter>,
+    /// Bounds concurrent argon2 verifications so sign-in floods can't starve the server.
+    pub hashing: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
+    pub fn new(store: Store, clock: Clock, config: Config) -> AppState {
+        AppState { store, clock, config: Arc::new(config), sign_in_limiter: Arc::default(), hashing: Arc::new(tokio::sync::Semaphore::new(4)) }
+    }
+
     pub fn now(&self) -> Timestamp {
         (self.clock)()
     }
@@ -133,7 +140,7 @@ async fn serve() -> Result<(), String> {
     if !dist.join("index.html").exists() {
         return Err(format!("{} has no index.html: build the SPA first (./scripts/run does)", dist.display()));
     }
-    let state = AppState { store: store.clone(), clock, config: Arc::new(config) };
+    let state = AppState::new(store.clone(), clock, config);
     let listener = tokio::net::TcpListener::bind((host.as_str(), port)).await.map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
     tracing::info!("mips-elections listening on http://{host}:{port} (database: {})", redact(&database_url));
     axum::serve(listener, app(state, Some(&dist))).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;

@@ -11,9 +11,10 @@ use crate::domain::election::{conflict_reason, ConfirmationError};
 use crate::domain::lvt::{threshold_is_verified, LowVolumeAssessment};
 use crate::domain::pathway::PathwayRefusal;
 use crate::domain::{
-    check_can_elect, check_confirmation, check_pathway, low_volume_threshold, resolve_against_existing, ElectionOutcome, ElectionWindow, EntityKind, Npi,
+    check_can_elect, check_confirmation, check_pathway, low_volume_threshold, resolve_against_existing, ElectionOutcome, ElectionWindow, Npi,
     PerformanceYear, Timestamp, Tin, VolumeFigures,
 };
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -78,16 +79,35 @@ pub(crate) async fn sign_in(State(state): State<AppState>, headers: HeaderMap, J
         }
         return Err(err);
     }
+    let now = state.now();
+    if let Some(until) = state.sign_in_limiter.locked_until(user_id, now) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManySignInAttempts",
+            format!("Too many failed sign-in attempts for this User ID. Try again after {}, or reset your password with HARP.", until.format_eastern()),
+        ));
+    }
     let user = state.store.user(user_id).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| auth::dummy_hash().to_string());
     let password = req.password.clone();
-    // Hashing is CPU-bound: keep it off the async workers.
-    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash)).await.unwrap_or(false);
+    // Hashing is CPU-bound: keep it off the async workers, a few at a time.
+    let permit = state.hashing.clone().acquire_owned().await.map_err(|_| ApiError::internal())?;
+    let ok = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        auth::verify_password(&password, &hash)
+    })
+    .await
+    .unwrap_or(false);
     let user = match (user, ok) {
-        (Some(u), true) => u,
-        _ => return Err(ApiError::unauthorized("The User ID or password you entered is incorrect.").with_kind("InvalidCredentials")),
+        (Some(u), true) => {
+            state.sign_in_limiter.record_success(user_id);
+            u
+        }
+        _ => {
+            state.sign_in_limiter.record_failure(user_id, now);
+            return Err(ApiError::unauthorized("The User ID or password you entered is incorrect.").with_kind("InvalidCredentials"));
+        }
     };
-    let now = state.now();
     let token = auth::random_token();
     let csrf = auth::random_token();
     let expires = Timestamp(now.0 + auth::SESSION_IDLE_MS);
@@ -160,21 +180,32 @@ pub(crate) async fn list_practices(State(state): State<AppState>, current: Curre
     let window = state.store.window(year).await?;
     let election_of = |tin: &Tin, npi: Option<&Npi>| elections.iter().find(|e| e.tin == *tin && e.npi.as_ref() == npi);
     let pathway_of = |tin: &Tin, npi: Option<&Npi>| pathways.iter().find(|p| p.0 == *tin && p.1.as_ref() == npi).map(|p| &p.2);
+    let mut in_vg = vec![];
+    for p in &practices {
+        if state.store.in_virtual_group(year, &p.tin).await? {
+            in_vg.push(p.tin.clone());
+        }
+    }
     let cards = practices
         .iter()
         .map(|p| {
             let n = clinicians.iter().filter(|c| c.tin == p.tin).count() as i64;
-            cards::practice_card(p, election_of(&p.tin, None), pathway_of(&p.tin, None), n, window.as_ref(), now)
+            cards::practice_card(p, election_of(&p.tin, None), pathway_of(&p.tin, None), n, in_vg.contains(&p.tin), window.as_ref(), now)
         })
         .collect::<Result<Vec<_>, _>>()?;
     let clinician_cards = clinicians
         .iter()
         .map(|c| {
             let name = practices.iter().find(|p| p.tin == c.tin).map(|p| p.name.as_str()).unwrap_or("");
-            cards::clinician_card(c, name, election_of(&c.tin, Some(&c.npi)), pathway_of(&c.tin, Some(&c.npi)), window.as_ref(), now)
+            cards::clinician_card(c, name, election_of(&c.tin, Some(&c.npi)), pathway_of(&c.tin, Some(&c.npi)), in_vg.contains(&c.tin), window.as_ref(), now)
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(PracticesResponse { performance_year: year, window_phase: window.as_ref().map(|w| w.phase(now)), window, practices: cards, clinicians: clinician_cards }))
+}
+
+/// Path segments that are not valid UTF-8 (or otherwise unreadable) get the API's error shape.
+pub(crate) fn path_value<T>(raw: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
+    raw.map(|Path(v)| v).map_err(|e| ApiError::bad_request("InvalidPath", format!("The address could not be read: {e}")))
 }
 
 fn parse_tin(raw: &str, path: &str) -> Result<Tin, ApiError> {
@@ -206,34 +237,37 @@ async fn practice_card_for(state: &AppState, year: PerformanceYear, tin: &Tin) -
     let election = state.store.election(year, tin, None).await?;
     let pathway = state.store.pathway(year, tin, None).await?;
     let count = state.store.clinicians_of_practice(year, tin).await?.len() as i64;
-    cards::practice_card(&p, election.as_ref(), pathway.as_ref(), count, window.as_ref(), state.now())
+    let in_vg = state.store.in_virtual_group(year, tin).await?;
+    cards::practice_card(&p, election.as_ref(), pathway.as_ref(), count, in_vg, window.as_ref(), state.now())
 }
 
 #[utoipa::path(get, path = "/api/practices/{tin}", tag = "eligibility", params(("tin" = String, Path, description = "9-digit TIN"), ("year" = u16, Query, description = "Performance year, e.g. 2025")), responses((status = 200, body = PracticeCard), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, description = "Not connected to this practice", body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
-pub(crate) async fn get_practice(State(state): State<AppState>, current: CurrentUser, Path(raw_tin): Path<String>, YearQuery(year): YearQuery) -> Result<Json<PracticeCard>, ApiError> {
-    let tin = parse_tin(&raw_tin, "tin")?;
+pub(crate) async fn get_practice(State(state): State<AppState>, current: CurrentUser, raw: Result<Path<String>, PathRejection>, YearQuery(year): YearQuery) -> Result<Json<PracticeCard>, ApiError> {
+    let tin = parse_tin(&path_value(raw)?, "tin")?;
     require_connection(&state, &current, &tin).await?;
     Ok(Json(practice_card_for(&state, year, &tin).await?))
 }
 
 #[utoipa::path(get, path = "/api/practices/{tin}/clinicians", tag = "eligibility", params(("tin" = String, Path), ("year" = u16, Query, description = "Performance year, e.g. 2025")), responses((status = 200, body = CliniciansResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
-pub(crate) async fn list_clinicians(State(state): State<AppState>, current: CurrentUser, Path(raw_tin): Path<String>, YearQuery(year): YearQuery) -> Result<Json<CliniciansResponse>, ApiError> {
-    let tin = parse_tin(&raw_tin, "tin")?;
+pub(crate) async fn list_clinicians(State(state): State<AppState>, current: CurrentUser, raw: Result<Path<String>, PathRejection>, YearQuery(year): YearQuery) -> Result<Json<CliniciansResponse>, ApiError> {
+    let tin = parse_tin(&path_value(raw)?, "tin")?;
     require_connection(&state, &current, &tin).await?;
     let practice = practice_card_for(&state, year, &tin).await?;
     let window = state.store.window(year).await?;
     let now = state.now();
+    let in_vg = state.store.in_virtual_group(year, &tin).await?;
     let mut clinicians = vec![];
     for c in state.store.clinicians_of_practice(year, &tin).await? {
         let election = state.store.election(year, &tin, Some(&c.npi)).await?;
         let pathway = state.store.pathway(year, &tin, Some(&c.npi)).await?;
-        clinicians.push(cards::clinician_card(&c, &practice.name, election.as_ref(), pathway.as_ref(), window.as_ref(), now)?);
+        clinicians.push(cards::clinician_card(&c, &practice.name, election.as_ref(), pathway.as_ref(), in_vg, window.as_ref(), now)?);
     }
     Ok(Json(CliniciansResponse { practice, clinicians }))
 }
 
 #[utoipa::path(get, path = "/api/practices/{tin}/clinicians/{npi}", tag = "eligibility", params(("tin" = String, Path), ("npi" = String, Path), ("year" = u16, Query, description = "Performance year, e.g. 2025")), responses((status = 200, body = ClinicianCard), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
-pub(crate) async fn get_clinician(State(state): State<AppState>, current: CurrentUser, Path((raw_tin, raw_npi)): Path<(String, String)>, YearQuery(year): YearQuery) -> Result<Json<ClinicianCard>, ApiError> {
+pub(crate) async fn get_clinician(State(state): State<AppState>, current: CurrentUser, raw: Result<Path<(String, String)>, PathRejection>, YearQuery(year): YearQuery) -> Result<Json<ClinicianCard>, ApiError> {
+    let (raw_tin, raw_npi) = path_value(raw)?;
     let tin = parse_tin(&raw_tin, "tin")?;
     let npi = Npi::parse(&raw_npi).map_err(|e| ApiError::bad_request("InvalidFormatNpi", e.0.clone()).with_detail("npi", e.0))?;
     require_connection(&state, &current, &tin).await?;
@@ -245,7 +279,8 @@ pub(crate) async fn get_clinician(State(state): State<AppState>, current: Curren
         .ok_or_else(|| ApiError::not_found("NoProviderInformation", format!("There is no eligibility information for NPI {npi} at TIN {tin} in performance year {year}.")))?;
     let election = state.store.election(year, &tin, Some(&npi)).await?;
     let pathway = state.store.pathway(year, &tin, Some(&npi)).await?;
-    Ok(Json(cards::clinician_card(&c, &p.name, election.as_ref(), pathway.as_ref(), window.as_ref(), state.now())?))
+    let in_vg = state.store.in_virtual_group(year, &tin).await?;
+    Ok(Json(cards::clinician_card(&c, &p.name, election.as_ref(), pathway.as_ref(), in_vg, window.as_ref(), state.now())?))
 }
 
 #[utoipa::path(get, path = "/api/connections", tag = "eligibility", params(("year" = u16, Query, description = "Performance year, e.g. 2025")), responses((status = 200, description = "APM Entities, registries and virtual groups of the user", body = ConnectionsResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody)))]
@@ -273,6 +308,18 @@ pub(crate) async fn choose_pathway(State(state): State<AppState>, current: Curre
     let lv = LowVolumeAssessment::of(&VolumeFigures { allowed_charges_cents: figures.0, medicare_patients: figures.1, covered_services: figures.2 }, &threshold).status();
     let election = state.store.election(year, &tin, req.npi.as_ref()).await?.map(|e| e.election);
     let existing = state.store.pathway(year, &tin, req.npi.as_ref()).await?;
+    if existing.is_none() {
+        let window = state.store.window(year).await?;
+        if let Some(w) = &window {
+            let now = state.now();
+            if now < w.opens_at || now >= w.submission_closes_at {
+                return Err(ApiError::unprocessable(
+                    "SubmissionWindowClosed",
+                    format!("A reporting pathway can be chosen only while {year} data can be submitted ({} to {}).", w.opens_at.format_eastern(), w.submission_closes_at.format_eastern()),
+                ));
+            }
+        }
+    }
     check_pathway(apm, lv, election, existing.as_ref().map(|p| p.pathway), req.pathway).map_err(|r| match r {
         PathwayRefusal::AlreadyChosen { .. } => ApiError::conflict(r.code(), r.reason()).with_detail("$.pathway", r.reason()),
         _ => ApiError::unprocessable(r.code(), r.reason()).with_detail("$.pathway", r.reason()),
@@ -330,7 +377,7 @@ pub(crate) async fn make_election(State(state): State<AppState>, current: Curren
         ApiError::unprocessable("NoLowVolumeThreshold", format!("No low-volume threshold is known for performance year {year}, so eligibility cannot be decided."))
     })?;
     let lv = LowVolumeAssessment::of(&VolumeFigures { allowed_charges_cents: charges, medicare_patients: patients, covered_services: services }, &threshold).status();
-    let kind = if req.npi.is_some() { EntityKind::Individual } else { EntityKind::Group };
+    let kind = cards::kind_of(req.npi.is_some(), state.store.in_virtual_group(year, &tin).await?);
     let window = state.store.window(year).await?;
     check_can_elect(kind, lv, window.as_ref(), year, now).map_err(|r| ApiError::unprocessable(r.code(), r.reason()))?;
 

@@ -23,10 +23,12 @@ pub async fn seed_reference_data(store: &Store) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
-/// The demo year is the calendar year (ET) when the demo data is first seeded. Its window is
-/// made up so that a new user can elect today; it is labelled as a demo window everywhere.
+/// The demo year is the calendar year (ET) when the demo data is first seeded, but never past the
+/// last year the low-volume threshold table covers (eligibility can't be decided without it).
+/// Its window is made up so that a new user can elect today; it is labelled as a demo window.
 pub fn demo_year(now: Timestamp) -> PerformanceYear {
-    PerformanceYear::new(now.to_eastern().year as u16).unwrap_or_else(|_| PerformanceYear::new(2026).expect("valid"))
+    let year = (now.to_eastern().year as u16).min(crate::domain::lvt::last_threshold_year());
+    PerformanceYear::new(year).unwrap_or_else(|_| PerformanceYear::new(2026).expect("valid"))
 }
 
 struct P {
@@ -186,7 +188,7 @@ pub async fn seed_demo_data(store: &Store, now: Timestamp) -> Result<Performance
             &VirtualGroupSummary {
                 vg_id: "VG-000214".into(),
                 name: "Lake Superior Rural Clinicians Virtual Group".into(),
-                member_tins: vec![tin("107000133")],
+                member_tins: vec![tin("109000157")],
                 elected_on: format!("{}-12-18", year.get() - 1),
                 is_demo: true,
             },

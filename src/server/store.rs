@@ -845,6 +845,17 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the TIN belongs to a virtual group in that year.
+    pub async fn in_virtual_group(&self, year: PerformanceYear, tin: &Tin) -> Result<bool, sqlx::Error> {
+        let rows = sqlx::query("SELECT member_tins FROM virtual_groups WHERE performance_year = $1").bind(year.get() as i64).fetch_all(&self.pool).await?;
+        for r in rows {
+            if tins_from_text(&r.try_get::<String, _>("member_tins")?).contains(tin) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     pub async fn virtual_groups_for_user(&self, user_id: &str, year: PerformanceYear) -> Result<Vec<VirtualGroupSummary>, sqlx::Error> {
         let rows = sqlx::query(
             "SELECT v.vg_id, v.name, v.member_tins, v.elected_on, v.is_demo FROM virtual_groups v JOIN user_virtual_groups u ON u.vg_id = v.vg_id \

@@ -45,6 +45,10 @@ ensure_rust() {
     curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
     export PATH="$HOME/.cargo/bin:$PATH"
   fi
+  if ! have rustup; then
+    echo "rustup is needed to add the wasm32-unknown-unknown target (Debian's rustc has no wasm32 standard library)." >&2
+    exit 1
+  fi
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     say "Adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown

@@ -6,7 +6,7 @@
 pub const BOM: &str = "\u{FEFF}";
 
 pub fn field(value: &str) -> String {
-    let safe = if value.starts_with(['=', '+', '-', '@']) && !value.parse::<f64>().is_ok() { format!("'{value}") } else { value.to_string() };
+    let safe = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() { format!("'{value}") } else { value.to_string() };
     if safe.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", safe.replace('"', "\"\""))
     } else {
@@ -38,5 +38,6 @@ mod tests {
         assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(field("-12.5"), "-12.5");
+        assert_eq!(field("\t=1+1"), "'\t=1+1");
     }
 }

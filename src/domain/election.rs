@@ -66,6 +66,15 @@ impl Election {
             ),
         }
     }
+    /// What the election means for the entity, for the Reporting Overview ("practice" or
+    /// "clinician").
+    pub fn effect(self, noun: &str) -> String {
+        match self {
+            Election::OptIn => format!("As an opt-in, the {noun} is MIPS eligible for this year: it receives a MIPS final score and a payment adjustment based on the data submitted — or on no data, which usually means a negative adjustment."),
+            Election::ReportVoluntarily => format!("As a voluntary reporter, the {noun} receives performance feedback but no MIPS payment adjustment."),
+        }
+    }
+
     /// The confirming button of the "Are You Sure?" dialog.
     pub fn confirm_button(self) -> &'static str {
         match self {

@@ -60,6 +60,16 @@ impl ElectionWindow {
         format!("{} to {}", self.opens_at.format_eastern(), self.election_closes_at.format_eastern())
     }
 
+    /// One sentence on where the election period stands, for notices.
+    pub fn phase_sentence(&self, phase: WindowPhase) -> String {
+        let y = self.performance_year;
+        match phase {
+            WindowPhase::Open => format!("The {y} election period is open until {}.", self.election_closes_at.format_eastern()),
+            WindowPhase::NotYetOpen => format!("The {y} election period opens {}. Until then you can review eligibility but not elect.", self.opens_at.format_eastern()),
+            WindowPhase::Closed => format!("The {y} election period closed on {}. You can review eligibility and elections, but no new elections can be made.", self.election_closes_at.format_eastern()),
+        }
+    }
+
     /// A demo window open from 30 days before `now` for a year, closing at 8:00 p.m. ET.
     pub fn demo(year: PerformanceYear, now: Timestamp) -> ElectionWindow {
         let open_day = now.plus_days(-30).to_eastern();

@@ -137,6 +137,8 @@ test('tabs show only what the user has, and each passes axe', async () => {
   assert.deepEqual(await tabs.getByRole('link').allInnerTexts(), ['Virtual Groups', 'APM Entities', 'Practices']);
   await tabs.getByRole('link', { name: 'APM Entities' }).click();
   await page.getByRole('heading', { name: 'APM Entities', level: 2 }).waitFor();
+  // Only the query changed, yet focus returns to the page's h1 as on any navigation.
+  await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
   await page.getByText("APM Entities can't opt in to MIPS through QPP", { exact: false }).waitFor();
   assert.equal(await page.getByRole('button', { name: /Opt-In/ }).count(), 0);
   await expectNoAxeViolations(page, 'APM Entities tab');

@@ -162,6 +162,7 @@ test('an election outside the window is refused with the dates, and the year sel
   await expectPage(page, 'Welcome back Tessa H!');
   // Account Home shows the key dates of the selected year.
   await page.getByRole('combobox', { name: 'Performance Year' }).selectOption('2024');
+  await page.getByRole('button', { name: 'View year' }).click();
   await page.getByRole('heading', { name: 'Performance Year (PY) 2024 Submission Reporting Window Has Closed' }).waitFor();
   await page.getByText('March 31, 2025 at 8:00 p.m. ET', { exact: true }).waitFor();
   await page.getByText('April 14, 2025 at 8:00 p.m. ET', { exact: true }).waitFor();
@@ -170,6 +171,7 @@ test('an election outside the window is refused with the dates, and the year sel
   await page.goto(`${BASE}/eligibility`);
   await expectPage(page, 'Eligibility & Reporting');
   await page.getByRole('combobox', { name: 'Performance Year' }).selectOption('2021');
+  await page.getByRole('button', { name: 'View year' }).click();
   await page.getByText('The 2021 election period closed on March 31, 2022 at 8:00 p.m. ET.', { exact: false }).waitFor();
   await page.getByText('2 Practices').waitFor();
   await page.getByRole('article', { name: 'Pazderová, Dudek and Zelený' }).getByRole('link', { name: /REPORT AS GROUP/ }).click();
@@ -190,3 +192,18 @@ test('an election outside the window is refused with the dates, and the year sel
   await context.close();
 });
 
+
+test('after sign-in, next= never leaves the site', async () => {
+  for (const evil of ['/%5Cevil.example', '/%09/evil.example', '//evil.example', 'https://evil.example/']) {
+    const { context, page } = await openPage(browser);
+    await page.goto(`${BASE}/sign-in?next=${evil}`);
+    await expectPage(page, 'Sign in to QPP');
+    await page.getByLabel('User ID').fill('demo-registry');
+    await page.getByLabel('Password', { exact: true }).fill('demo-password-1');
+    await page.getByRole('checkbox', { name: 'Yes, I agree' }).check();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectPage(page, 'Welcome back Rafael Ortiz!');
+    assert.equal(new URL(page.url()).origin, new URL(BASE).origin, `${evil} stays on the site`);
+    await context.close();
+  }
+});

@@ -12,13 +12,30 @@ const SITE: &str = "Quality Payment Program";
 #[component]
 pub fn PageHeading(#[prop(into)] text: Signal<String>) -> impl IntoView {
     let h1 = NodeRef::<leptos::html::H1>::new();
+    let location = use_location();
     Effect::new(move |_| {
         let t = text.get();
         document().set_title(&format!("{t} | {SITE}"));
     });
+    // Any navigation — a new path, or only a new query such as another year or tab — moves
+    // focus to the h1, or to the element a #fragment names.
     Effect::new(move |_| {
-        if let Some(el) = h1.get() {
-            let _ = el.focus();
+        location.pathname.track();
+        location.search.track();
+        let hash = location.hash.get();
+        let target = hash
+            .strip_prefix('#')
+            .filter(|id| !id.is_empty())
+            .and_then(|id| document().get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        match (target, h1.get()) {
+            (Some(t), _) => {
+                let _ = t.focus();
+            }
+            (None, Some(el)) => {
+                let _ = el.focus();
+            }
+            _ => {}
         }
     });
     view! { <h1 class="ds-text-heading--3xl page-heading" tabindex="-1" node_ref=h1>{move || text.get()}</h1> }
@@ -116,7 +133,7 @@ pub fn LoadError(errors: ArcRwSignal<Errors>) -> impl IntoView {
                 <ul class="ds-c-list">
                     {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
                 </ul>
-                <p><a href="" class="ds-c-link">"Reload the page"</a></p>
+                <p><button type="button" class="ds-c-button ds-c-button--small" on:click=|_| { let _ = window().location().reload(); }>"Reload the page"</button></p>
             </div>
         </div>
     }
@@ -144,12 +161,16 @@ pub fn Shell(children: Children) -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
     let sign_out = Action::new_local(move |_: &()| async move { client::delete(paths::SESSION).await });
-    Effect::new(move |_| {
-        if sign_out.value().get().is_some() {
+    let sign_out_error = RwSignal::new(None::<String>);
+    Effect::new(move |_| match sign_out.value().get() {
+        // A 401 means the session had already ended: signed out either way.
+        Some(Ok(())) | Some(Err(client::ClientError::Api { status: 401, .. })) => {
             client::set_csrf(None);
             app.session.set(None);
             navigate("/sign-in?signed-out=1", Default::default());
         }
+        Some(Err(e)) => sign_out_error.set(Some(format!("You are still signed in: {e}"))),
+        None => {}
     });
     let current = move |prefix: &'static str| {
         let p = location.pathname.get();
@@ -176,6 +197,9 @@ pub fn Shell(children: Children) -> impl IntoView {
                 </div>
             </div>
         </header>
+        {move || sign_out_error.get().map(|m| view! {
+            <div class="ds-c-alert ds-c-alert--error sign-out-error" role="alert"><div class="ds-c-alert__body"><p class="ds-c-alert__text">{m}</p></div></div>
+        })}
         <div class="site-body">
             <nav class="site-nav" aria-label="Main">
                 <ul class="ds-c-vertical-nav">

@@ -86,20 +86,25 @@ pub fn LowVolumePicture(eligibility: EntityEligibility, #[prop(into)] id: String
     }
 }
 
-/// Performance year selector. Changing it calls `on_change` with the chosen year.
+/// Performance year selector. Choosing a year changes nothing by itself (WCAG 3.2.2, On
+/// Input); "View year" applies it and calls `on_change`.
 #[component]
 pub fn YearSelect(years: Vec<PerformanceYearInfo>, selected: PerformanceYear, on_change: impl Fn(PerformanceYear) + 'static) -> impl IntoView {
+    let choice = RwSignal::new(selected);
     view! {
-        <div class="year-select">
+        <form class="year-select" on:submit=move |ev| { ev.prevent_default(); on_change(choice.get_untracked()); }>
             <label class="ds-c-label" for="performance-year">"Performance Year"</label>
-            <select id="performance-year" class="ds-c-field" on:change=move |ev| {
-                if let Ok(y) = PerformanceYear::parse(&event_target_value(&ev)) { on_change(y) }
-            }>
-                {years.into_iter().map(|y| {
-                    let v = y.performance_year.get();
-                    view! { <option value=v.to_string() selected=y.performance_year == selected>{format!("Performance Year {v}")}</option> }
-                }).collect_view()}
-            </select>
-        </div>
+            <div class="year-select__row">
+                <select id="performance-year" class="ds-c-field" on:change=move |ev| {
+                    if let Ok(y) = PerformanceYear::parse(&event_target_value(&ev)) { choice.set(y) }
+                }>
+                    {years.into_iter().map(|y| {
+                        let v = y.performance_year.get();
+                        view! { <option value=v.to_string() selected=y.performance_year == selected>{format!("Performance Year {v}")}</option> }
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="ds-c-button">"View year"</button>
+            </div>
+        </form>
     }
 }

@@ -65,9 +65,8 @@ fn KeyDates(info: PerformanceYearInfo) -> impl IntoView {
         WindowPhase::Closed => format!("Performance Year (PY) {y} Submission Reporting Window Has Closed"),
     };
     let lede = match phase {
-        WindowPhase::Open => format!("You are now able to start your reporting for the PY {y} submission year. Opt-in eligible practices and clinicians must elect to opt in or report voluntarily before their data can be submitted."),
-        WindowPhase::NotYetOpen => "Elections and data submission open with the window.".to_string(),
-        WindowPhase::Closed => "Elections for this year can no longer be made. You can still view eligibility and elections already made.".to_string(),
+        WindowPhase::Open => format!("You are now able to start your reporting for the PY {y} submission year. {} Opt-in eligible practices and clinicians must elect to opt in or report voluntarily before their data can be submitted.", w.phase_sentence(phase)),
+        _ => w.phase_sentence(phase),
     };
     let demo = (w.source == WindowSource::Demo).then(|| view! {
         <p class="demo-flag"><strong>"Demo: "</strong>{w.note.clone()}</p>

@@ -373,10 +373,7 @@ fn OverviewBody(entity: EntityView) -> impl IntoView {
         (Some(el), _) => view! {
             <h3 class="ds-text-heading--xl">"Election"</h3>
             <ElectionFacts election=el.clone()/>
-            <p>{match el.election {
-                Election::OptIn => format!("As an opt-in, the {noun} is MIPS eligible for this year: it receives a MIPS final score and payment adjustment based on the data submitted — or a low score if no data is submitted."),
-                Election::ReportVoluntarily => format!("As a voluntary reporter, the {noun} receives performance feedback but no MIPS payment adjustment."),
-            }}</p>
+            <p>{el.election.effect(noun)}</p>
         }.into_any(),
         (None, LowVolumeStatus::OptInEligible) => view! {
             <p>{format!("No election has been made. The {noun} is opt-in eligible: its data can be submitted only after it elects to opt in or report voluntarily.")}</p>

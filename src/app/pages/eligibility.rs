@@ -113,12 +113,13 @@ fn EligibilityBody() -> impl IntoView {
 #[component]
 fn YearNotices(info: PerformanceYearInfo) -> impl IntoView {
     let y = info.performance_year;
-    let window_text = match (&info.window, info.window_phase.unwrap_or(WindowPhase::Closed)) {
-        (Some(w), WindowPhase::Open) => format!("The {y} election period is open until {}.", w.election_closes_at.format_eastern()),
-        (Some(w), WindowPhase::NotYetOpen) => format!("The {y} election period opens {}. Until then you can review eligibility but not elect.", w.opens_at.format_eastern()),
-        (Some(w), WindowPhase::Closed) => format!("The {y} election period closed on {}. You can review eligibility and elections, but no new elections can be made.", w.election_closes_at.format_eastern()),
-        (None, _) => format!("No election period has been announced for the {y} performance year yet."),
+    let window_text = match &info.window {
+        Some(w) => w.phase_sentence(info.window_phase.unwrap_or(WindowPhase::Closed)),
+        None => format!("No election period has been announced for the {y} performance year yet."),
     };
+    let assumed = (!info.threshold_verified && info.threshold.is_some()).then(|| view! {
+        <p class="ds-c-alert__text">{format!("The {y} low-volume thresholds are assumed to be the same as 2025's (more than $90,000, 200 patients, 200 services); no CMS source confirming them was available to this app.")}</p>
+    });
     let demo = info.window.clone().filter(|w| w.source == WindowSource::Demo).map(|w| view! { <p class="demo-flag">{w.note}</p> });
     let runs = info.data_runs.clone();
     view! {
@@ -126,6 +127,7 @@ fn YearNotices(info: PerformanceYearInfo) -> impl IntoView {
             <div class="ds-c-alert__body">
                 <p class="ds-c-alert__text">{window_text}</p>
                 {demo}
+                {assumed}
                 {if runs.is_empty() {
                     view! { <p class="ds-c-alert__text">{format!("No eligibility data runs are recorded for {y}; statuses come from the data loaded for this year.")}</p> }.into_any()
                 } else {

@@ -5,11 +5,19 @@ use crate::app::use_app;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-/// Only same-site paths are followed after sign-in, never another origin.
+/// Only a path on this site is followed after sign-in. The browser's own URL parser decides
+/// (it reads "/\\evil.example" or "/\t/evil.example" as another host), and the result must
+/// keep this origin.
 fn safe_next(next: Option<String>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/sign-in") => n,
-        _ => "/".into(),
+    let fallback = || "/".to_string();
+    let Some(n) = next else { return fallback() };
+    let Ok(origin) = window().location().origin() else { return fallback() };
+    if !n.starts_with('/') {
+        return fallback();
+    }
+    match web_sys::Url::new_with_base(&n, &origin) {
+        Ok(u) if u.origin() == origin && !u.pathname().starts_with("/sign-in") => format!("{}{}{}", u.pathname(), u.search(), u.hash()),
+        _ => fallback(),
     }
 }
 

@@ -752,11 +752,14 @@ impl Store {
         .bind(e.is_demo as i64)
         .execute(&self.pool)
         .await?;
-        sqlx::query("INSERT INTO user_apm_entities (user_id, entity_id) VALUES ($1, $2) ON CONFLICT (user_id, entity_id) DO NOTHING")
-            .bind(user_id)
-            .bind(&e.entity_id)
-            .execute(&self.pool)
-            .await?;
+        self.link_user("user_apm_entities", "entity_id", user_id, &e.entity_id).await
+    }
+
+    /// Connects a user to an organization. `table` and `column` are fixed names from this file,
+    /// never input.
+    async fn link_user(&self, table: &'static str, column: &'static str, user_id: &str, id: &str) -> Result<(), sqlx::Error> {
+        let sql = format!("INSERT INTO {table} (user_id, {column}) VALUES ($1, $2) ON CONFLICT (user_id, {column}) DO NOTHING");
+        sqlx::query(&sql).bind(user_id).bind(id).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -796,12 +799,7 @@ impl Store {
             .bind(r.is_demo as i64)
             .execute(&self.pool)
             .await?;
-        sqlx::query("INSERT INTO user_registries (user_id, registry_id) VALUES ($1, $2) ON CONFLICT (user_id, registry_id) DO NOTHING")
-            .bind(user_id)
-            .bind(&r.registry_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.link_user("user_registries", "registry_id", user_id, &r.registry_id).await
     }
 
     pub async fn registries_for_user(&self, user_id: &str) -> Result<Vec<RegistrySummary>, sqlx::Error> {
@@ -837,12 +835,7 @@ impl Store {
         .bind(v.is_demo as i64)
         .execute(&self.pool)
         .await?;
-        sqlx::query("INSERT INTO user_virtual_groups (user_id, vg_id) VALUES ($1, $2) ON CONFLICT (user_id, vg_id) DO NOTHING")
-            .bind(user_id)
-            .bind(&v.vg_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        self.link_user("user_virtual_groups", "vg_id", user_id, &v.vg_id).await
     }
 
     /// Whether the TIN belongs to a virtual group in that year.

@@ -340,6 +340,27 @@ fn PracticeList(data: PracticesResponse, search: RwSignal<String>) -> impl IntoV
     }
 }
 
+/// What a card or row offers, from the entity's status: its overview once elected, the options
+/// page while opt-in eligible, Start Reporting when MIPS eligible, else why it can't elect.
+/// `base` is the entity's address ("/practices/{tin}" or ".../clinicians/{npi}").
+fn entity_actions(base: &str, year: PerformanceYear, name: &str, e: &crate::api::EntityEligibility, options: (&'static str, &'static str), not_eligible: &'static str) -> AnyView {
+    let sr = |s: String| view! { <span class="ds-u-visibility--screen-reader">{s}</span> };
+    let (options_page, options_label) = options;
+    match (&e.election, e.low_volume_status) {
+        (Some(el), _) => view! {
+            <p class="practice-election">{format!("Elected to {} on {} by {}.", el.election.label(), el.elected_at.format_eastern(), el.elected_by)}</p>
+            <a class="ds-c-button" href=format!("{base}/overview?year={year}")>"View Reporting Overview"{sr(format!(" for {name}"))}</a>
+        }.into_any(),
+        (None, LowVolumeStatus::OptInEligible) => view! {
+            <a class="ds-c-button ds-c-button--solid" href=format!("{base}/{options_page}?year={year}")>{options_label}{sr(format!(" for {name}"))}</a>
+        }.into_any(),
+        (None, LowVolumeStatus::MipsEligible) => view! {
+            <a class="ds-c-button" href=format!("{base}/overview?year={year}")>"Start Reporting"{sr(format!(" for {name}"))}</a>
+        }.into_any(),
+        (None, LowVolumeStatus::NotOptInEligible) => view! { <p class="practice-note">{not_eligible}</p> }.into_any(),
+    }
+}
+
 #[component]
 fn PracticeCardView(card: PracticeCard) -> impl IntoView {
     let y = card.performance_year;
@@ -349,21 +370,14 @@ fn PracticeCardView(card: PracticeCard) -> impl IntoView {
     let name = card.name.clone();
     let e = card.eligibility.clone();
     let sr = |s: String| view! { <span class="ds-u-visibility--screen-reader">{s}</span> };
-    let group_action = match (&e.election, e.low_volume_status) {
-        (Some(el), _) => view! {
-            <p class="practice-election">{format!("Elected to {} on {} by {}.", el.election.label(), el.elected_at.format_eastern(), el.elected_by)}</p>
-            <a class="ds-c-button" href=format!("/practices/{tin}/overview?year={y}")>"View Reporting Overview"{sr(format!(" for {name}"))}</a>
-        }.into_any(),
-        (None, LowVolumeStatus::OptInEligible) => view! {
-            <a class="ds-c-button ds-c-button--solid" href=format!("/practices/{tin}/group-options?year={y}")>"REPORT AS GROUP"{sr(format!(" for {name}"))}</a>
-        }.into_any(),
-        (None, LowVolumeStatus::MipsEligible) => view! {
-            <a class="ds-c-button" href=format!("/practices/{tin}/overview?year={y}")>"Start Reporting"{sr(format!(" for {name}"))}</a>
-        }.into_any(),
-        (None, LowVolumeStatus::NotOptInEligible) => view! {
-            <p class="practice-note">"Not opt-in eligible as a group: no group election can be made. The practice may still report voluntarily without an election."</p>
-        }.into_any(),
-    };
+    let group_action = entity_actions(
+        &format!("/practices/{tin}"),
+        y,
+        &name,
+        &e,
+        ("group-options", "REPORT AS GROUP"),
+        "Not opt-in eligible as a group: no group election can be made. The practice may still report voluntarily without an election.",
+    );
     let individuals = (card.clinician_count > 0).then(|| view! {
         <a class="ds-c-button" href=format!("/practices/{tin}/clinicians?year={y}")>"REPORT AS INDIVIDUALS"{sr(format!(" for {name}"))}</a>
         <a class="ds-c-link" href=format!("/practices/{tin}/clinicians?year={y}#clinicians")>"View clinician eligibility"{sr(format!(" for {name}"))}</a>
@@ -452,22 +466,14 @@ fn ClinicianRow(card: ClinicianCard) -> impl IntoView {
     let e = card.eligibility.clone();
     let heading_id = format!("clinician-{}", card.npi);
     let labelled_by = heading_id.clone();
-    let sr = |s: String| view! { <span class="ds-u-visibility--screen-reader">{s}</span> };
-    let action = match (&e.election, e.low_volume_status) {
-        (Some(el), _) => view! {
-            <p class="practice-election">{format!("Elected to {} on {} by {}.", el.election.label(), el.elected_at.format_eastern(), el.elected_by)}</p>
-            <a class="ds-c-button" href=format!("{base}/overview?year={y}")>"View Reporting Overview"{sr(format!(" for {name}"))}</a>
-        }.into_any(),
-        (None, LowVolumeStatus::OptInEligible) => view! {
-            <a class="ds-c-button ds-c-button--solid" href=format!("{base}/individual-options?year={y}")>"View Individual Options"{sr(format!(" for {name}"))}</a>
-        }.into_any(),
-        (None, LowVolumeStatus::MipsEligible) => view! {
-            <a class="ds-c-button" href=format!("{base}/overview?year={y}")>"Start Reporting"{sr(format!(" for {name}"))}</a>
-        }.into_any(),
-        (None, LowVolumeStatus::NotOptInEligible) => view! {
-            <p class="practice-note">"Can't report as an individual with an election: exceeds none of the low-volume criteria, so not opt-in eligible. May report voluntarily without an election."</p>
-        }.into_any(),
-    };
+    let action = entity_actions(
+        &base,
+        y,
+        &name,
+        &e,
+        ("individual-options", "View Individual Options"),
+        "Can't report as an individual with an election: exceeds none of the low-volume criteria, so not opt-in eligible. May report voluntarily without an election.",
+    );
     view! {
         <article class="practice-card" aria-labelledby=labelled_by>
             <div class="practice-card__main">

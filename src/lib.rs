@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod domain;
+pub mod qpp;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;

@@ -1,0 +1,597 @@
+//! A JSON parser that remembers where every value starts (line, column, byte offset), so that a
+//! diagnostic can point at `measurementSets[0].measurements[3].value.performanceMet` *and* at the
+//! line and column in the file. `serde_json` does not keep positions, and QPP JSON files come
+//! from registries' own exporters: the messages must say where the problem is.
+//!
+//! Bounded by design: nesting deeper than `Limits::max_depth` is refused before recursing (a
+//! 100,000-deep file can't overflow the stack), invalid UTF-8 is reported with its position,
+//! numbers must be finite, and nothing panics on any input (see the tests and the fuzz target).
+
+use std::borrow::Cow;
+use std::fmt;
+
+/// Where a value starts: its line (from 1), the byte offset of that line's start, and its own
+/// byte offset. The column (in characters, from 1) is computed only when a message needs it:
+/// counting characters for every value would be quadratic on minified one-line files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub line_start: usize,
+    pub offset: usize,
+}
+
+impl Pos {
+    pub fn column(&self, src: &[u8]) -> u32 {
+        let line = src.get(self.line_start..self.offset.min(src.len())).unwrap_or(&[]);
+        // Count characters: every byte that is not a UTF-8 continuation byte starts one.
+        1 + line.iter().filter(|b| (**b & 0xC0) != 0x80).count() as u32
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value<'a> {
+    Null,
+    Bool(bool),
+    /// The number as written (to tell `100` from `100.5` and to report it verbatim) and its value.
+    Number { raw: &'a str, value: f64 },
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
+    /// Members in file order; duplicate keys are kept so that rules can report them.
+    Object(Vec<(Node<'a>, Node<'a>)>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node<'a> {
+    pub value: Value<'a>,
+    pub pos: Pos,
+}
+
+impl<'a> Node<'a> {
+    pub fn get(&self, key: &str) -> Option<&Node<'a>> {
+        match &self.value {
+            Value::Object(members) => members.iter().find(|(k, _)| matches!(&k.value, Value::String(s) if s == key)).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_f64(&self) -> Option<f64> {
+        match &self.value {
+            Value::Number { value, .. } => Some(*value),
+            _ => None,
+        }
+    }
+    pub fn as_array(&self) -> Option<&[Node<'a>]> {
+        match &self.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+    /// "string", "number", … for messages such as "expected a string, found a number".
+    pub fn kind(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number { .. } => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    /// QPP JSON nests 6 deep (submission → sets → measurements → value → strata → stratum);
+    /// 64 leaves room for arrays of submissions and extension fields.
+    fn default() -> Limits {
+        Limits { max_depth: 64 }
+    }
+}
+
+/// Why a file could not be read as JSON, with a stable code and the place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParseError {
+    pub code: &'static str,
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
+    pub offset: usize,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (line {}, column {})", self.message, self.line, self.column)
+    }
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    i: usize,
+    line: u32,
+    line_start: usize,
+    limits: Limits,
+}
+
+/// Parses one JSON document. Leading UTF-8 byte-order marks are allowed (spreadsheet exports
+/// write them); anything after the document other than whitespace is an error.
+pub fn parse(input: &[u8], limits: Limits) -> Result<Node<'_>, ParseError> {
+    let src = match std::str::from_utf8(input) {
+        Ok(s) => s,
+        Err(e) => {
+            let good = &input[..e.valid_up_to()];
+            let line = 1 + good.iter().filter(|b| **b == b'\n').count() as u32;
+            let line_start = good.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0);
+            let pos = Pos { line, line_start, offset: e.valid_up_to() };
+            return Err(ParseError {
+                code: "NotUtf8",
+                message: "The file is not UTF-8 text. Save it as UTF-8 (not Windows-1252 or UTF-16) and try again.".into(),
+                line,
+                column: pos.column(input),
+                offset: pos.offset,
+            });
+        }
+    };
+    let start = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let mut p = Parser { src, bytes: src.as_bytes(), i: start, line: 1, line_start: start, limits };
+    p.skip_ws();
+    if p.i >= p.bytes.len() {
+        return Err(p.error("EmptyFile", "The file is empty: it holds no JSON."));
+    }
+    if p.bytes[p.i] == b'<' {
+        return Err(p.error("NotJson", "This file is XML, not JSON. QPP JSON starts with { or [; a QRDA III file is XML and is read separately."));
+    }
+    let node = p.value(0)?;
+    p.skip_ws();
+    if p.i < p.bytes.len() {
+        return Err(p.error("TrailingContent", "There is more after the end of the JSON document. A file holds one document: for several submissions use an array [ … ]."));
+    }
+    Ok(node)
+}
+
+impl<'a> Parser<'a> {
+    fn pos(&self) -> Pos {
+        Pos { line: self.line, line_start: self.line_start, offset: self.i }
+    }
+
+    fn error_at(&self, pos: Pos, code: &'static str, message: impl Into<String>) -> ParseError {
+        ParseError { code, message: message.into(), line: pos.line, column: pos.column(self.bytes), offset: pos.offset }
+    }
+
+    fn error(&self, code: &'static str, message: impl Into<String>) -> ParseError {
+        self.error_at(self.pos(), code, message)
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(&b) = self.bytes.get(self.i) {
+            match b {
+                b' ' | b'\t' | b'\r' => self.i += 1,
+                b'\n' => {
+                    self.i += 1;
+                    self.line += 1;
+                    self.line_start = self.i;
+                }
+                _ => break,
+            }
+        }
+    }
+
+    fn found(&self) -> String {
+        match self.src[self.i..].chars().next() {
+            None => "the end of the file".into(),
+            Some(c) if c.is_control() => format!("the control character U+{:04X}", c as u32),
+            Some(c) => format!("'{c}'"),
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Node<'a>, ParseError> {
+        let pos = self.pos();
+        let Some(&b) = self.bytes.get(self.i) else {
+            return Err(self.error("UnexpectedEnd", "The file ends where a value was expected: it looks cut off."));
+        };
+        let value = match b {
+            b'{' | b'[' if depth >= self.limits.max_depth => {
+                return Err(self.error("TooDeep", format!("The JSON is nested more than {} levels deep; QPP JSON needs far fewer. The file is probably not a QPP submission.", self.limits.max_depth)))
+            }
+            b'{' => self.object(depth)?,
+            b'[' => self.array(depth)?,
+            b'"' => Value::String(self.string()?),
+            b't' => self.literal("true", Value::Bool(true))?,
+            b'f' => self.literal("false", Value::Bool(false))?,
+            b'n' => self.literal("null", Value::Null)?,
+            b'-' | b'0'..=b'9' => self.number()?,
+            _ => return Err(self.error("UnexpectedCharacter", format!("Expected a value (an object, array, string, number, true, false or null) but found {}.", self.found()))),
+        };
+        Ok(Node { value, pos })
+    }
+
+    fn literal(&mut self, word: &'static str, v: Value<'a>) -> Result<Value<'a>, ParseError> {
+        if self.src[self.i..].starts_with(word) {
+            self.i += word.len();
+            Ok(v)
+        } else {
+            Err(self.error("UnexpectedCharacter", format!("Expected {word} but found {}. Strings need double quotes.", self.found())))
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        self.i += 1;
+        let mut members = vec![];
+        self.skip_ws();
+        if self.bytes.get(self.i) == Some(&b'}') {
+            self.i += 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            match self.bytes.get(self.i) {
+                Some(b'"') => {}
+                None => return Err(self.error("UnexpectedEnd", "The file ends inside an object: it looks cut off.")),
+                Some(b'}') => return Err(self.error("TrailingComma", "A comma before } is not allowed in JSON: remove the last comma.")),
+                _ => return Err(self.error("ExpectedKey", format!("Expected a field name in double quotes but found {}.", self.found()))),
+            }
+            let key_pos = self.pos();
+            let key = Node { value: Value::String(self.string()?), pos: key_pos };
+            self.skip_ws();
+            if self.bytes.get(self.i) != Some(&b':') {
+                return Err(self.error("ExpectedColon", format!("Expected ':' after the field name but found {}.", self.found())));
+            }
+            self.i += 1;
+            self.skip_ws();
+            let value = self.value(depth + 1)?;
+            members.push((key, value));
+            self.skip_ws();
+            match self.bytes.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    return Ok(Value::Object(members));
+                }
+                None => return Err(self.error("UnexpectedEnd", "The file ends inside an object: it looks cut off.")),
+                _ => return Err(self.error("ExpectedCommaOrEnd", format!("Expected ',' or '}}' after a field but found {}.", self.found()))),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        self.i += 1;
+        let mut items = vec![];
+        self.skip_ws();
+        if self.bytes.get(self.i) == Some(&b']') {
+            self.i += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_ws();
+            if self.bytes.get(self.i) == Some(&b']') {
+                return Err(self.error("TrailingComma", "A comma before ] is not allowed in JSON: remove the last comma."));
+            }
+            items.push(self.value(depth + 1)?);
+            self.skip_ws();
+            match self.bytes.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(Value::Array(items));
+                }
+                None => return Err(self.error("UnexpectedEnd", "The file ends inside an array: it looks cut off.")),
+                _ => return Err(self.error("ExpectedCommaOrEnd", format!("Expected ',' or ']' after an item but found {}.", self.found()))),
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<Cow<'a, str>, ParseError> {
+        self.i += 1; // opening quote
+        let start = self.i;
+        // Fast path: no escapes, borrow from the input.
+        while let Some(&b) = self.bytes.get(self.i) {
+            match b {
+                b'"' => {
+                    let s = &self.src[start..self.i];
+                    self.i += 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                b'\\' => break,
+                b'\n' | b'\r' | 0..=0x1f => return Err(self.error("ControlCharacterInString", "A string contains a line break or control character; write it as \\n or \\u00XX, or close the string's quote.")),
+                _ => self.i += 1,
+            }
+        }
+        if self.i >= self.bytes.len() {
+            return Err(self.error("UnexpectedEnd", "The file ends inside a string: a closing \" is missing."));
+        }
+        let mut out = String::from(&self.src[start..self.i]);
+        loop {
+            let Some(&b) = self.bytes.get(self.i) else {
+                return Err(self.error("UnexpectedEnd", "The file ends inside a string: a closing \" is missing."));
+            };
+            match b {
+                b'"' => {
+                    self.i += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                b'\\' => {
+                    let esc = self.bytes.get(self.i + 1).copied();
+                    let c = match esc {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            self.i += 2;
+                            let hi = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&hi) {
+                                if self.bytes.get(self.i) == Some(&b'\\') && self.bytes.get(self.i + 1) == Some(&b'u') {
+                                    self.i += 2;
+                                    let lo = self.hex4()?;
+                                    if !(0xDC00..0xE000).contains(&lo) {
+                                        return Err(self.error("InvalidEscape", "A \\u escape holds half of a surrogate pair without its other half."));
+                                    }
+                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                                } else {
+                                    return Err(self.error("InvalidEscape", "A \\u escape holds half of a surrogate pair without its other half."));
+                                }
+                            } else if (0xDC00..0xE000).contains(&hi) {
+                                return Err(self.error("InvalidEscape", "A \\u escape holds half of a surrogate pair without its other half."));
+                            } else {
+                                hi
+                            };
+                            out.push(char::from_u32(code).expect("surrogates were excluded"));
+                            continue;
+                        }
+                        _ => return Err(self.error("InvalidEscape", "A backslash in a string must start an escape such as \\n, \\\" or \\u00e9.")),
+                    };
+                    out.push(c);
+                    self.i += 2;
+                }
+                b'\n' | b'\r' | 0..=0x1f => return Err(self.error("ControlCharacterInString", "A string contains a line break or control character; write it as \\n or \\u00XX, or close the string's quote.")),
+                _ => {
+                    let ch = self.src[self.i..].chars().next().expect("in bounds");
+                    out.push(ch);
+                    self.i += ch.len_utf8();
+                }
+            }
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let digits = self.src.get(self.i..self.i + 4).filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()));
+        match digits {
+            Some(d) => {
+                self.i += 4;
+                Ok(u32::from_str_radix(d, 16).expect("hex digits"))
+            }
+            None => Err(self.error("InvalidEscape", "\\u must be followed by four hexadecimal digits.")),
+        }
+    }
+
+    fn number(&mut self) -> Result<Value<'a>, ParseError> {
+        let start = self.i;
+        let start_pos = self.pos();
+        let b = self.bytes;
+        if b.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        match b.get(self.i) {
+            Some(b'0') => {
+                self.i += 1;
+                if matches!(b.get(self.i), Some(b'0'..=b'9')) {
+                    return Err(self.error("InvalidNumber", "Numbers can't have leading zeros in JSON; identifiers such as TINs must be strings in quotes."));
+                }
+            }
+            Some(b'1'..=b'9') => {
+                while matches!(b.get(self.i), Some(b'0'..=b'9')) {
+                    self.i += 1;
+                }
+            }
+            _ => return Err(self.error("InvalidNumber", "A '-' must be followed by digits.")),
+        }
+        if b.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if !matches!(b.get(self.i), Some(b'0'..=b'9')) {
+                return Err(self.error("InvalidNumber", "A decimal point must be followed by digits."));
+            }
+            while matches!(b.get(self.i), Some(b'0'..=b'9')) {
+                self.i += 1;
+            }
+        }
+        if matches!(b.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(b.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if !matches!(b.get(self.i), Some(b'0'..=b'9')) {
+                return Err(self.error("InvalidNumber", "An exponent must have digits."));
+            }
+            while matches!(b.get(self.i), Some(b'0'..=b'9')) {
+                self.i += 1;
+            }
+        }
+        let raw = &self.src[start..self.i];
+        let value: f64 = raw.parse().map_err(|_| self.error("InvalidNumber", format!("{raw} is not a number.")))?;
+        if !value.is_finite() {
+            return Err(self.error_at(start_pos, "NumberOutOfRange", format!("The number {} is too large to be a count or rate.", shorten(raw))));
+        }
+        Ok(Value::Number { raw, value })
+    }
+}
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() > 24 {
+        format!("{}…", s.chars().take(24).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Result<Node<'_>, ParseError> {
+        parse(s.as_bytes(), Limits::default())
+    }
+
+    #[test]
+    fn values_keep_their_positions() {
+        let doc = "{\n  \"entityType\": \"group\",\n  \"measurementSets\": [\n    {\"category\": \"quality\", \"n\": -1.5e2}\n  ]\n}";
+        let root = p(doc).unwrap();
+        let src = doc.as_bytes();
+        assert_eq!(root.pos, Pos { line: 1, line_start: 0, offset: 0 });
+        let et = root.get("entityType").unwrap();
+        assert_eq!(et.as_str(), Some("group"));
+        assert_eq!((et.pos.line, et.pos.column(src)), (2, 17));
+        let set = &root.get("measurementSets").unwrap().as_array().unwrap()[0];
+        assert_eq!((set.pos.line, set.pos.column(src)), (4, 5));
+        let n = set.get("n").unwrap();
+        assert_eq!(n.as_f64(), Some(-150.0));
+        assert!(matches!(n.value, Value::Number { raw: "-1.5e2", .. }));
+    }
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let doc = "{\"name\": \"Krajíček\", \"x\": 1}";
+        let root = p(doc).unwrap();
+        assert_eq!(root.get("x").unwrap().pos.column(doc.as_bytes()), 27);
+        assert_eq!(root.get("name").unwrap().as_str(), Some("Krajíček"));
+    }
+
+    #[test]
+    fn escapes_and_surrogate_pairs() {
+        let root = p(r#"["a\"b\\c\/\n\t", "\u00e9\ud83d\ude00"]"#).unwrap();
+        let items = root.as_array().unwrap();
+        assert_eq!(items[0].as_str(), Some("a\"b\\c/\n\t"));
+        assert_eq!(items[1].as_str(), Some("é😀"));
+        assert_eq!(p(r#""\ud83d""#).unwrap_err().code, "InvalidEscape");
+        assert_eq!(p(r#""\x""#).unwrap_err().code, "InvalidEscape");
+        assert_eq!(p(r#""\u12""#).unwrap_err().code, "InvalidEscape");
+    }
+
+    #[test]
+    fn malformed_input_gets_a_named_place() {
+        let cases: &[(&str, &str, u32, u32)] = &[
+            ("", "EmptyFile", 1, 1),
+            ("   \n ", "EmptyFile", 2, 2),
+            ("{\"a\": 1,}", "TrailingComma", 1, 9),
+            ("[1,]", "TrailingComma", 1, 4),
+            ("{\"a\" 1}", "ExpectedColon", 1, 6),
+            ("{\"a\": 1\n \"b\": 2}", "ExpectedCommaOrEnd", 2, 2),
+            ("{\"a\": [1, 2", "UnexpectedEnd", 1, 12),
+            ("{\"a\": \"cut", "UnexpectedEnd", 1, 11),
+            ("{'a': 1}", "ExpectedKey", 1, 2),
+            ("{\"tin\": 000123456}", "InvalidNumber", 1, 10),
+            ("{\"a\": tru}", "UnexpectedCharacter", 1, 7),
+            ("{} {}", "TrailingContent", 1, 4),
+            ("<?xml version=\"1.0\"?><ClinicalDocument/>", "NotJson", 1, 1),
+            ("\"line\nbreak\"", "ControlCharacterInString", 1, 6),
+            ("[1e400]", "NumberOutOfRange", 1, 2),
+            ("[-]", "InvalidNumber", 1, 3),
+            ("[1.]", "InvalidNumber", 1, 4),
+        ];
+        for (input, code, line, column) in cases {
+            let e = p(input).unwrap_err();
+            assert_eq!((e.code, e.line, e.column), (*code, *line, *column), "{input:?}: {e}");
+            assert!(e.message.len() > 20, "a readable message for {input:?}");
+        }
+    }
+
+    #[test]
+    fn not_utf8_is_reported_where_it_starts() {
+        let mut bytes = b"{\n \"name\": \"Kraj".to_vec();
+        bytes.push(0xED); // Windows-1252 'í'
+        bytes.extend_from_slice(b"\"}");
+        let e = parse(&bytes, Limits::default()).unwrap_err();
+        assert_eq!((e.code, e.line, e.column), ("NotUtf8", 2, 15));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_recursing() {
+        let deep = "[".repeat(100_000);
+        let e = p(&deep).unwrap_err();
+        assert_eq!(e.code, "TooDeep");
+        assert_eq!(e.column, 65);
+        let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
+        assert!(p(&ok).is_ok());
+    }
+
+    #[test]
+    fn a_long_minified_line_parses_in_linear_time() {
+        // 400,000 values on one line: quadratic column counting would take minutes here.
+        let doc = format!("[{}1]", "1,".repeat(400_000));
+        let root = p(&doc).unwrap();
+        let items = root.as_array().unwrap();
+        assert_eq!(items.len(), 400_001);
+        assert_eq!(items[400_000].pos.column(doc.as_bytes()), 800_002);
+    }
+
+    #[test]
+    fn byte_order_mark_and_duplicates_are_kept_for_the_rules() {
+        let root = p("\u{FEFF}{\"a\": 1, \"a\": 2}").unwrap();
+        match &root.value {
+            Value::Object(m) => assert_eq!(m.len(), 2),
+            _ => panic!("object"),
+        }
+        assert_eq!(root.get("a").unwrap().as_f64(), Some(1.0), "first wins for lookups");
+        assert_eq!(root.kind(), "object");
+    }
+
+    #[test]
+    fn agrees_with_serde_json_on_values() {
+        let doc = r#"{"performanceYear": 2025, "measurementSets": [{"measurements": [{"measureId": "001", "value": {"isEndToEndReported": true, "performanceMet": 10, "eligiblePopulation": 12.0, "x": null}}]}]}"#;
+        let ours = p(doc).unwrap();
+        let theirs: serde_json::Value = serde_json::from_str(doc).unwrap();
+        fn same(n: &Node, v: &serde_json::Value) -> bool {
+            match (&n.value, v) {
+                (Value::Null, serde_json::Value::Null) => true,
+                (Value::Bool(a), serde_json::Value::Bool(b)) => a == b,
+                (Value::Number { value, .. }, serde_json::Value::Number(b)) => Some(*value) == b.as_f64(),
+                (Value::String(a), serde_json::Value::String(b)) => a == b,
+                (Value::Array(a), serde_json::Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y)),
+                (Value::Object(a), serde_json::Value::Object(b)) => a.len() == b.len() && a.iter().all(|(k, x)| b.get(k.as_str().unwrap()).map(|y| same(x, y)).unwrap_or(false)),
+                _ => false,
+            }
+        }
+        assert!(same(&ours, &theirs));
+    }
+
+    #[test]
+    fn mutated_inputs_never_panic() {
+        // Deterministic mutations (xorshift) of a realistic document: flips, cuts and
+        // insertions of JSON-significant bytes. Every result is Ok or a positioned error.
+        let base = r#"{"entityType":"individual","taxpayerIdentificationNumber":"000456789","nationalProviderIdentifier":"0876543210","performanceYear":2025,"measurementSets":[{"category":"quality","submissionMethod":"registry","performanceStart":"2025-01-01","performanceEnd":"2025-12-31","measurements":[{"measureId":"001","value":{"isEndToEndReported":false,"performanceMet":10,"eligiblePopulation":12,"strata":[{"stratum":"a","performanceMet":1e2}]}}]}],"name":"Krajíček ✓"}"#.as_bytes();
+        let specials = b"{}[]\",:\\u0-.eE \n\xff\xc3";
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let mut doc = base.to_vec();
+            for _ in 0..(1 + next() % 4) {
+                let at = (next() as usize) % (doc.len() + 1);
+                match next() % 3 {
+                    0 if at < doc.len() => doc[at] = specials[(next() as usize) % specials.len()],
+                    1 => doc.truncate(at),
+                    _ => doc.insert(at.min(doc.len()), specials[(next() as usize) % specials.len()]),
+                }
+            }
+            if let Err(e) = parse(&doc, Limits::default()) {
+                assert!(e.line >= 1 && e.column >= 1 && e.offset <= doc.len(), "{e:?}");
+            }
+        }
+    }
+}

@@ -171,61 +171,85 @@ fn Tabs(connections: ConnectionsResponse, current: Tab) -> impl IntoView {
     }
 }
 
+/// One read-only organization (APM Entity, virtual group, registry) on its tab.
+fn org_card(name: String, meta: String, is_demo: bool, lines: Vec<String>) -> impl IntoView {
+    let label = name.clone();
+    view! {
+        <li><article class="practice-card practice-card--plain" aria-label=label>
+            <div class="practice-card__main">
+                <h3 class="ds-text-heading--xl practice-card__name">{name}</h3>
+                <p class="practice-card__meta">{meta}{is_demo.then(|| view! { <span class="demo-tag">"Demo data"</span> })}</p>
+                {lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
+            </div>
+        </article></li>
+    }
+}
+
+fn tins(list: &[crate::domain::Tin]) -> String {
+    list.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// The read-only tabs: a heading, what the rules say about electing, and the organizations.
+fn org_tab(title: &'static str, note: Option<(&'static str, String)>, cards: impl IntoView) -> AnyView {
+    view! {
+        <section aria-labelledby="tab-heading">
+            <h2 id="tab-heading" class="ds-text-heading--2xl">{title}</h2>
+            {note.map(|(class, text)| view! { <p class=format!("ds-c-alert tab-note {class}")>{text}</p> })}
+            <ul class="practice-list">{cards}</ul>
+        </section>
+    }
+    .into_any()
+}
+
 #[component]
 fn OtherTab(connections: ConnectionsResponse, current: Tab) -> impl IntoView {
     let y = connections.performance_year;
     match current {
         Tab::Practices => ().into_any(),
-        Tab::ApmEntities => view! {
-            <section aria-labelledby="tab-heading">
-                <h2 id="tab-heading" class="ds-text-heading--2xl">"APM Entities"</h2>
-                <p class="ds-c-alert ds-c-alert--warn tab-note">{ElectionRefusal::ApmEntity.reason()}" Their participants report through the entity, or as groups and individuals."</p>
-                <ul class="practice-list">
-                    {connections.apm_entities.into_iter().map(|a| view! {
-                        <li><article class="practice-card practice-card--plain" aria-label=a.name.clone()>
-                            <div class="practice-card__main">
-                                <h3 class="ds-text-heading--xl practice-card__name">{a.name.clone()}</h3>
-                                <p class="practice-card__meta">{format!("APM Entity ID: {} | {} | {}", a.entity_id, a.apm_name, a.track)}{a.is_demo.then(|| view! { <span class="demo-tag">"Demo data"</span> })}</p>
-                                <p>{format!("Participant TINs: {}", a.participant_tins.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "))}</p>
-                            </div>
-                        </article></li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        }.into_any(),
-        Tab::VirtualGroups => view! {
-            <section aria-labelledby="tab-heading">
-                <h2 id="tab-heading" class="ds-text-heading--2xl">"Virtual Groups"</h2>
-                <p class="ds-c-alert tab-note">{ElectionRefusal::VirtualGroup.reason()}</p>
-                <ul class="practice-list">
-                    {connections.virtual_groups.into_iter().map(|v| view! {
-                        <li><article class="practice-card practice-card--plain" aria-label=v.name.clone()>
-                            <div class="practice-card__main">
-                                <h3 class="ds-text-heading--xl practice-card__name">{v.name.clone()}</h3>
-                                <p class="practice-card__meta">{format!("Virtual group ID: {} | {y}", v.vg_id)}{v.is_demo.then(|| view! { <span class="demo-tag">"Demo data"</span> })}</p>
-                                <p>{format!("Virtual-group election made on {}; it counts as the opt-in election of its members.", format_iso_date(&v.elected_on).unwrap_or(v.elected_on.clone()))}</p>
-                                <p>{format!("Member TINs: {}", v.member_tins.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "))}</p>
-                            </div>
-                        </article></li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        }.into_any(),
-        Tab::Registries => view! {
-            <section aria-labelledby="tab-heading">
-                <h2 id="tab-heading" class="ds-text-heading--2xl">"Registries"</h2>
-                <ul class="practice-list">
-                    {connections.registries.into_iter().map(|r| view! {
-                        <li><article class="practice-card practice-card--plain" aria-label=r.name.clone()>
-                            <div class="practice-card__main">
-                                <h3 class="ds-text-heading--xl practice-card__name">{r.name.clone()}</h3>
-                                <p class="practice-card__meta">{format!("TIN: {} | {}", r.tin, match r.kind { RegistryKind::Qcdr => "QCDR", RegistryKind::QualifiedRegistry => "Qualified Registry" })}{r.is_demo.then(|| view! { <span class="demo-tag">"Demo data"</span> })}</p>
-                            </div>
-                        </article></li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        }.into_any(),
+        Tab::ApmEntities => org_tab(
+            "APM Entities",
+            Some(("ds-c-alert--warn", format!("{} Their participants report through the entity, or as groups and individuals.", ElectionRefusal::ApmEntity.reason()))),
+            connections
+                .apm_entities
+                .into_iter()
+                .map(|a| org_card(a.name, format!("APM Entity ID: {} | {} | {}", a.entity_id, a.apm_name, a.track), a.is_demo, vec![format!("Participant TINs: {}", tins(&a.participant_tins))]))
+                .collect_view(),
+        ),
+        Tab::VirtualGroups => org_tab(
+            "Virtual Groups",
+            Some(("", ElectionRefusal::VirtualGroup.reason())),
+            connections
+                .virtual_groups
+                .into_iter()
+                .map(|v| {
+                    let elected = format_iso_date(&v.elected_on).unwrap_or(v.elected_on.clone());
+                    org_card(
+                        v.name,
+                        format!("Virtual group ID: {} | {y}", v.vg_id),
+                        v.is_demo,
+                        vec![
+                            format!("Virtual-group election made on {elected}; it counts as the opt-in election of its members."),
+                            format!("Member TINs: {}", tins(&v.member_tins)),
+                        ],
+                    )
+                })
+                .collect_view(),
+        ),
+        Tab::Registries => org_tab(
+            "Registries",
+            None,
+            connections
+                .registries
+                .into_iter()
+                .map(|r| {
+                    let kind = match r.kind {
+                        RegistryKind::Qcdr => "QCDR",
+                        RegistryKind::QualifiedRegistry => "Qualified Registry",
+                    };
+                    org_card(r.name, format!("TIN: {} | {kind}", r.tin), r.is_demo, vec![])
+                })
+                .collect_view(),
+        ),
     }
 }
 

@@ -198,6 +198,14 @@ on_both!(
     pathways_only_while_data_can_be_submitted,
 );
 
+// QPP JSON validation needs no database; it runs once.
+mod qpp_validation {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn validate_endpoint_answers_with_the_shared_rules() {
+        super::validate_endpoint_answers_with_the_shared_rules(super::harness(super::Db::Sqlite).await).await
+    }
+}
+
 async fn sign_in_requires_the_statement_of_truth(h: Harness) {
     let r = h.call(Method::POST, paths::SESSION, Some(json!({"userId": "demo-practice", "password": DEMO_PASSWORD, "agreeStatementOfTruth": false})), None).await;
     let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "StatementOfTruthRequired");
@@ -685,6 +693,7 @@ async fn openapi_documents_every_route_from_the_shared_types(h: Harness) {
         ("GET", "/api/performance-years"), ("GET", "/api/practices"), ("GET", "/api/practices/{tin}"),
         ("GET", "/api/practices/{tin}/clinicians"), ("GET", "/api/practices/{tin}/clinicians/{npi}"), ("GET", "/api/connections"),
         ("POST", "/api/elections"), ("POST", "/api/pathways"), ("GET", "/api/eligibility/npi/{npi}"), ("GET", "/api/eligibility/opt-in"),
+        ("POST", "/api/qpp/validate"),
     ];
     for (m, p) in expected {
         assert!(documented.contains(&(m.to_string(), p.to_string())), "{m} {p} is documented; have {documented:?}");
@@ -761,4 +770,62 @@ async fn pathways_only_while_data_can_be_submitted(h: Harness) {
     let body = json!({"performanceYear": h.demo_year.get(), "tin": KOWALCZYK, "pathway": "APP"});
     let e = error_of(&h.call(Method::POST, paths::PATHWAYS, Some(body), Some(&s)).await, StatusCode::UNPROCESSABLE_ENTITY, "SubmissionWindowClosed");
     assert!(e["message"].as_str().unwrap().contains("8:00 p.m. ET"));
+}
+
+async fn post_raw(h: &Harness, path: &str, body: Vec<u8>) -> Reply {
+    let req = Request::builder().method(Method::POST).uri(path).header(header::HOST, "127.0.0.1:8080").header(header::CONTENT_TYPE, "application/json").header(header::CONTENT_LENGTH, body.len()).body(Body::from(body)).unwrap();
+    h.send(req).await
+}
+
+fn qpp_group(tin: &str, performance_met: u32) -> Value {
+    json!({
+        "entityType": "group", "taxpayerIdentificationNumber": tin, "performanceYear": 2025,
+        "measurementSets": [{ "category": "ia", "submissionMethod": "registry", "performanceStart": "2025-01-01", "performanceEnd": "2025-12-31",
+            "measurements": [{ "measureId": "IA_AHE_1", "value": true }] },
+          { "category": "quality", "submissionMethod": "registry", "performanceStart": "2025-01-01", "performanceEnd": "2025-12-31",
+            "measurements": [{ "measureId": "001", "value": { "isEndToEndReported": false, "performanceMet": performance_met, "eligiblePopulation": 10 } }] }]
+    })
+}
+
+async fn validate_endpoint_answers_with_the_shared_rules(h: Harness) {
+    // Valid: 200 with the report (participants found).
+    let r = post_raw(&h, paths::QPP_VALIDATE, serde_json::to_vec(&json!([qpp_group("000456789", 5), qpp_group("000111222", 6)])).unwrap()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["report"]["errors"], 0);
+    assert_eq!(r.body["report"]["submissions"].as_array().unwrap().len(), 2);
+    assert_eq!(r.body["report"]["submissions"][1]["taxpayerIdentificationNumber"], "000111222");
+    // Errors: 422 in the API error shape, each finding a detail with its place and code.
+    let r = post_raw(&h, paths::QPP_VALIDATE, serde_json::to_vec_pretty(&qpp_group("000456789", 11)).unwrap()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["error"]["type"], "ValidationError");
+    assert_eq!(r.body["error"]["message"], "The file has 1 error and 0 warnings. Nothing was stored.");
+    let d = &r.body["error"]["details"][0];
+    assert_eq!(d["path"], "measurementSets[1].measurements[0].value.performanceMet");
+    assert_eq!(d["code"], "PerformanceMetExceedsEligiblePopulation");
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["measureId"], "001");
+    assert!(d["line"].as_u64().unwrap() > 1 && d["column"].as_u64().unwrap() > 1);
+    // Malformed: not JSON, not UTF-8, truncated — one clear finding, same shape.
+    for (body, code) in [(&b"<ClinicalDocument/>"[..], "NotJson"), (b"\xff{", "NotUtf8"), (b"{\"entityType\": \"gr", "UnexpectedEnd")] {
+        let r = post_raw(&h, paths::QPP_VALIDATE, body.to_vec()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.body["error"]["details"][0]["code"], code, "{}", r.body);
+    }
+    // Too large: a clear 413 in the error shape, refused before reading (Content-Length) and
+    // while reading (no Content-Length).
+    let big = vec![b' '; mips_elections::qpp::MAX_FILE_BYTES + 1];
+    let r = post_raw(&h, paths::QPP_VALIDATE, big.clone()).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(r.body["error"]["type"], "FileTooLarge");
+    let stream = futures_stream(big);
+    let req = Request::builder().method(Method::POST).uri(paths::QPP_VALIDATE).header(header::HOST, "127.0.0.1:8080").body(stream).unwrap();
+    let r = h.send(req).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body["error"]["message"].as_str().unwrap().contains("64 MB"));
+}
+
+/// A body without Content-Length (chunked), as a slow client would send it.
+fn futures_stream(bytes: Vec<u8>) -> Body {
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> = bytes.chunks(1 << 20).map(|c| Ok(c.to_vec())).collect();
+    Body::from_stream(futures_util::stream::iter(chunks))
 }

@@ -32,6 +32,8 @@ pub mod paths {
     /// Opt-in read for the entities named in the `Qpp-Opt-In-Entities` header.
     pub const ELIGIBILITY_OPT_IN: &str = "/api/eligibility/opt-in";
     pub const OPENAPI: &str = "/api/openapi.json";
+    /// Validates a posted QPP JSON body (one submission or an array) with the browser's rules.
+    pub const QPP_VALIDATE: &str = "/api/qpp/validate";
 }
 
 /// The header listing entities for the opt-in read: `TIN|NPI,TIN` (QPP Eligibility API).
@@ -462,4 +464,49 @@ pub struct ApiErrorDetail {
 pub struct FieldError {
     pub path: String,
     pub message: String,
+    /// The QPP JSON validator's findings carry more (see `crate::qpp::Diagnostic`): all optional,
+    /// so every other error keeps the plain `{path, message}` shape.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<crate::qpp::Severity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "measureId")]
+    pub measure_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none", rename = "apiMessage")]
+    pub api_message: Option<String>,
+}
+
+impl FieldError {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError { path: path.into(), message: message.into(), code: None, severity: None, line: None, column: None, measure_id: None, hint: None, api_message: None }
+    }
+}
+
+impl From<&crate::qpp::Diagnostic> for FieldError {
+    fn from(d: &crate::qpp::Diagnostic) -> FieldError {
+        FieldError {
+            path: d.path.clone(),
+            message: d.message.clone(),
+            code: Some(d.code.clone()),
+            severity: Some(d.severity),
+            line: Some(d.line),
+            column: Some(d.column),
+            measure_id: d.measure_id.clone(),
+            hint: d.hint.clone(),
+            api_message: d.api_message.clone(),
+        }
+    }
+}
+
+/// A QPP JSON file that passed validation (it may still carry warnings).
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QppValidationResponse {
+    pub report: crate::qpp::Report,
 }

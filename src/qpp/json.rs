@@ -125,22 +125,7 @@ struct Parser<'a> {
 /// Parses one JSON document. Leading UTF-8 byte-order marks are allowed (spreadsheet exports
 /// write them); anything after the document other than whitespace is an error.
 pub fn parse(input: &[u8], limits: Limits) -> Result<Node<'_>, ParseError> {
-    let src = match std::str::from_utf8(input) {
-        Ok(s) => s,
-        Err(e) => {
-            let good = &input[..e.valid_up_to()];
-            let line = 1 + good.iter().filter(|b| **b == b'\n').count() as u32;
-            let line_start = good.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0);
-            let pos = Pos { line, line_start, offset: e.valid_up_to() };
-            return Err(ParseError {
-                code: "NotUtf8",
-                message: "The file is not UTF-8 text. Save it as UTF-8 (not Windows-1252 or UTF-16) and try again.".into(),
-                line,
-                column: pos.column(input),
-                offset: pos.offset,
-            });
-        }
-    };
+    let src = utf8(input)?;
     let start = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
     let mut p = Parser { src, bytes: src.as_bytes(), i: start, line: 1, line_start: start, limits };
     p.skip_ws();
@@ -156,6 +141,92 @@ pub fn parse(input: &[u8], limits: Limits) -> Result<Node<'_>, ParseError> {
         return Err(p.error("TrailingContent", "There is more after the end of the JSON document. A file holds one document: for several submissions use an array [ … ]."));
     }
     Ok(node)
+}
+
+/// How a file's top level was laid out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// One document (normally a submission object).
+    Single,
+    /// A JSON array; each element was handed over on its own.
+    Array { items: usize },
+}
+
+/// Reads a file whose top level is either one value or an array of values (a registry's file of
+/// many submissions), handing each value to `each` with its array index (if any) and the byte
+/// offset where it ends. Array elements are parsed and handed over one at a time and dropped
+/// afterwards, so memory stays proportional to the largest single submission, not to the file.
+/// On a syntax error, the elements before it have already been handed over.
+pub fn for_each_document<'a>(input: &'a [u8], limits: Limits, mut each: impl FnMut(Option<usize>, Node<'a>, usize)) -> Result<Layout, ParseError> {
+    let src = utf8(input)?;
+    let start = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+    let mut p = Parser { src, bytes: src.as_bytes(), i: start, line: 1, line_start: start, limits };
+    p.skip_ws();
+    if p.i >= p.bytes.len() {
+        return Err(p.error("EmptyFile", "The file is empty: it holds no JSON."));
+    }
+    if p.bytes[p.i] == b'<' {
+        return Err(p.error("NotJson", "This file is XML, not JSON. QPP JSON starts with { or [; a QRDA III file is XML and is read separately."));
+    }
+    let layout = if p.bytes[p.i] == b'[' {
+        p.i += 1;
+        let mut n = 0;
+        p.skip_ws();
+        if p.bytes.get(p.i) == Some(&b']') {
+            p.i += 1;
+        } else {
+            loop {
+                p.skip_ws();
+                if p.bytes.get(p.i) == Some(&b']') {
+                    return Err(p.error("TrailingComma", "A comma before ] is not allowed in JSON: remove the last comma."));
+                }
+                let node = p.value(1)?;
+                each(Some(n), node, p.i);
+                n += 1;
+                p.skip_ws();
+                match p.bytes.get(p.i) {
+                    Some(b',') => p.i += 1,
+                    Some(b']') => {
+                        p.i += 1;
+                        break;
+                    }
+                    None => return Err(p.error("UnexpectedEnd", "The file ends inside an array: it looks cut off.")),
+                    _ => return Err(p.error("ExpectedCommaOrEnd", format!("Expected ',' or ']' after an item but found {}.", p.found()))),
+                }
+            }
+        }
+        Layout::Array { items: n }
+    } else {
+        let node = p.value(0)?;
+        let end = p.i;
+        p.skip_ws();
+        if p.i < p.bytes.len() {
+            return Err(p.error("TrailingContent", "There is more after the end of the JSON document. A file holds one document: for several submissions use an array [ … ]."));
+        }
+        each(None, node, end);
+        return Ok(Layout::Single);
+    };
+    p.skip_ws();
+    if p.i < p.bytes.len() {
+        return Err(p.error("TrailingContent", "There is more after the end of the JSON array. A file holds one document: put every submission inside the one array."));
+    }
+    Ok(layout)
+}
+
+fn utf8(input: &[u8]) -> Result<&str, ParseError> {
+    std::str::from_utf8(input).map_err(|e| {
+        let good = &input[..e.valid_up_to()];
+        let line = 1 + good.iter().filter(|b| **b == b'\n').count() as u32;
+        let line_start = good.iter().rposition(|b| *b == b'\n').map(|p| p + 1).unwrap_or(0);
+        let pos = Pos { line, line_start, offset: e.valid_up_to() };
+        ParseError {
+            code: "NotUtf8",
+            message: "The file is not UTF-8 text. Save it as UTF-8 (not Windows-1252 or UTF-16) and try again.".into(),
+            line,
+            column: pos.column(input),
+            offset: pos.offset,
+        }
+    })
 }
 
 impl<'a> Parser<'a> {

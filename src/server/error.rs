@@ -19,7 +19,7 @@ impl ApiError {
         ApiError { status, kind: kind.into(), message: message.into(), details: vec![] }
     }
     pub fn with_detail(mut self, path: &str, message: impl Into<String>) -> ApiError {
-        self.details.push(FieldError { path: path.into(), message: message.into() });
+        self.details.push(FieldError::new(path, message));
         self
     }
     pub fn bad_request(kind: &str, message: impl Into<String>) -> ApiError {

@@ -6,6 +6,7 @@ pub mod eligibility;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod qpp;
 pub mod routes;
 pub mod seed;
 pub mod store;
@@ -46,11 +47,13 @@ pub struct AppState {
     pub sign_in_limiter: Arc<auth::SignInLimiter>,
     /// Bounds concurrent argon2 verifications so sign-in floods can't starve the server.
     pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Bounds concurrent QPP JSON validations (CPU-bound, up to 64 MB each).
+    pub validating: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
     pub fn new(store: Store, clock: Clock, config: Config) -> AppState {
-        AppState { store, clock, config: Arc::new(config), sign_in_limiter: Arc::default(), hashing: Arc::new(tokio::sync::Semaphore::new(4)) }
+        AppState { store, clock, config: Arc::new(config), sign_in_limiter: Arc::default(), hashing: Arc::new(tokio::sync::Semaphore::new(4)), validating: Arc::new(tokio::sync::Semaphore::new(2)) }
     }
 
     pub fn now(&self) -> Timestamp {
@@ -91,9 +94,14 @@ async fn cache_headers(req: Request, next: Next) -> Response {
     res
 }
 
-/// Trunk names assets `name-<hex hash>.ext` (the wasm `name-<hash>_bg.wasm`).
+/// Trunk names assets `name-<hex hash>.ext` (the wasm `name-<hash>_bg.wasm`); build.rs names the
+/// measures catalogues `<year>.<hex hash>.json`.
 fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or("");
+    if let Some(("", rest)) = path.split_once("/qpp-catalogue/") {
+        let parts: Vec<&str> = rest.split('.').collect();
+        return matches!(parts.as_slice(), [_, hash, "json"] if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()));
+    }
     let Some((stem, _ext)) = name.split_once('.') else { return false };
     let Some((_, hash)) = stem.rsplit_once('-') else { return false };
     let hash = hash.trim_end_matches("_bg");

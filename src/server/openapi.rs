@@ -25,6 +25,7 @@ use utoipa::OpenApi;
         routes::connections,
         routes::make_election,
         routes::choose_pathway,
+        super::qpp::validate,
         eligibility::npi_lookup,
         eligibility::opt_in_read,
     ),
@@ -34,6 +35,7 @@ use utoipa::OpenApi;
         (name = "eligibility", description = "Practices, clinicians and their eligibility for a performance year"),
         (name = "elections", description = "Final Opt-In / Report Voluntarily elections and APM reporting pathways"),
         (name = "eligibility-api", description = "Program access modelled on the QPP Eligibility API"),
+        (name = "qpp", description = "QPP JSON validation: the same rules as the browser's validator"),
         (name = "service", description = "Health"),
     )
 )]

@@ -35,6 +35,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/connections", get(connections))
         .route("/eligibility/npi/{npi}", get(super::eligibility::npi_lookup))
         .route("/eligibility/opt-in", get(super::eligibility::opt_in_read))
+        .route("/qpp/validate", axum::routing::post(super::qpp::validate))
         .route("/openapi.json", get(super::openapi::document))
         .fallback(|| async { ApiError::not_found("NotFound", "There is no API endpoint at this address.") })
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "This API endpoint does not accept that HTTP method.") })

@@ -41,6 +41,9 @@ fn main() {
         let name = format!("{year}.{:016x}.json", fnv1a(json.as_bytes()));
         let path = dir.join(&name);
         std::fs::write(&path, &json).unwrap();
+        // A stable name too, for tests that include one year (the wasm tests).
+        std::fs::create_dir_all(out.join("qpp-catalogue-by-year")).unwrap();
+        std::fs::write(out.join(format!("qpp-catalogue-by-year/{year}.json")), &json).unwrap();
         writeln!(files, "    ({year}, {name:?}),").unwrap();
         writeln!(embedded, "    ({year}, include_bytes!({:?})),", path.display().to_string()).unwrap();
     }

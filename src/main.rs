@@ -2,6 +2,11 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    // The validator's Web Worker loads this same module to run the QPP JSON rules
+    // (`app::worker`); a worker has no window and no page to mount.
+    if web_sys::window().is_none() {
+        return;
+    }
     mips_elections::app::mount();
 }
 

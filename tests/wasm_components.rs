@@ -192,3 +192,32 @@ async fn low_volume_picture_says_in_words_what_the_bars_show() {
     let verdicts: Vec<String> = (0..3).map(|i| root.query_selector_all(".lvt-picture__verdict").unwrap().item(i).unwrap().text_content().unwrap()).collect();
     assert_eq!(verdicts, vec!["Not exceeded", "Not exceeded", "Exceeded"]);
 }
+
+// ---- QPP JSON validation in wasm: the same findings as native --------------------------------
+
+/// The files of `src/qpp/tests.rs`'s GOLDEN list, with their expected findings (written and
+/// checked by the native test): the wasm build of the validator must produce them exactly.
+const QPP_GOLDEN: &[(&str, &str, &str)] = &[
+    ("submission-example-quality.json", include_str!("fixtures/qpp/submission-example-quality.json"), include_str!("fixtures/qpp/expected/submission-example-quality.json")),
+    ("fuzz-seed.json", include_str!("fixtures/qpp/fuzz-seed.json"), include_str!("fixtures/qpp/expected/fuzz-seed.json")),
+    ("cut-off.json", include_str!("fixtures/qpp/cut-off.json"), include_str!("fixtures/qpp/expected/cut-off.json")),
+];
+
+#[wasm_bindgen_test]
+fn qpp_findings_in_wasm_match_native() {
+    use mips_elections::qpp::catalogue::Index;
+    let catalogue = Index::from_json(include_str!(concat!(env!("OUT_DIR"), "/qpp-catalogue-by-year/2025.json"))).unwrap();
+    struct One(Index);
+    impl mips_elections::qpp::rules::Catalogues for One {
+        fn get(&self, year: u16) -> Option<&Index> {
+            (year == self.0.year()).then_some(&self.0)
+        }
+    }
+    let one = One(catalogue);
+    for (name, input, expected) in QPP_GOLDEN {
+        let input = input.replace("\"< performanceYearToBeReported >\"", "2025").replace("< performanceYearToBeReported >", "2025");
+        let report = mips_elections::qpp::validate(input.as_bytes(), &one, &mut |_| {});
+        let actual = serde_json::to_string_pretty(&report.diagnostics).unwrap() + "\n";
+        assert_eq!(&actual, expected, "{name}");
+    }
+}

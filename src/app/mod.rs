@@ -4,6 +4,7 @@
 pub mod client;
 pub mod components;
 pub mod pages;
+pub mod worker;
 
 use crate::api::{paths, PerformanceYearsResponse, SessionInfo};
 use leptos::prelude::*;
@@ -23,6 +24,7 @@ pub fn use_app() -> AppContext {
 
 pub fn mount() {
     console_error_panic_hook::set_once();
+    register_service_worker();
     leptos::mount::mount_to_body(App);
 }
 
@@ -59,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <pages::NotFound/> }>
                     <Route path=path!("/sign-in") view=pages::SignIn/>
                     <Route path=path!("/register") view=pages::Register/>
+                    <Route path=path!("/validate") view=pages::ValidateFile/>
                     <Route path=path!("/") view=pages::AccountHome/>
                     <Route path=path!("/eligibility") view=pages::EligibilityReporting/>
                     <Route path=path!("/practices/:tin/group-options") view=pages::ReportingOptionsPage/>
@@ -73,5 +76,16 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </Router>
         </Show>
+    }
+}
+
+/// The service worker (`public/sw.js`) keeps the app shell, the wasm and the measures
+/// catalogues, so "Validate a file" works offline after the first visit.
+fn register_service_worker() {
+    let Some(window) = web_sys::window() else { return };
+    let container = window.navigator().service_worker();
+    // Not registered where the browser has none (e.g. plain http other than localhost).
+    if js_sys::Reflect::has(&window.navigator(), &"serviceWorker".into()).unwrap_or(false) {
+        let _ = container.register("/sw.js");
     }
 }

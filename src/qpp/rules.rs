@@ -53,6 +53,9 @@ pub struct Diagnostic {
     pub path: String,
     pub line: u32,
     pub column: u32,
+    /// Byte offset in the file, so a viewer can show the place without keeping the file.
+    #[serde(default)]
+    pub offset: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measure_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,6 +197,7 @@ pub fn validate(bytes: &[u8], catalogues: &dyn Catalogues, progress: &mut dyn Fn
                 path: String::new(),
                 line: e.line,
                 column: e.column,
+                offset: e.offset,
                 measure_id: None,
                 hint: Some(parse_hint(e.code).into()),
                 submission: None,
@@ -295,6 +299,7 @@ impl<'s> Sink<'s> {
             path: path.into(),
             line: pos.line,
             column,
+            offset: pos.offset,
             measure_id: measure.map(str::to_owned),
             hint,
             submission,
@@ -1253,5 +1258,37 @@ mod sentence_tests {
     fn summary_sentence_counts_with_separators_and_plurals() {
         assert_eq!(super::summary_sentence(3, 1204, 17, 4), "3 files, 1,204 participants, 17 errors, 4 warnings");
         assert_eq!(super::summary_sentence(1, 1, 1, 0), "1 file, 1 participant, 1 error, 0 warnings");
+    }
+}
+
+/// The performance years named near the start of a file (`"performanceYear": 2025`), so the
+/// browser can fetch those catalogues before the one full pass. Only a hint: the full pass
+/// reports any year it still lacks in `Report::missing_years`.
+pub fn sniff_years(prefix: &[u8]) -> Vec<u16> {
+    const KEY: &[u8] = b"\"performanceYear\"";
+    let mut years = vec![];
+    let mut i = 0;
+    while let Some(at) = prefix[i..].windows(KEY.len()).position(|w| w == KEY) {
+        let mut j = i + at + KEY.len();
+        while prefix.get(j).is_some_and(|b| b.is_ascii_whitespace() || *b == b':') {
+            j += 1;
+        }
+        let digits: Vec<u8> = prefix[j..].iter().take_while(|b| b.is_ascii_digit()).copied().collect();
+        if let Some(y) = std::str::from_utf8(&digits).ok().filter(|d| d.len() == 4).and_then(|d| d.parse::<u16>().ok()) {
+            if !years.contains(&y) {
+                years.push(y);
+            }
+        }
+        i = j;
+    }
+    years
+}
+
+#[cfg(test)]
+mod sniff_tests {
+    #[test]
+    fn sniffs_years_near_the_start() {
+        assert_eq!(super::sniff_years(b"[{\"performanceYear\" : 2025},{\"performanceYear\":2024},{\"performanceYear\":2025}, {\"performanceYear\": \"x\"}]"), vec![2025, 2024]);
+        assert_eq!(super::sniff_years(b"{\"performanceYe"), Vec::<u16>::new());
     }
 }

@@ -466,3 +466,26 @@ fn cms_examples_give_the_findings_the_docs_predict() {
     assert!(scoring.contains(&"Error WrappedSubmission ".to_string()), "{scoring:?}");
     assert!(scoring.contains(&"Error PerformanceYearNotSupported data.submission.performanceYear".to_string()), "{scoring:?}");
 }
+
+/// Inputs whose complete findings are kept in `tests/fixtures/qpp/expected/`: the native run
+/// must produce exactly these, and so must the wasm run (tests/wasm_components.rs) — the same
+/// diagnostics in both. `UPDATE_EXPECTED=1 cargo test` rewrites them after a deliberate change.
+pub const GOLDEN: &[&str] = &["submission-example-quality.json", "fuzz-seed.json", "cut-off.json"];
+
+pub fn golden_input(name: &str) -> String {
+    std::fs::read_to_string(format!("tests/fixtures/qpp/{name}")).unwrap().replace("\"< performanceYearToBeReported >\"", "2025").replace("< performanceYearToBeReported >", "2025")
+}
+
+#[test]
+fn native_findings_match_the_expected_files() {
+    for name in GOLDEN {
+        let report = check_bytes(golden_input(name).as_bytes());
+        let actual = serde_json::to_string_pretty(&report.diagnostics).unwrap() + "\n";
+        let path = format!("tests/fixtures/qpp/expected/{name}");
+        if std::env::var("UPDATE_EXPECTED").is_ok() {
+            std::fs::create_dir_all("tests/fixtures/qpp/expected").unwrap();
+            std::fs::write(&path, &actual).unwrap();
+        }
+        assert_eq!(actual, std::fs::read_to_string(&path).unwrap_or_default(), "{name}: run with UPDATE_EXPECTED=1 if the change is deliberate");
+    }
+}

@@ -187,14 +187,21 @@ pub fn Shell(children: Children) -> impl IntoView {
                     <span class="site-header__program">"Quality Payment Program"</span>
                     <span class="site-header__app">"MIPS opt-in and voluntary reporting elections"</span>
                 </p>
-                <div class="site-header__user">
-                    <span>{name}</span>
-                    <button type="button" class="ds-c-button ds-c-button--ghost ds-c-button--on-dark ds-c-button--small"
-                        on:click=move |_| { sign_out.dispatch(()); }
-                        disabled=move || sign_out.pending().get()>
-                        "Sign out"
-                    </button>
-                </div>
+                {move || if app.session.get().is_some() {
+                    view! {
+                        <div class="site-header__user">
+                            <span>{name}</span>
+                            <button type="button" class="ds-c-button ds-c-button--ghost ds-c-button--on-dark ds-c-button--small"
+                                on:click=move |_| { sign_out.dispatch(()); }
+                                disabled=move || sign_out.pending().get()>
+                                "Sign out"
+                            </button>
+                        </div>
+                    }.into_any()
+                } else {
+                    // Public pages (Validate a file) are open to visitors who are not signed in.
+                    view! { <div class="site-header__user"><a class="site-header__link" href="/sign-in">"Sign in"</a></div> }.into_any()
+                }}
             </div>
         </header>
         {move || sign_out_error.get().map(|m| view! {
@@ -203,11 +210,16 @@ pub fn Shell(children: Children) -> impl IntoView {
         <div class="site-body">
             <nav class="site-nav" aria-label="Main">
                 <ul class="ds-c-vertical-nav">
+                    <Show when=move || app.session.get().is_some()>
+                        <li class="ds-c-vertical-nav__item">
+                            <a href="/" class=move || nav_class(current("/")) aria-current=move || current("/")>"Account Home"</a>
+                        </li>
+                        <li class="ds-c-vertical-nav__item">
+                            <a href="/eligibility" class=move || nav_class(current("/eligibility")) aria-current=move || current("/eligibility")>"Eligibility & Reporting"</a>
+                        </li>
+                    </Show>
                     <li class="ds-c-vertical-nav__item">
-                        <a href="/" class=move || nav_class(current("/")) aria-current=move || current("/")>"Account Home"</a>
-                    </li>
-                    <li class="ds-c-vertical-nav__item">
-                        <a href="/eligibility" class=move || nav_class(current("/eligibility")) aria-current=move || current("/eligibility")>"Eligibility & Reporting"</a>
+                        <a href="/validate" class=move || nav_class(current("/validate")) aria-current=move || current("/validate")>"Validate a file"</a>
                     </li>
                 </ul>
             </nav>

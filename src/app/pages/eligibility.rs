@@ -9,7 +9,6 @@ use crate::domain::time::format_iso_date;
 use crate::domain::{csv, ElectionRefusal, LowVolumeStatus, PerformanceYear, WindowPhase, WindowSource};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use wasm_bindgen::JsCast;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tab {
@@ -319,22 +318,6 @@ pub fn practices_csv(data: &PracticesResponse) -> String {
     out
 }
 
-/// Hands a string to the browser as a file download (no server round trip).
-fn download(filename: &str, content: &str) -> Result<(), wasm_bindgen::JsValue> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv;charset=utf-8");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let a: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(filename);
-    document().body().ok_or("no body")?.append_child(&a)?;
-    a.click();
-    a.remove();
-    web_sys::Url::revoke_object_url(&url)
-}
-
 #[component]
 fn PracticeList(data: PracticesResponse, search: RwSignal<String>) -> impl IntoView {
     let year = data.performance_year;
@@ -354,7 +337,7 @@ fn PracticeList(data: PracticesResponse, search: RwSignal<String>) -> impl IntoV
                 }}
             </p>
             <button type="button" class="ds-c-button ds-c-button--small" on:click=move |_| {
-                let _ = download(&format!("mips-eligibility-{year}.csv"), &practices_csv(&csv_data.get_value()));
+                let _ = crate::app::components::download(&format!("mips-eligibility-{year}.csv"), "text/csv;charset=utf-8", &practices_csv(&csv_data.get_value()));
             }>"Download"<span class="ds-u-visibility--screen-reader">" practices and clinicians as CSV"</span></button>
         </div>
         {(total == 0).then(|| view! { <p>{format!("You are not connected to any practice with eligibility data for {year}.")}</p> })}

@@ -4,11 +4,13 @@ mod account;
 mod eligibility;
 mod election;
 mod sign_in;
+mod validate;
 
 pub use account::{AccountHome, NotFound};
 pub use eligibility::{EligibilityReporting, PracticeDetails};
 pub use election::{ElectionConfirmed, PathwayOptionsPage, ReportingOptionsPage, ReportingOverview};
 pub use sign_in::{Register, SignIn};
+pub use validate::ValidateFile;
 
 use crate::app::use_app;
 use crate::domain::{PerformanceYear, Tin};

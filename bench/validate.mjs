@@ -21,7 +21,8 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-const context = await browser.newContext();
+// The service worker would answer the injected file's request itself: keep it out of the run.
+const context = await browser.newContext({ serviceWorkers: 'block' });
 const page = await context.newPage();
 await page.route('**/bench-input.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
 await page.goto(`${base}/validate`);

@@ -10,7 +10,10 @@ fn bench(c: &mut Criterion) {
     let catalogue = embedded::year(2025).expect("PY2025 catalogue");
     let mut group = c.benchmark_group("qpp_validate");
     group.measurement_time(Duration::from_secs(20)).sample_size(10);
-    for (label, bytes) in [("1MB", 1usize << 20), ("50MB", 50 << 20)] {
+    // `cargo test --all-targets` runs benches once as a smoke test (no `--bench` flag): 1 MB only.
+    let full = std::env::args().any(|a| a == "--bench");
+    let sizes: &[(&str, usize)] = if full { &[("1MB", 1 << 20), ("50MB", 50 << 20)] } else { &[("1MB", 1 << 20)] };
+    for &(label, bytes) in sizes {
         let file = generate::generate_bytes(catalogue, bytes, 42);
         group.throughput(Throughput::Bytes(file.len() as u64));
         group.bench_with_input(BenchmarkId::new("validate", label), &file, |b, f| {

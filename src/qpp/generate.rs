@@ -49,7 +49,14 @@ pub fn generate(catalogue: &Index, participants: usize, seed: u64) -> String {
     let single: Vec<&Measure> = measures.iter().filter(|m| usable(m, "quality", &["singlePerformanceRate", "registrySinglePerformanceRate"])).collect();
     let multi: Vec<&Measure> = measures.iter().filter(|m| usable(m, "quality", &["registryMultiPerformanceRate", "multiPerformanceRate"]) && !m.strata.is_empty()).collect();
     let ia: Vec<&Measure> = measures.iter().filter(|m| usable(m, "ia", &["boolean"])).collect();
-    let pi: Vec<&Measure> = measures.iter().filter(|m| m.category == "pi" && m.required && !m.id.ends_with("_PRE") && !m.id.ends_with("_PROD") && m.substitutes.is_empty()).collect();
+    // Required PI measures, leaving out any that substitutes for one already chosen (PI_HIE_5
+    // replaces PI_HIE_1 and PI_HIE_4: reporting both would be an error).
+    let mut pi: Vec<&Measure> = vec![];
+    for m in measures.iter().filter(|m| m.category == "pi" && m.required && !m.id.ends_with("_PRE") && !m.id.ends_with("_PROD")) {
+        if !pi.iter().any(|p| p.substitutes.contains(&m.id) || m.substitutes.contains(&p.id)) {
+            pi.push(m);
+        }
+    }
     let start = format!("{year}-01-01");
     let end = format!("{year}-12-31");
     let mut out = Vec::with_capacity(participants);
@@ -124,6 +131,7 @@ mod tests {
         let r = crate::qpp::validate(text.as_bytes(), &crate::qpp::embedded::year, &mut |_| {});
         let errors: Vec<_> = r.diagnostics.iter().filter(|d| d.severity == crate::qpp::Severity::Error).take(5).collect();
         assert_eq!(r.errors, 0, "{errors:#?}");
+        assert_eq!(r.warnings, 0, "{:#?}", r.diagnostics.first());
         assert_eq!(r.submissions.len(), 200);
         assert!(text.len() / 200 > 2_000, "about 5 KB per participant, got {}", text.len() / 200);
         let one_mb = super::generate_bytes(c, 1 << 20, 1);

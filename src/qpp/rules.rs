@@ -477,6 +477,10 @@ impl<'r, 's> Submission<'r, 's> {
     fn fields(&mut self, obj: &[(Node, Node)], path: &str, known: &[&str], measure: Option<&str>) {
         for (i, (k, _)) in obj.iter().enumerate() {
             let Some(name) = k.as_str() else { continue };
+            // Known fields are the common case: no allocation for them.
+            if known.contains(&name) && !obj[..i].iter().any(|(o, _)| o.as_str() == Some(name)) {
+                continue;
+            }
             let p = join(path, name);
             if obj[..i].iter().any(|(o, _)| o.as_str() == Some(name)) {
                 self.err("DuplicateField", k.pos, &p, measure, format!("The field '{name}' appears twice here. JSON readers keep only the last one, so one of the two values is silently lost."), None, Some(format!("Keep one '{name}'.")), Evidence::Inferred);
@@ -946,7 +950,6 @@ impl<'r, 's> Submission<'r, 's> {
         let mid = Some(id.as_str());
         self.fields(members, path, MEASUREMENT_FIELDS, mid);
         let id_pos = m.get("measureId").map(|n| n.pos).unwrap_or(m.pos);
-        let id_path = join(path, "measureId");
         let value = m.get("value");
         if value.is_none() {
             self.missing(m, path, "value", mid, "Each measurement carries its data in value.");
@@ -957,21 +960,21 @@ impl<'r, 's> Submission<'r, 's> {
                 Some(s) => format!("Did you mean {s}? Measure IDs are exact, including case and leading zeros."),
                 None => format!("Check the measure ID against CMS's measures list for {year}."),
             };
-            self.err("UnknownMeasure", id_pos, &id_path, mid, format!("{id} is not a measure in performance year {year}."), Some("invalid measureId, see mips-data-format for list of valid measureIds.".into()), Some(hint), Evidence::Confirmed);
+            self.err("UnknownMeasure", id_pos, &join(path, "measureId"), mid, format!("{id} is not a measure in performance year {year}."), Some("invalid measureId, see mips-data-format for list of valid measureIds.".into()), Some(hint), Evidence::Confirmed);
             return Some(id);
         };
         if measure.first > year || measure.last.is_some_and(|l| l < year) {
-            self.err("MeasureNotInYear", id_pos, &id_path, mid, format!("Measure {id} can be reported only in {}–{}.", measure.first, measure.last.map(|l| l.to_string()).unwrap_or_default()), None, None, Evidence::Inferred);
+            self.err("MeasureNotInYear", id_pos, &join(path, "measureId"), mid, format!("Measure {id} can be reported only in {}–{}.", measure.first, measure.last.map(|l| l.to_string()).unwrap_or_default()), None, None, Evidence::Inferred);
         }
         if let Some(c) = category {
             if measure.category != c {
-                self.err("MeasureCategoryMismatch", id_pos, &id_path, mid, format!("Measure {id} belongs to the {} category, but this measurement set is {c}.", category_name(&measure.category)), None, Some(format!("Move {id} into a \"{}\" measurement set.", measure.category)), Evidence::Inferred);
+                self.err("MeasureCategoryMismatch", id_pos, &join(path, "measureId"), mid, format!("Measure {id} belongs to the {} category, but this measurement set is {c}.", category_name(&measure.category)), None, Some(format!("Move {id} into a \"{}\" measurement set.", measure.category)), Evidence::Inferred);
                 return Some(id);
             }
         }
         if let Some(me) = method {
             if !measure.methods.is_empty() && !measure.methods.iter().any(|x| x == me) {
-                self.warn("MeasureMethodNotAllowed", id_pos, &id_path, mid, format!("Measure {id} can't be reported by {me} in {year}; CMS lists it for {}.", measure.methods.join(", ")), Some("Move it to a set with one of those submission methods.".into()), Evidence::Inferred);
+                self.warn("MeasureMethodNotAllowed", id_pos, &join(path, "measureId"), mid, format!("Measure {id} can't be reported by {me} in {year}; CMS lists it for {}.", measure.methods.join(", ")), Some("Move it to a set with one of those submission methods.".into()), Evidence::Inferred);
             }
         }
         if let Some(programs) = &measure.programs {
@@ -979,7 +982,7 @@ impl<'r, 's> Submission<'r, 's> {
                 self.err(
                     "MeasureProgramNotAllowed",
                     id_pos,
-                    &id_path,
+                    &join(path, "measureId"),
                     mid,
                     format!("Measure {id} can't be submitted to the {program} program in {year}."),
                     Some(format!("measure ID {id} is not allowed to be submitted to the {program} program.  Please remove the invalid measure from the measurement set.")),
@@ -991,12 +994,12 @@ impl<'r, 's> Submission<'r, 's> {
         if let Some(mvp_id) = mvp {
             if let Some(def) = cat.mvp(mvp_id) {
                 if !def.measures.iter().any(|x| *x == id) && measure.category != "pi" {
-                    self.warn("MeasureNotInMvp", id_pos, &id_path, mid, format!("Measure {id} is not part of MVP {mvp_id}."), Some("Report it under \"mips\", or choose the MVP's measures.".into()), Evidence::Inferred);
+                    self.warn("MeasureNotInMvp", id_pos, &join(path, "measureId"), mid, format!("Measure {id} is not part of MVP {mvp_id}."), Some("Report it under \"mips\", or choose the MVP's measures.".into()), Evidence::Inferred);
                 }
             }
             if let (Some(types), Some(et)) = (&measure.registration_types, ctx.entity_type.as_deref()) {
                 if et != "virtualGroup" && !types.iter().any(|t| t == et) {
-                    self.warn("RegistrationTypeNotAllowed", id_pos, &id_path, mid, format!("Measure {id} is not available to a {et} registered for an MVP."), None, Evidence::Inferred);
+                    self.warn("RegistrationTypeNotAllowed", id_pos, &join(path, "measureId"), mid, format!("Measure {id} is not available to a {et} registered for an MVP."), None, Evidence::Inferred);
                 }
             }
         }
@@ -1151,6 +1154,9 @@ impl<'r, 's> Submission<'r, 's> {
     /// A count: a whole number ≥ 0 (`100.0` counts as whole: the API is JavaScript).
     fn count(&mut self, obj: &Node, path: &str, field: &str, required: bool, mid: Option<&str>) -> Option<f64> {
         let n = self.number(obj, path, field, required, mid)?;
+        if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
+            return Some(n);
+        }
         let v = obj.get(field).expect("number() found it");
         let p = join(path, field);
         if n.fract() != 0.0 {

@@ -125,16 +125,7 @@ struct Parser<'a> {
 /// Parses one JSON document. Leading UTF-8 byte-order marks are allowed (spreadsheet exports
 /// write them); anything after the document other than whitespace is an error.
 pub fn parse(input: &[u8], limits: Limits) -> Result<Node<'_>, ParseError> {
-    let src = utf8(input)?;
-    let start = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
-    let mut p = Parser { src, bytes: src.as_bytes(), i: start, line: 1, line_start: start, limits };
-    p.skip_ws();
-    if p.i >= p.bytes.len() {
-        return Err(p.error("EmptyFile", "The file is empty: it holds no JSON."));
-    }
-    if p.bytes[p.i] == b'<' {
-        return Err(p.error("NotJson", "This file is XML, not JSON. QPP JSON starts with { or [; a QRDA III file is XML and is read separately."));
-    }
+    let mut p = Parser::open(input, limits)?;
     let node = p.value(0)?;
     p.skip_ws();
     if p.i < p.bytes.len() {
@@ -158,16 +149,7 @@ pub enum Layout {
 /// afterwards, so memory stays proportional to the largest single submission, not to the file.
 /// On a syntax error, the elements before it have already been handed over.
 pub fn for_each_document<'a>(input: &'a [u8], limits: Limits, mut each: impl FnMut(Option<usize>, Node<'a>, usize)) -> Result<Layout, ParseError> {
-    let src = utf8(input)?;
-    let start = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
-    let mut p = Parser { src, bytes: src.as_bytes(), i: start, line: 1, line_start: start, limits };
-    p.skip_ws();
-    if p.i >= p.bytes.len() {
-        return Err(p.error("EmptyFile", "The file is empty: it holds no JSON."));
-    }
-    if p.bytes[p.i] == b'<' {
-        return Err(p.error("NotJson", "This file is XML, not JSON. QPP JSON starts with { or [; a QRDA III file is XML and is read separately."));
-    }
+    let mut p = Parser::open(input, limits)?;
     let layout = if p.bytes[p.i] == b'[' {
         p.i += 1;
         let mut n = 0;
@@ -230,6 +212,22 @@ fn utf8(input: &[u8]) -> Result<&str, ParseError> {
 }
 
 impl<'a> Parser<'a> {
+    /// A parser at the first value of a file: UTF-8 checked, a leading byte-order mark (spreadsheet
+    /// exports write one) and whitespace skipped, empty files and XML refused.
+    fn open(input: &'a [u8], limits: Limits) -> Result<Parser<'a>, ParseError> {
+        let src = utf8(input)?;
+        let start = if src.starts_with('\u{FEFF}') { 3 } else { 0 };
+        let mut p = Parser { src, bytes: src.as_bytes(), i: start, line: 1, line_start: start, limits };
+        p.skip_ws();
+        if p.i >= p.bytes.len() {
+            return Err(p.error("EmptyFile", "The file is empty: it holds no JSON."));
+        }
+        if p.bytes[p.i] == b'<' {
+            return Err(p.error("NotJson", "This file is XML, not JSON. QPP JSON starts with { or [; a QRDA III file is XML and is read separately."));
+        }
+        Ok(p)
+    }
+
     fn pos(&self) -> Pos {
         Pos { line: self.line, line_start: self.line_start, offset: self.i }
     }

@@ -4,7 +4,9 @@
 // after the first visit. No request may carry file content. axe runs on every state.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { BASE, launch, openPage, expectNoAxeViolations, expectPage, screenshot } from './support.mjs';
 
 let browser;
@@ -122,14 +124,23 @@ test('a large file shows progress and can be cancelled; after one visit the page
   const many = [];
   for (let i = 0; i < 15000; i++) many.push(group(String(100000000 + i).padStart(9, '0')));
   const big = file('registry-big.json', JSON.stringify(many, null, 2));
-  await page.getByLabel('Choose QPP JSON files').setInputFiles([big]);
-  const progress = page.getByRole('progressbar', { name: /^File 1 of 1, registry-big\.json: (reading|checking)/ });
+  // Four such files in the queue (checked one after the other) keep the validating state long
+  // enough to check it and cancel it.
+  const dir = mkdtempSync(path.join(tmpdir(), 'qpp-e2e-'));
+  const queue = [1, 2, 3, 4].map((n) => {
+    const p = path.join(dir, `registry-big-${n}.json`);
+    writeFileSync(p, big.buffer);
+    return p;
+  });
+  await page.getByLabel('Choose QPP JSON files').setInputFiles(queue);
+  const progress = page.getByRole('progressbar', { name: /^File [1-4] of 4, registry-big-[1-4]\.json: (reading|checking)/ });
   await progress.waitFor();
   await expectNoAxeViolations(page, 'validate: validating');
   await screenshot(page, 'validating');
   await page.getByRole('button', { name: 'Cancel' }).click();
-  await page.getByText('Not checked: the check was cancelled.').waitFor();
+  await page.getByText('Not checked: the check was cancelled.').first().waitFor();
   await page.getByRole('status').filter({ hasText: 'Check cancelled.' }).waitFor({ state: 'attached' });
+  rmSync(dir, { recursive: true, force: true });
   await expectNoAxeViolations(page, 'validate: cancelled');
   await screenshot(page, 'cancelled');
 

@@ -176,9 +176,10 @@ pub fn format_size(bytes: f64) -> String {
 
 /// The verdict under the summary sentence.
 pub fn verdict(errors: usize, warnings: usize, unchecked: usize) -> String {
+    let checked = if unchecked > 0 { " in the files that were checked" } else { "" };
     let mut s = match (errors, warnings) {
-        (0, 0) => "No errors or warnings: CMS's known rules are met.".to_string(),
-        (0, _) => "No errors. Review the warnings: CMS may accept the data, but it is probably not what you meant.".to_string(),
+        (0, 0) => format!("No errors or warnings{checked}: CMS's known rules are met."),
+        (0, _) => format!("No errors{checked}. Review the warnings: CMS may accept the data, but it is probably not what you meant."),
         _ => "Correct the errors before you submit: CMS would refuse these submissions.".to_string(),
     };
     if unchecked > 0 {
@@ -193,6 +194,7 @@ mod format_tests {
     fn sizes_and_verdicts() {
         assert_eq!(super::format_size(52_428_800.0), "50.0 MB");
         assert_eq!(super::format_size(300.0), "1 KB");
-        assert!(super::verdict(0, 0, 1).ends_with("1 file could not be checked."));
+        assert_eq!(super::verdict(0, 0, 1), "No errors or warnings in the files that were checked: CMS's known rules are met. 1 file could not be checked.");
+        assert_eq!(super::verdict(0, 0, 0), "No errors or warnings: CMS's known rules are met.");
     }
 }

@@ -963,9 +963,6 @@ impl<'r, 's> Submission<'r, 's> {
             self.err("UnknownMeasure", id_pos, &join(path, "measureId"), mid, format!("{id} is not a measure in performance year {year}."), Some("invalid measureId, see mips-data-format for list of valid measureIds.".into()), Some(hint), Evidence::Confirmed);
             return Some(id);
         };
-        if measure.first > year || measure.last.is_some_and(|l| l < year) {
-            self.err("MeasureNotInYear", id_pos, &join(path, "measureId"), mid, format!("Measure {id} can be reported only in {}–{}.", measure.first, measure.last.map(|l| l.to_string()).unwrap_or_default()), None, None, Evidence::Inferred);
-        }
         if let Some(c) = category {
             if measure.category != c {
                 self.err("MeasureCategoryMismatch", id_pos, &join(path, "measureId"), mid, format!("Measure {id} belongs to the {} category, but this measurement set is {c}.", category_name(&measure.category)), None, Some(format!("Move {id} into a \"{}\" measurement set.", measure.category)), Evidence::Inferred);

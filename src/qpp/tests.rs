@@ -192,6 +192,13 @@ fn program_names_per_year() {
     set(&mut ok, 3)["measurements"] = json!([{ "measureId": "IA_BE_4", "value": true }]);
     assert_eq!(codes(&check(&ok)), vec![]);
     fails(|v| { set(v, 3)["programName"] = json!("G0053"); }, "MeasureNotInMvp", "measurementSets[3].measurements[0].measureId", Warning);
+    // Measure 492 is in MVP G0055 but not open to individuals (allowedRegistrationTypes).
+    fails(|v| {
+        v["entityType"] = json!("individual");
+        v["nationalProviderIdentifier"] = json!("1234567893");
+        set(v, 0)["programName"] = json!("G0055");
+        set(v, 0)["measurements"] = json!([{ "measureId": "492", "value": { "score": 1 } }]);
+    }, "RegistrationTypeNotAllowed", "measurementSets[0].measurements[0].measureId", Warning);
     fails(|v| { v["entityType"] = json!("virtualGroup"); v["entityId"] = json!("VG-1"); v.as_object_mut().unwrap().remove("taxpayerIdentificationNumber"); set(v, 3)["programName"] = json!("app1"); }, "ProgramNotForEntity", "measurementSets[3].programName", Error);
     fails(|v| { v["entityType"] = json!("subgroup"); v["entityId"] = json!("SG1"); v.as_object_mut().unwrap().remove("taxpayerIdentificationNumber"); }, "ProgramNotForEntity", "measurementSets[3].programName", Error);
     fails(|v| v["programName"] = json!("mips"), "LegacyProgramName", "programName", Warning);
@@ -314,6 +321,8 @@ fn promoting_interoperability() {
     set(&mut ok, 2)["measurements"][0] = json!({ "measureId": "PI_LVPP_1", "value": true });
     assert_eq!(codes(&check(&ok)), vec![]);
     fails(|v| { v["entityType"] = json!("apm"); v["entityId"] = json!("A1234"); v.as_object_mut().unwrap().remove("taxpayerIdentificationNumber"); }, "PiNotAllowedForEntity", "measurementSets[2]", Error);
+    // Virtual groups and subgroups: CMS's change log and measures data disagree, so a warning.
+    fails(|v| { v["entityType"] = json!("virtualGroup"); v["entityId"] = json!("VG-1"); v.as_object_mut().unwrap().remove("taxpayerIdentificationNumber"); }, "PiNotForEntity", "measurementSets[2]", Warning);
 }
 
 #[test]

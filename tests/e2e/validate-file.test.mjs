@@ -104,6 +104,16 @@ test('the public validator checks valid, invalid and malformed files without sen
   const exported = JSON.parse(readFileSync(await json.path(), 'utf8'));
   assert.deepEqual(exported.files.map((f) => [f.name, f.report.errors]), [['clinic-valid.json', 0], ['clinic-errors.json', 3], ['cut-off.json', 1]]);
 
+  // Drag and drop: a file dropped on the drop zone is checked like a chosen one.
+  await page.getByRole('button', { name: 'Check other files' }).click();
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped.json', { type: 'application/json' }));
+    document.querySelector('.file-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, VALID.buffer.toString());
+  await page.getByRole('heading', { level: 3, name: 'dropped.json' }).waitFor({ timeout: 30000 });
+  assert.equal(await page.locator('.validate-results .ds-c-alert__heading').textContent(), '1 file, 2 participants, 0 errors, 0 warnings');
+
   // Nothing of the files left the browser: only GETs of the app's own assets and catalogues.
   for (const r of requests) {
     assert.equal(r.method, 'GET', `${r.method} ${r.url}`);

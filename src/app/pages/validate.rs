@@ -53,6 +53,18 @@ fn module_urls() -> Option<(String, String)> {
     Some((glue, wasm))
 }
 
+/// Posts `{id, glue, wasm, <key>: value}` to the worker: every message tells it which module to
+/// load, so a fresh worker (after Cancel) needs no separate start-up message.
+fn post_to_worker(worker: &web_sys::Worker, id: u32, key: &str, value: &JsValue) -> bool {
+    let Some((glue, wasm)) = module_urls() else { return false };
+    let msg = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from(id));
+    let _ = js_sys::Reflect::set(&msg, &"glue".into(), &glue.into());
+    let _ = js_sys::Reflect::set(&msg, &"wasm".into(), &wasm.into());
+    let _ = js_sys::Reflect::set(&msg, &key.into(), value);
+    worker.post_message(&msg).is_ok()
+}
+
 fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
@@ -89,13 +101,7 @@ pub fn ValidateFile() -> impl IntoView {
         announce.set(format!("Checking file {position} of {count}: {name}."));
         let posted = handles.with_value(|h| {
             let (Some(worker), Some(file)) = (&h.worker, h.files.iter().find(|(i, _)| *i == id).map(|(_, f)| f)) else { return false };
-            let Some((glue, wasm)) = module_urls() else { return false };
-            let msg = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from(id));
-            let _ = js_sys::Reflect::set(&msg, &"glue".into(), &glue.into());
-            let _ = js_sys::Reflect::set(&msg, &"wasm".into(), &wasm.into());
-            let _ = js_sys::Reflect::set(&msg, &"file".into(), file);
-            worker.post_message(&msg).is_ok()
+            post_to_worker(worker, id, "file", file)
         });
         if posted {
             set_state(id, JobState::Reading { done: 0.0, total: jobs.with_untracked(|js| js.iter().find(|j| j.id == id).map(|j| j.size).unwrap_or(0.0)) });
@@ -166,18 +172,11 @@ pub fn ValidateFile() -> impl IntoView {
     // are then in the browser's cache and the check works offline.
     Effect::new(move |_| {
         if ensure_worker() {
-            if let Some((glue, wasm)) = module_urls() {
-                handles.with_value(|h| {
-                    if let Some(w) = &h.worker {
-                        let msg = js_sys::Object::new();
-                        let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from(0));
-                        let _ = js_sys::Reflect::set(&msg, &"glue".into(), &glue.into());
-                        let _ = js_sys::Reflect::set(&msg, &"wasm".into(), &wasm.into());
-                        let _ = js_sys::Reflect::set(&msg, &"prefetch".into(), &JsValue::TRUE);
-                        let _ = w.post_message(&msg);
-                    }
-                });
-            }
+            handles.with_value(|h| {
+                if let Some(w) = &h.worker {
+                    post_to_worker(w, 0, "prefetch", &JsValue::TRUE);
+                }
+            });
         }
     });
     on_cleanup(move || {

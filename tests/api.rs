@@ -86,6 +86,15 @@ async fn harness(db: Db) -> Harness {
     Harness { app: app(state, None), store, clock, demo_year }
 }
 
+impl Harness {
+    /// The same database and clock behind a router with another configuration.
+    fn with_config(&self, config: Config) -> Harness {
+        let c = self.clock.clone();
+        let state = AppState::new(self.store.clone(), Arc::new(move || Timestamp(c.load(Ordering::SeqCst))), config);
+        Harness { app: app(state, None), store: self.store.clone(), clock: self.clock.clone(), demo_year: self.demo_year }
+    }
+}
+
 struct Reply {
     status: StatusCode,
     headers: axum::http::HeaderMap,
@@ -694,6 +703,10 @@ async fn openapi_documents_every_route_from_the_shared_types(h: Harness) {
         ("GET", "/api/practices/{tin}/clinicians"), ("GET", "/api/practices/{tin}/clinicians/{npi}"), ("GET", "/api/connections"),
         ("POST", "/api/elections"), ("POST", "/api/pathways"), ("GET", "/api/eligibility/npi/{npi}"), ("GET", "/api/eligibility/opt-in"),
         ("POST", "/api/qpp/validate"),
+        ("GET", "/api/registries/{registryId}/submissions"), ("POST", "/api/registries/{registryId}/participants"),
+        ("POST", "/api/registries/{registryId}/uploads"), ("POST", "/api/registries/{registryId}/elections"),
+        ("GET", "/api/registries/{registryId}/opt-in"), ("GET", "/api/registries/{registryId}/api-token"),
+        ("POST", "/api/registries/{registryId}/api-token"), ("DELETE", "/api/registries/{registryId}/api-token"),
     ];
     for (m, p) in expected {
         assert!(documented.contains(&(m.to_string(), p.to_string())), "{m} {p} is documented; have {documented:?}");
@@ -828,4 +841,371 @@ async fn validate_endpoint_answers_with_the_shared_rules(h: Harness) {
 fn futures_stream(bytes: Vec<u8>) -> Body {
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> = bytes.chunks(1 << 20).map(|c| Ok(c.to_vec())).collect();
     Body::from_stream(futures_util::stream::iter(chunks))
+}
+
+// ---- registry workflow (issue 5) -------------------------------------------------------------
+
+mod registry {
+    use super::*;
+    use mips_elections::server::seed::{DEMO_REGISTRY_ID, DEMO_REGISTRY_STAFF_USER};
+
+    on_both!(
+        lookup_says_where_each_participant_stands,
+        upload_records_elections_and_data_together,
+        participant_without_election_is_refused_by_name,
+        unsubmittable_participants_need_explicit_consent_and_non_clients_are_refused,
+        failure_mid_upload_stores_nothing,
+        new_measurement_sets_replace_same_category_method_and_program,
+        re_sending_the_same_upload_stores_nothing_twice,
+        api_token_is_for_the_security_official_and_can_be_revoked,
+        files_with_errors_or_another_year_are_refused,
+    );
+
+    mod large {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn ten_thousand_participants_and_the_body_limit() {
+            super::ten_thousand_participants_and_the_body_limit(super::harness(super::Db::Sqlite).await).await
+        }
+    }
+
+    const DEMO_JSON: &str = include_str!("../public/demo-files/registry-clients-2026.json");
+    const DEMO_XML: &str = include_str!("../public/demo-files/lakeside-internal-medicine-2026.xml");
+    const WITH_ERRORS: &str = include_str!("../public/demo-files/harbor-point-with-errors.json");
+    const HARBOR: &str = "201000019";
+    const MAYA: &str = "1201000019";
+    const OMAR: &str = "1201000027";
+    const ANA: &str = "1202000034";
+    const LAKESIDE: &str = "206000069";
+
+    fn base() -> String {
+        paths::registry_uploads(DEMO_REGISTRY_ID)
+    }
+
+    fn multipart(manifest: &Value, files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
+        let boundary = "----mips-test-boundary-7e3f";
+        let mut body = Vec::new();
+        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"manifest\"\r\nContent-Type: application/json\r\n\r\n{manifest}\r\n").as_bytes());
+        for (name, bytes) in files {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes());
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={boundary}"), body)
+    }
+
+    enum Auth<'a> {
+        Session(&'a Session),
+        Token(&'a str),
+    }
+
+    async fn upload(h: &Harness, auth: Auth<'_>, manifest: Value, files: &[(&str, &[u8])], key: Option<&str>) -> Reply {
+        let (ct, body) = multipart(&manifest, files);
+        let mut req = Request::builder().method(Method::POST).uri(base()).header(header::HOST, "127.0.0.1:8080").header(header::CONTENT_TYPE, ct);
+        req = match auth {
+            Auth::Session(s) => req.header(header::COOKIE, &s.cookie).header(CSRF_HEADER, &s.csrf),
+            Auth::Token(t) => req.header(header::AUTHORIZATION, format!("Bearer {t}")),
+        };
+        if let Some(k) = key {
+            req = req.header(IDEMPOTENCY_KEY_HEADER, k);
+        }
+        h.send(req.body(Body::from(body)).unwrap()).await
+    }
+
+    async fn with_token(h: &Harness, method: Method, path: &str, token: &str, body: Option<Value>, extra: Option<(&str, &str)>) -> Reply {
+        let mut req = Request::builder().method(method).uri(path).header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if let Some((k, v)) = extra {
+            req = req.header(k, v);
+        }
+        let req = match body {
+            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())).unwrap(),
+            None => req.body(Body::empty()).unwrap(),
+        };
+        h.send(req).await
+    }
+
+    async fn registry(h: &Harness) -> Session {
+        h.sign_in("demo-registry", DEMO_PASSWORD).await
+    }
+
+    /// The choices the screens would send for the demo file plus the QRDA file.
+    fn full_manifest(h: &Harness) -> Value {
+        json!({
+            "performanceYear": h.demo_year.get(),
+            "elections": [
+                {"tin": HARBOR, "election": "OPT_IN"},
+                {"tin": HARBOR, "npi": MAYA, "election": "VOLUNTARY"},
+                {"tin": HARBOR, "npi": OMAR, "election": "NO_DECISION"},
+                {"tin": "202000027", "npi": ANA, "election": "OPT_IN"},
+                {"tin": LAKESIDE, "election": "OPT_IN"},
+            ],
+            "skipUnsubmittable": true,
+            "confirmation": "confirm",
+        })
+    }
+
+    async fn details(h: &Harness, s: &Session) -> RegistrySubmissionsResponse {
+        let r = h.call(Method::GET, &format!("{}?year={}", paths::registry_submissions(DEMO_REGISTRY_ID), h.demo_year), None, Some(s)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        serde_json::from_value(r.body).unwrap()
+    }
+
+    async fn nothing_stored(h: &Harness, s: &Session) {
+        let d = details(h, s).await;
+        assert!(d.participants.is_empty(), "no data: {:?}", d.participants);
+        assert_eq!(d.uploads, 0);
+        assert!(h.store.election(h.demo_year, &Tin::parse(HARBOR).unwrap(), None).await.unwrap().is_none(), "no election");
+    }
+
+    async fn lookup_says_where_each_participant_stands(h: Harness) {
+        let s = registry(&h).await;
+        let p = |tin: &str, npi: Option<&str>, et: &str| json!({"tin": tin, "npi": npi, "entityType": et});
+        let body = json!({"performanceYear": h.demo_year.get(), "participants": [
+            p(HARBOR, None, "group"), p(HARBOR, Some(MAYA), "individual"), p("202000027", None, "group"), p("203000035", None, "group"),
+            p("204000043", None, "group"), p("205000051", None, "group"), p("208000085", None, "group"), p(HARBOR, None, "apm"),
+        ]});
+        let r = h.call(Method::POST, &paths::registry_participants(DEMO_REGISTRY_ID), Some(body), Some(&s)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let rows = r.body["participants"].as_array().unwrap();
+        let st = |i: usize| rows[i]["standing"]["status"].as_str().unwrap().to_string();
+        let code = |i: usize| rows[i]["standing"]["code"].as_str().unwrap_or("").to_string();
+        assert_eq!(st(0), "NEEDS_ELECTION");
+        assert_eq!(rows[0]["name"], "Harbor Point Family Practice");
+        assert_eq!((st(1), rows[1]["name"].as_str().unwrap()), ("NEEDS_ELECTION".into(), "Maya Chen"));
+        assert_eq!(st(2), "MIPS_ELIGIBLE");
+        assert_eq!((st(3), rows[3]["standing"]["election"].as_str().unwrap()), ("ALREADY_ELECTED".into(), "OPT_IN"));
+        assert_eq!(code(4), "NotEligible");
+        assert_eq!(code(5), "NotAClient");
+        assert_eq!(rows[5]["name"], "", "another organization's practice name is not shown");
+        assert_eq!(code(6), "NoEligibilityInformation");
+        assert_eq!(code(7), "ApmEntity");
+        // Practice representatives are not registry staff.
+        let practice = h.demo().await;
+        let r = h.call(Method::POST, &paths::registry_participants(DEMO_REGISTRY_ID), Some(json!({"performanceYear": h.demo_year.get(), "participants": []})), Some(&practice)).await;
+        error_of(&r, StatusCode::FORBIDDEN, "NotRegistryStaff");
+    }
+
+    async fn upload_records_elections_and_data_together(h: Harness) {
+        let s = registry(&h).await;
+        let r = upload(&h, Auth::Session(&s), full_manifest(&h), &[("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())], None).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let up: UploadResponse = serde_json::from_value(r.body).unwrap();
+        assert_eq!(up.elections_recorded.len(), 4, "Harbor, Maya, Ana, Lakeside");
+        assert_eq!(up.files[1].format, FileFormat::QrdaIii);
+        assert_eq!(up.files[1].participants_stored, 1);
+        // Stored: Harbor group, Maya, Summit group + Ravi (MIPS eligible), Ana, Prairie (already elected), Lakeside.
+        assert_eq!(up.participants_stored, 7, "{:?}", up.skipped);
+        let skipped: Vec<&str> = up.skipped.iter().map(|s| s.participant.as_str()).collect();
+        assert!(skipped.contains(&format!("TIN/NPI {HARBOR}/{OMAR}").as_str()), "No Decision is skipped: {skipped:?}");
+        assert!(skipped.contains(&"TIN 205000051") && skipped.contains(&"TIN 204000043") && skipped.contains(&"TIN 208000085"), "{skipped:?}");
+        // Elections: final, by registry upload, with the audit row; No Decision left none.
+        let harbor = h.store.election(h.demo_year, &Tin::parse(HARBOR).unwrap(), None).await.unwrap().unwrap();
+        assert_eq!((harbor.election, harbor.channel), (mips_elections::domain::Election::OptIn, ElectionChannel::RegistryUpload));
+        assert_eq!(h.store.audit(h.demo_year, &Tin::parse(HARBOR).unwrap(), None).await.unwrap()[0].actor_user_id, "demo-registry");
+        let omar = mips_elections::domain::Npi::parse(OMAR).unwrap();
+        assert!(h.store.election(h.demo_year, &Tin::parse(HARBOR).unwrap(), Some(&omar)).await.unwrap().is_none(), "Omar stays exempt");
+        // Details: per participant, sets with measure counts, source file and time.
+        let d = details(&h, &s).await;
+        assert_eq!(d.participants.len(), 7);
+        assert!(d.participants.iter().all(|p| p.npi.as_ref() != Some(&omar)));
+        let lakeside = d.participants.iter().find(|p| p.tin.as_str() == LAKESIDE).unwrap();
+        assert_eq!((lakeside.measurement_sets[0].category.as_str(), lakeside.measurement_sets[0].measure_count, lakeside.measurement_sets[0].source_file.as_str()), ("quality", 3, "lakeside.xml"));
+        let harbor = d.participants.iter().find(|p| p.tin.as_str() == HARBOR && p.npi.is_none()).unwrap();
+        assert_eq!(harbor.measurement_sets.len(), 3);
+        assert!(harbor.measurement_sets.iter().all(|m| m.source_file == "clients.json" && m.submitted_at == start_time()));
+        // What was sent is what was stored.
+        let body = h.store.measurement_set_body(DEMO_REGISTRY_ID, h.demo_year, &Tin::parse(HARBOR).unwrap(), None, "ia").await.unwrap();
+        let sent: Value = serde_json::from_str(DEMO_JSON).unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&body[0]).unwrap(), sent[0]["measurementSets"][2]);
+        // The practice sees the election on its own screens.
+        assert_eq!(harbor.election, Some(mips_elections::domain::Election::OptIn));
+    }
+
+    async fn participant_without_election_is_refused_by_name(h: Harness) {
+        let s = registry(&h).await;
+        let mut m = full_manifest(&h);
+        m["elections"].as_array_mut().unwrap().remove(0);
+        let r = upload(&h, Auth::Session(&s), m, &[("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())], None).await;
+        let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ElectionRequired");
+        assert!(e["message"].as_str().unwrap().contains("TIN 201000019 is opt-in eligible and has no election"), "{e}");
+        assert!(e["details"].as_array().unwrap().iter().any(|d| d["path"] == "TIN 201000019"), "{e}");
+        nothing_stored(&h, &s).await;
+        // Elections need the typed confirmation.
+        let mut m = full_manifest(&h);
+        m["confirmation"] = json!("yes");
+        let r = upload(&h, Auth::Session(&s), m, &[("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())], None).await;
+        error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ConfirmationRequired");
+        nothing_stored(&h, &s).await;
+    }
+
+    async fn unsubmittable_participants_need_explicit_consent_and_non_clients_are_refused(h: Harness) {
+        let s = registry(&h).await;
+        let mut m = full_manifest(&h);
+        m["skipUnsubmittable"] = json!(false);
+        let r = upload(&h, Auth::Session(&s), m, &[("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())], None).await;
+        let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "UploadRefused");
+        let details: Vec<String> = e["details"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap().to_string()).collect();
+        assert!(details.iter().any(|d| d.contains("TIN 205000051 is not a client of Demo Qualified Registry")), "{details:?}");
+        assert!(details.iter().any(|d| d.contains("204000043") && d.contains("not eligible")), "{details:?}");
+        nothing_stored(&h, &s).await;
+        // The opt-in read is for clients only.
+        let r = h.call(Method::GET, &paths::registry_opt_in(DEMO_REGISTRY_ID), None, Some(&s)).await;
+        error_of(&r, StatusCode::BAD_REQUEST, "MissingOptInEntities");
+    }
+
+    async fn failure_mid_upload_stores_nothing(h: Harness) {
+        let s = registry(&h).await;
+        let failing = h.with_config(Config { fail_upload_after_sets: Some(5), ..Config::default() });
+        let r = upload(&failing, Auth::Session(&s), full_manifest(&h), &[("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())], None).await;
+        error_of(&r, StatusCode::INTERNAL_SERVER_ERROR, "InternalError");
+        nothing_stored(&h, &s).await;
+        // The same upload then goes through whole (the failed attempt left no idempotency record).
+        let r = upload(&h, Auth::Session(&s), full_manifest(&h), &[("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())], None).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+
+    fn harbor_file(year: u16, ia: &[&str], program: Option<&str>) -> Vec<u8> {
+        let mut set = json!({"category": "ia", "submissionMethod": "registry", "performanceStart": format!("{year}-01-01"), "performanceEnd": format!("{year}-12-31"),
+            "measurements": ia.iter().map(|m| json!({"measureId": m, "value": true})).collect::<Vec<_>>()});
+        if let Some(p) = program {
+            set["programName"] = json!(p);
+        }
+        serde_json::to_vec(&json!({"entityType": "group", "taxpayerIdentificationNumber": "202000027", "performanceYear": year, "measurementSets": [set]})).unwrap()
+    }
+
+    async fn new_measurement_sets_replace_same_category_method_and_program(h: Harness) {
+        let s = registry(&h).await;
+        let y = h.demo_year.get();
+        let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"].as_array().unwrap().iter().map(|m| m["measureId"].as_str().unwrap().to_string()).collect();
+        let ia: Vec<&str> = ia.iter().map(String::as_str).collect();
+        let m = json!({"performanceYear": y});
+        assert_eq!(upload(&h, Auth::Session(&s), m.clone(), &[("first.json", &harbor_file(y, &ia[..2], None))], None).await.status, StatusCode::CREATED);
+        assert_eq!(upload(&h, Auth::Session(&s), m.clone(), &[("second.json", &harbor_file(y, &ia[..1], Some("mips")))], None).await.status, StatusCode::CREATED);
+        let d = details(&h, &s).await;
+        let sets = &d.participants[0].measurement_sets;
+        assert_eq!(sets.len(), 1, "same category, method and program (mips is the default): replaced");
+        assert_eq!((sets[0].measure_count, sets[0].source_file.as_str()), (1, "second.json"));
+        assert_eq!(d.uploads, 2);
+    }
+
+    async fn re_sending_the_same_upload_stores_nothing_twice(h: Harness) {
+        let s = registry(&h).await;
+        let files: [(&str, &[u8]); 2] = [("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())];
+        let first = upload(&h, Auth::Session(&s), full_manifest(&h), &files, None).await;
+        assert_eq!(first.status, StatusCode::CREATED);
+        h.advance_minutes(1);
+        let again = upload(&h, Auth::Session(&s), full_manifest(&h), &files, None).await;
+        assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+        assert_eq!(again.body["replayed"], true);
+        assert_eq!(again.body["uploadId"], first.body["uploadId"]);
+        assert_eq!(details(&h, &s).await.uploads, 1);
+        // With an Idempotency-Key, the key decides (even if the bytes differ, e.g. re-encoded).
+        let m = json!({"performanceYear": h.demo_year.get()});
+        let y = h.demo_year.get();
+        let a = upload(&h, Auth::Session(&s), m.clone(), &[("a.json", &harbor_file(y, &["IA_EPA_1"], None))], Some("batch-42")).await;
+        let a_status = a.status;
+        let b = upload(&h, Auth::Session(&s), m, &[("a.json", &harbor_file(y, &["IA_EPA_1"], None))], Some("batch-42")).await;
+        if a_status == StatusCode::CREATED {
+            assert_eq!(b.status, StatusCode::OK);
+            assert_eq!(b.body["uploadId"], a.body["uploadId"]);
+        }
+    }
+
+    async fn api_token_is_for_the_security_official_and_can_be_revoked(h: Harness) {
+        let path = paths::registry_token(DEMO_REGISTRY_ID);
+        let staff = h.sign_in(DEMO_REGISTRY_STAFF_USER, DEMO_PASSWORD).await;
+        error_of(&h.call(Method::POST, &path, None, Some(&staff)).await, StatusCode::FORBIDDEN, "SecurityOfficialOnly");
+        let so = registry(&h).await;
+        let r = h.call(Method::POST, &path, None, Some(&so)).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let token = r.body["token"].as_str().unwrap().to_string();
+        assert!(token.starts_with("mipsreg_") && token.len() > 60);
+        // Shown once: the info never carries it, and the database holds only its hash.
+        let info = h.call(Method::GET, &path, None, Some(&staff)).await;
+        assert_eq!(info.body["lastFour"], token[token.len() - 4..]);
+        assert!(!info.body.to_string().contains(&token));
+        assert!(h.store.api_token(&token).await.unwrap().is_none(), "the token itself is not a key");
+        assert!(h.store.api_token(&mips_elections::server::auth::token_hash(&token)).await.unwrap().is_some(), "its SHA-256 is");
+        // What a program can do with it: read opt-in status, elect, upload, read details.
+        let year = h.demo_year.get();
+        let r = with_token(&h, Method::GET, &format!("{}?year={year}", paths::registry_opt_in(DEMO_REGISTRY_ID)), &token, None, Some((OPT_IN_ENTITIES_HEADER, &format!("{HARBOR}|{MAYA},{HARBOR}")))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["data"][0]["isOptInEligible"], true);
+        assert_eq!(r.body["data"][0]["isOptedIn"], Value::Null);
+        let r = with_token(&h, Method::GET, &format!("{}?year={year}", paths::registry_opt_in(DEMO_REGISTRY_ID)), &token, None, Some((OPT_IN_ENTITIES_HEADER, "205000051"))).await;
+        error_of(&r, StatusCode::FORBIDDEN, "NotAClient");
+        let el = json!({"performanceYear": year, "confirmation": "CONFIRM", "elections": [{"tin": HARBOR, "npi": MAYA, "election": "OPT_IN"}]});
+        let r = with_token(&h, Method::POST, &paths::registry_elections(DEMO_REGISTRY_ID), &token, Some(el.clone()), None).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let maya = h.store.election(h.demo_year, &Tin::parse(HARBOR).unwrap(), Some(&mips_elections::domain::Npi::parse(MAYA).unwrap())).await.unwrap().unwrap();
+        assert_eq!(maya.channel, ElectionChannel::Api);
+        // The same rules and error shapes as the screens: a changed election is refused.
+        let mut change = el.clone();
+        change["elections"][0]["election"] = json!("VOLUNTARY");
+        error_of(&with_token(&h, Method::POST, &paths::registry_elections(DEMO_REGISTRY_ID), &token, Some(change), None).await, StatusCode::UNPROCESSABLE_ENTITY, "ElectionRefused");
+        let r = upload(&h, Auth::Token(&token), json!({"performanceYear": year}), &[("api.json", &harbor_file(year, &["IA_EPA_1"], None))], None).await;
+        assert!(r.status == StatusCode::CREATED || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        // A token can't manage tokens.
+        error_of(&with_token(&h, Method::POST, &path, &token, None, None).await, StatusCode::FORBIDDEN, "TokenCannotManageTokens");
+        // Rotation: the old token stops working at once.
+        let r = h.call(Method::POST, &path, None, Some(&so)).await;
+        assert_eq!(r.body["replacedEarlier"], true);
+        let new_token = r.body["token"].as_str().unwrap().to_string();
+        let read = |t: String| {
+            let h = &h;
+            async move { with_token(h, Method::GET, &format!("{}?year={year}", paths::registry_submissions(DEMO_REGISTRY_ID)), &t, None, None).await }
+        };
+        error_of(&read(token.clone()).await, StatusCode::UNAUTHORIZED, "InvalidApiToken");
+        assert_eq!(read(new_token.clone()).await.status, StatusCode::OK);
+        // Revocation.
+        assert_eq!(h.call(Method::DELETE, &path, None, Some(&so)).await.status, StatusCode::NO_CONTENT);
+        error_of(&read(new_token).await, StatusCode::UNAUTHORIZED, "InvalidApiToken");
+        error_of(&h.call(Method::DELETE, &path, None, Some(&so)).await, StatusCode::NOT_FOUND, "NoApiToken");
+    }
+
+    async fn files_with_errors_or_another_year_are_refused(h: Harness) {
+        let s = registry(&h).await;
+        let r = upload(&h, Auth::Session(&s), full_manifest(&h), &[("clients.json", DEMO_JSON.as_bytes()), ("bad.json", WITH_ERRORS.as_bytes())], None).await;
+        let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "FileHasErrors");
+        assert!(e["message"].as_str().unwrap().starts_with("bad.json has 2 errors"), "{e}");
+        nothing_stored(&h, &s).await;
+        let r = upload(&h, Auth::Session(&s), json!({"performanceYear": 2025}), &[("clients.json", DEMO_JSON.as_bytes())], None).await;
+        error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "PerformanceYearMismatch");
+        let r = upload(&h, Auth::Session(&s), full_manifest(&h), &[("x.xml", b"<ClinicalDocument><title>cut")], None).await;
+        let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "FileHasErrors");
+        assert!(e["message"].as_str().unwrap().contains("QRDA III"), "{e}");
+        // Malformed requests get the same error shape.
+        let r = h.call(Method::POST, &base(), Some(json!({})), Some(&s)).await;
+        error_of(&r, StatusCode::BAD_REQUEST, "MalformedUpload");
+        let r = upload(&h, Auth::Session(&s), json!({"performanceYear": "soon"}), &[("clients.json", DEMO_JSON.as_bytes())], None).await;
+        let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ValidationError");
+        assert_eq!(e["details"][0]["path"], "$.performanceYear");
+        nothing_stored(&h, &s).await;
+    }
+
+    async fn ten_thousand_participants_and_the_body_limit(h: Harness) {
+        use mips_elections::server::seed::{network_npi, seed_registry_clients, NETWORK_SIZE, NETWORK_TIN};
+        seed_registry_clients(&h.store, h.demo_year, start_time(), true).await.unwrap();
+        let catalogue = mips_elections::qpp::embedded::year(h.demo_year.get()).unwrap();
+        let who: Vec<(String, Option<String>)> = (0..NETWORK_SIZE).map(|i| (NETWORK_TIN.to_string(), Some(network_npi(i).as_str().to_string()))).collect();
+        let full: Value = serde_json::from_str(&mips_elections::qpp::generate::generate_for(catalogue, &who, 7)).unwrap();
+        // One IA set each keeps the debug-build test quick; the full generator file (≈53 MB) is
+        // the browser benchmark's.
+        let lean: Vec<Value> = full.as_array().unwrap().iter().map(|s| { let mut s = s.clone(); let ia = s["measurementSets"][2].clone(); s["measurementSets"] = json!([ia]); s }).collect();
+        let bytes = serde_json::to_vec(&lean).unwrap();
+        assert!(bytes.len() < MAX_UPLOAD_BYTES);
+        let s = registry(&h).await;
+        let elections: Vec<Value> = (0..NETWORK_SIZE).map(|i| json!({"tin": NETWORK_TIN, "npi": network_npi(i).as_str(), "election": if i % 2 == 0 { "OPT_IN" } else { "VOLUNTARY" }})).collect();
+        let m = json!({"performanceYear": h.demo_year.get(), "elections": elections, "confirmation": "CONFIRM"});
+        let r = upload(&h, Auth::Session(&s), m, &[("network.json", &bytes)], None).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body.to_string().chars().take(600).collect::<String>());
+        assert_eq!(r.body["electionsRecorded"].as_array().unwrap().len(), NETWORK_SIZE);
+        assert_eq!(details(&h, &s).await.participants.len(), NETWORK_SIZE);
+        // Over the limit: a clear 413 in the error shape, nothing stored.
+        let big = vec![b' '; MAX_UPLOAD_BYTES + 1024];
+        let r = upload(&h, Auth::Session(&s), json!({"performanceYear": h.demo_year.get()}), &[("huge.json", &big)], None).await;
+        let e = error_of(&r, StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLarge");
+        assert!(e["message"].as_str().unwrap().contains("128 MB"), "{e}");
+        assert_eq!(details(&h, &s).await.uploads, 1);
+    }
 }

@@ -7,6 +7,7 @@ pub mod format;
 pub mod ids;
 pub mod lvt;
 pub mod pathway;
+pub mod registry;
 pub mod status;
 pub mod time;
 pub mod window;

@@ -43,6 +43,19 @@ fn rate(rng: &mut Rng, m: &Measure) -> Value {
 
 /// A file of `participants` submissions for `catalogue`'s year, pretty-printed like exporters do.
 pub fn generate(catalogue: &Index, participants: usize, seed: u64) -> String {
+    let who: Vec<(String, Option<String>)> = (0..participants)
+        .map(|i| {
+            let tin = format!("{:09}", 1_000_000 + i / 4);
+            let npi = (i % 4 != 0).then(|| crate::domain::Npi::with_check_digit(&format!("1{:08}", 10_000_000 + i)).map(|n| n.as_str().to_string()).unwrap_or_default());
+            (tin, npi)
+        })
+        .collect();
+    generate_for(catalogue, &who, seed)
+}
+
+/// A valid file with one submission per (TIN, NPI) given: a group when the NPI is `None`.
+pub fn generate_for(catalogue: &Index, who: &[(String, Option<String>)], seed: u64) -> String {
+    let participants = who.len();
     let year = catalogue.year();
     let mut rng = Rng(seed | 1);
     let measures = &catalogue.catalogue.measures;
@@ -61,12 +74,10 @@ pub fn generate(catalogue: &Index, participants: usize, seed: u64) -> String {
     let end = format!("{year}-12-31");
     let mut out = Vec::with_capacity(participants);
     for i in 0..participants {
-        let tin = format!("{:09}", 1_000_000 + i / 4);
-        let mut sub = if i % 4 == 0 {
-            json!({ "entityType": "group", "taxpayerIdentificationNumber": tin, "performanceYear": year })
-        } else {
-            let npi = crate::domain::Npi::with_check_digit(&format!("1{:08}", 10_000_000 + i)).map(|n| n.as_str().to_string()).unwrap_or_default();
-            json!({ "entityType": "individual", "taxpayerIdentificationNumber": tin, "nationalProviderIdentifier": npi, "performanceYear": year })
+        let (tin, npi) = &who[i];
+        let mut sub = match npi {
+            None => json!({ "entityType": "group", "taxpayerIdentificationNumber": tin, "performanceYear": year }),
+            Some(npi) => json!({ "entityType": "individual", "taxpayerIdentificationNumber": tin, "nationalProviderIdentifier": npi, "performanceYear": year }),
         };
         let mut quality = vec![];
         let mut used = vec![];

@@ -8,6 +8,7 @@ pub mod catalogue;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod generate;
 pub mod json;
+pub mod qrda;
 pub mod results;
 pub mod rules;
 

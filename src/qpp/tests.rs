@@ -498,3 +498,16 @@ fn native_findings_match_the_expected_files() {
         assert_eq!(actual, std::fs::read_to_string(&path).unwrap_or_default(), "{name}: run with UPDATE_EXPECTED=1 if the change is deliberate");
     }
 }
+
+/// The demo upload files (public/demo-files) do what their README says.
+#[test]
+fn demo_upload_files() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo-files");
+    let good = check_bytes(&std::fs::read(format!("{dir}/registry-clients-2026.json")).unwrap());
+    assert_eq!((good.errors, good.submissions.len()), (0, 10), "{:?}", good.diagnostics.iter().filter(|d| d.severity == Error).collect::<Vec<_>>());
+    let bad = check_bytes(&std::fs::read(format!("{dir}/harbor-point-with-errors.json")).unwrap());
+    assert_eq!(bad.errors, 2, "{:?}", codes(&bad));
+    let q = super::qrda::read(&std::fs::read(format!("{dir}/lakeside-internal-medicine-2026.xml")).unwrap());
+    assert!(q.is_usable(), "{:?}", q.problems);
+    assert_eq!((q.tin.as_deref(), q.performance_year, q.entity_type.as_deref()), (Some("206000069"), Some(2026), Some("group")));
+}

@@ -126,13 +126,21 @@ pub async fn opt_in_read(State(state): State<AppState>, current: CurrentUser, he
     if entities.len() > 1000 {
         return Err(ApiError::bad_request("TooManyEntities", "Ask for at most 1,000 entities at a time."));
     }
+    for (tin, _) in &entities {
+        if !state.store.is_connected(&current.user.user_id, tin).await? {
+            return Err(ApiError::forbidden("NotConnectedToPractice", format!("You are not connected to the practice with TIN {tin}.")));
+        }
+    }
     let year = year_or_default(&state, uri.query()).await?;
+    let data = opt_in_rows(&state, year, entities).await?;
+    Ok(Json(OptInResponse { data }))
+}
+
+/// The opt-in read's rows for entities the caller has been allowed to see.
+pub async fn opt_in_rows(state: &AppState, year: PerformanceYear, entities: Vec<(Tin, Option<Npi>)>) -> Result<Vec<OptInRow>, ApiError> {
     let run_num = state.store.data_runs().await?.iter().filter(|r| r.performance_year == year).map(|r| r.run_number).max().unwrap_or(1);
     let mut data = vec![];
     for (tin, npi) in entities {
-        if !state.store.is_connected(&current.user.user_id, &tin).await? {
-            return Err(ApiError::forbidden("NotConnectedToPractice", format!("You are not connected to the practice with TIN {tin}.")));
-        }
         let figures = match &npi {
             None => state.store.practice(year, &tin).await?.map(|p| (practice_figures(&p), p.special_statuses)),
             Some(n) => state.store.clinician(year, &tin, n).await?.map(|c| (clinician_figures(&c), c.special_statuses)),
@@ -145,7 +153,12 @@ pub async fn opt_in_read(State(state): State<AppState>, current: CurrentUser, he
         let s = scenario(figures, &statuses, year, election.as_ref())?;
         data.push(OptInRow { tin, npi, is_opt_in_eligible: s.is_opt_in_eligible, opt_in_decision_date: s.opt_in_decision_date, is_opted_in: s.is_opted_in, year, run_num });
     }
-    Ok(Json(OptInResponse { data }))
+    Ok(data)
+}
+
+/// `year` from a query string, or the default year.
+pub async fn year_from_query(state: &AppState, query: Option<&str>) -> Result<PerformanceYear, ApiError> {
+    year_or_default(state, query).await
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod qpp;
+pub mod registry;
 pub mod routes;
 pub mod seed;
 pub mod store;
@@ -37,6 +38,9 @@ pub fn system_clock() -> Clock {
 pub struct Config {
     /// Mark cookies Secure even without X-Forwarded-Proto (set COOKIE_SECURE=1 behind TLS).
     pub force_secure_cookies: bool,
+    /// Fault injection for the API tests: an upload fails after storing this many measurement
+    /// sets, proving its transaction leaves nothing behind. Never set outside tests.
+    pub fail_upload_after_sets: Option<usize>,
 }
 
 #[derive(Clone)]
@@ -133,13 +137,14 @@ async fn serve() -> Result<(), String> {
     let database_url = env_or("DATABASE_URL", "sqlite:data/mips-elections.db");
     let dist = PathBuf::from(env_or("DIST_DIR", "dist"));
     let demo = std::env::args().any(|a| a == "--demo") || env_or("MIPS_DEMO_DATA", "0") == "1";
-    let config = Config { force_secure_cookies: env_or("COOKIE_SECURE", "0") == "1" };
+    let config = Config { force_secure_cookies: env_or("COOKIE_SECURE", "0") == "1", ..Config::default() };
 
     let store = Store::connect(&database_url).await?;
     let clock = system_clock();
     seed::seed_reference_data(&store).await.map_err(|e| format!("seeding reference data failed: {e}"))?;
     if demo {
         let year = seed::seed_demo_data(&store, clock()).await.map_err(|e| format!("seeding demo data failed: {e}"))?;
+        seed::seed_registry_clients(&store, year, clock(), true).await.map_err(|e| format!("seeding the demo registry's network failed: {e}"))?;
         tracing::info!(%year, "demo data ready (users demo-practice and demo-registry)");
     }
     let removed = store.delete_expired_sessions(clock()).await.unwrap_or(0);

@@ -36,6 +36,15 @@ pub fn api_router() -> Router<AppState> {
         .route("/eligibility/npi/{npi}", get(super::eligibility::npi_lookup))
         .route("/eligibility/opt-in", get(super::eligibility::opt_in_read))
         .route("/qpp/validate", axum::routing::post(super::qpp::validate))
+        .route("/registries/{id}/submissions", get(super::registry::submissions))
+        .route("/registries/{id}/participants", axum::routing::post(super::registry::participants))
+        .route(
+            "/registries/{id}/uploads",
+            axum::routing::post(super::registry::upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/registries/{id}/elections", axum::routing::post(super::registry::elections))
+        .route("/registries/{id}/opt-in", get(super::registry::opt_in))
+        .route("/registries/{id}/api-token", get(super::registry::token_info).post(super::registry::create_token).delete(super::registry::revoke_token))
         .route("/openapi.json", get(super::openapi::document))
         .fallback(|| async { ApiError::not_found("NotFound", "There is no API endpoint at this address.") })
         .method_not_allowed_fallback(|| async { ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed", "This API endpoint does not accept that HTTP method.") })

@@ -10,6 +10,17 @@ use crate::domain::{ElectionWindow, Npi, PerformanceYear, SpecialStatus, Timesta
 pub const DEMO_PASSWORD: &str = "demo-password-1";
 pub const DEMO_PRACTICE_USER: &str = "demo-practice";
 pub const DEMO_REGISTRY_USER: &str = "demo-registry";
+/// Staff of the demo registry without the Security Official role (can't manage the API token).
+pub const DEMO_REGISTRY_STAFF_USER: &str = "demo-registry-staff";
+pub const DEMO_REGISTRY_ID: &str = "QR-0067";
+/// The demo registry's 10,000-clinician client network (every clinician opt-in eligible).
+pub const NETWORK_TIN: &str = "207000077";
+pub const NETWORK_SIZE: usize = 10_000;
+
+/// The NPI of the network's i-th clinician (also used by the generator's `--network` files).
+pub fn network_npi(i: usize) -> Npi {
+    Npi::with_check_digit(&format!("17{:07}", i)).expect("9-digit base")
+}
 
 /// Writes CMS's windows; keeps any demo window that was seeded before.
 pub async fn seed_reference_data(store: &Store) -> Result<(), sqlx::Error> {
@@ -98,6 +109,81 @@ const PY2021_PRACTICES: &[P] = &[
         figures: (108, 5_086_200, 510), statuses: &[SmallPractice], apm: false, clinicians: &[] },
 ];
 
+/// The demo registry's clients for the demo year: one practice per case of the Election
+/// Selection table (see README "Demo data").
+const REGISTRY_CLIENTS: &[P] = &[
+    // Opt-in eligible group; two opt-in eligible clinicians and one who is not eligible.
+    P { tin: "201000019", name: "Harbor Point Family Practice", line1: "12 Wharf Road", city: "Portland", state: "ME", zip: "04101-4502",
+        figures: (120, 6_500_000, 420), statuses: &[SmallPractice], apm: false,
+        clinicians: &[("20100001", "Maya", "Chen", (70, 4_000_000, 260)), ("20100002", "Omar", "Haddad", (50, 2_500_000, 230)), ("20100003", "Lena", "Fischer", (0, 0, 0))] },
+    // MIPS eligible group and clinician; one clinician opt-in eligible on her own.
+    P { tin: "202000027", name: "Summit Cardiology Partners", line1: "400 Summit Avenue", city: "Denver", state: "CO", zip: "80203-1120",
+        figures: (900, 60_000_000, 3_000), statuses: &[], apm: false,
+        clinicians: &[("20200002", "Ravi", "Patel", (600, 40_000_000, 2_000)), ("20200003", "Ana", "Souza", (150, 12_000_000, 150))] },
+    // Opt-in eligible, and already opted in (seeded below): needs no election.
+    P { tin: "203000035", name: "Prairie Rural Health Clinic", line1: "7 Main Street", city: "Hays", state: "KS", zip: "67601-4410",
+        figures: (80, 9_500_000, 120), statuses: &[Rural], apm: false, clinicians: &[] },
+    // Exceeds none of the thresholds: not eligible.
+    P { tin: "204000043", name: "Bayview Pediatrics", line1: "55 Bay Street", city: "Tampa", state: "FL", zip: "33602-3310",
+        figures: (40, 1_800_000, 90), statuses: &[SmallPractice], apm: false, clinicians: &[] },
+    // In the eligibility data but not a client of the demo registry.
+    P { tin: "205000051", name: "Northgate Orthopedics", line1: "900 North Gate Drive", city: "Seattle", state: "WA", zip: "98103-2200",
+        figures: (300, 20_000_000, 500), statuses: &[], apm: false, clinicians: &[] },
+    // Opt-in eligible group: the QRDA III demo file's participant.
+    P { tin: "206000069", name: "Lakeside Internal Medicine", line1: "3 Lakeside Court", city: "Madison", state: "WI", zip: "53703-1005",
+        figures: (150, 7_000_000, 350), statuses: &[], apm: false, clinicians: &[] },
+    P { tin: NETWORK_TIN, name: "Great Lakes Physician Network", line1: "1 Network Plaza", city: "Cleveland", state: "OH", zip: "44114-1900",
+        figures: (12_000, 900_000_000, 40_000), statuses: &[], apm: false, clinicians: &[] },
+];
+
+/// Clients of the demo registry. 208000085 has no eligibility record at all.
+const REGISTRY_CLIENT_TINS: &[&str] = &["201000019", "202000027", "203000035", "204000043", "206000069", NETWORK_TIN, "208000085"];
+
+/// Seeds the demo registry's clients; the 10,000-clinician network only when `network` is set
+/// (the API tests leave it out except where they need it).
+pub async fn seed_registry_clients(store: &Store, year: PerformanceYear, now: Timestamp, network: bool) -> Result<(), sqlx::Error> {
+    insert_practices(store, year, REGISTRY_CLIENTS).await?;
+    for tin in REGISTRY_CLIENT_TINS {
+        store.add_registry_client(DEMO_REGISTRY_ID, &Tin::parse(tin).expect("valid")).await?;
+    }
+    let prairie = Tin::parse("203000035").expect("valid");
+    if store.election(year, &prairie, None).await?.is_none() {
+        store
+            .record_election(&super::store::NewElection {
+                performance_year: year,
+                tin: prairie,
+                npi: None,
+                election: crate::domain::Election::OptIn,
+                at: now,
+                actor_user_id: "prairie-practice-manager".into(),
+                actor_display_name: "Prairie Rural Health Clinic practice manager".into(),
+                channel: crate::api::ElectionChannel::Web,
+                statement_of_truth_agreed_at: now,
+            })
+            .await?;
+    }
+    if network {
+        let tin = Tin::parse(NETWORK_TIN).expect("valid");
+        let rows: Vec<ClinicianRow> = (0..NETWORK_SIZE)
+            .map(|i| ClinicianRow {
+                performance_year: year,
+                tin: tin.clone(),
+                npi: network_npi(i),
+                first_name: format!("Clinician {}", i + 1),
+                last_name: "Network".into(),
+                medicare_patients: 30,
+                allowed_charges_cents: 1_000_000,
+                covered_services: 250,
+                special_statuses: vec![],
+                mips_apm_participant: false,
+                is_demo: true,
+            })
+            .collect();
+        store.upsert_clinicians(&rows).await?;
+    }
+    Ok(())
+}
+
 async fn insert_practices(store: &Store, year: PerformanceYear, practices: &[P]) -> Result<(), sqlx::Error> {
     for p in practices {
         let tin = Tin::parse(p.tin).expect("demo TINs are valid");
@@ -164,6 +250,7 @@ pub async fn seed_demo_data(store: &Store, now: Timestamp) -> Result<Performance
     let hash = hash_password(DEMO_PASSWORD);
     store.upsert_user(DEMO_PRACTICE_USER, "Tessa H", &hash, UserRole::PracticeRepresentative, true, now).await?;
     store.upsert_user(DEMO_REGISTRY_USER, "Rafael Ortiz", &hash, UserRole::RegistryStaff, true, now).await?;
+    store.upsert_user(DEMO_REGISTRY_STAFF_USER, "Jordan Lee", &hash, UserRole::RegistryStaff, true, now).await?;
     for tin in DEMO_PRACTICE_TINS {
         store.connect_user(DEMO_PRACTICE_USER, &Tin::parse(tin).expect("valid")).await?;
     }
@@ -197,10 +284,13 @@ pub async fn seed_demo_data(store: &Store, now: Timestamp) -> Result<Performance
         .await?;
     store
         .upsert_registry(
-            &RegistrySummary { registry_id: "QR-0067".into(), name: "Demo Qualified Registry".into(), tin: tin("000006700"), kind: RegistryKind::QualifiedRegistry, is_demo: true },
+            &RegistrySummary { registry_id: DEMO_REGISTRY_ID.into(), name: "Demo Qualified Registry".into(), tin: tin("000006700"), kind: RegistryKind::QualifiedRegistry, is_demo: true },
             DEMO_REGISTRY_USER,
         )
         .await?;
+    store.set_security_official(DEMO_REGISTRY_USER, DEMO_REGISTRY_ID, true).await?;
+    store.link_user_to_registry(DEMO_REGISTRY_STAFF_USER, DEMO_REGISTRY_ID).await?;
+    seed_registry_clients(store, year, now, false).await?;
     Ok(year)
 }
 

@@ -1,0 +1,592 @@
+//! The rules of a registry upload (2021 guide, "QCDRs and Qualified Registries: Election
+//! Process", steps 4–5; `../shared/docs/elections.md` §3.6): which participants found in the
+//! files need an election, which need none, which can't be submitted at all, and what each
+//! choice in the Election Selection table does with the participant's data.
+
+use super::election::{check_can_elect, ElectionRefusal, EntityKind};
+use super::lvt::LowVolumeStatus;
+use super::time::Timestamp;
+use super::window::ElectionWindow;
+use super::year::PerformanceYear;
+use super::{Election, Npi, Tin};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A participant as files name it: a group (TIN) or a clinician (TIN/NPI).
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantKey {
+    pub tin: Tin,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npi: Option<Npi>,
+}
+
+impl fmt::Display for ParticipantKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.npi {
+            Some(npi) => write!(f, "TIN/NPI {}/{}", self.tin, npi),
+            None => write!(f, "TIN {}", self.tin),
+        }
+    }
+}
+
+/// The three choices of each row of the Election Selection table.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ElectionChoice {
+    NoDecision,
+    #[serde(rename = "VOLUNTARY")]
+    ReportVoluntarily,
+    OptIn,
+}
+
+impl ElectionChoice {
+    pub const ALL: [ElectionChoice; 3] = [
+        ElectionChoice::NoDecision,
+        ElectionChoice::ReportVoluntarily,
+        ElectionChoice::OptIn,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ElectionChoice::NoDecision => "No Decision",
+            ElectionChoice::ReportVoluntarily => "Report Voluntarily",
+            ElectionChoice::OptIn => "Opt-In",
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            ElectionChoice::NoDecision => "NO_DECISION",
+            ElectionChoice::ReportVoluntarily => "VOLUNTARY",
+            ElectionChoice::OptIn => "OPT_IN",
+        }
+    }
+    pub fn election(self) -> Option<Election> {
+        match self {
+            ElectionChoice::NoDecision => None,
+            ElectionChoice::ReportVoluntarily => Some(Election::ReportVoluntarily),
+            ElectionChoice::OptIn => Some(Election::OptIn),
+        }
+    }
+    /// The guide's explanation under each count ("Participant Elections", step 4).
+    pub fn explanation(self, year: PerformanceYear) -> String {
+        let pay = year.payment_year();
+        match self {
+            ElectionChoice::NoDecision => "The clinician or group will not be uploaded and will remain MIPS Exempt.".into(),
+            ElectionChoice::ReportVoluntarily => format!("The clinician or group will receive performance feedback but will not receive a payment adjustment in {pay}. Voluntary reporting through the APM Performance Pathway (APP) isn't permitted."),
+            ElectionChoice::OptIn => format!("The clinician or group will receive performance feedback and a MIPS payment adjustment in {pay}."),
+        }
+    }
+}
+
+/// Where a participant found in the files stands, decided on the server from its eligibility
+/// data, its elections, the registry's clients and the window.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ParticipantStanding {
+    /// Opt-in eligible without an election: a row of the Election Selection table.
+    NeedsElection,
+    /// Already elected (final): the data is accepted, no election is asked for.
+    AlreadyElected { election: Election },
+    /// Exceeds all three low-volume criteria: MIPS eligible, no election needed.
+    MipsEligible,
+    /// Its data can't be submitted in this upload; `reason` says why in a sentence.
+    CannotSubmit { code: String, reason: String },
+}
+
+impl ParticipantStanding {
+    pub fn needs_no_election(&self) -> bool {
+        matches!(
+            self,
+            ParticipantStanding::AlreadyElected { .. } | ParticipantStanding::MipsEligible
+        )
+    }
+    /// Why no election is needed, for the "need no election" list.
+    pub fn no_election_reason(&self) -> Option<String> {
+        match self {
+            ParticipantStanding::AlreadyElected { election } => Some(format!("Already elected to {} (final); the data is accepted.", election.label())),
+            ParticipantStanding::MipsEligible => Some("MIPS eligible: exceeds all 3 low-volume threshold criteria, so no election is needed.".into()),
+            _ => None,
+        }
+    }
+}
+
+/// What the server knows about a participant when it decides its standing.
+#[derive(Clone, Debug)]
+pub struct ParticipantFacts<'a> {
+    /// `entityType` from the file (`group`, `individual`, `apm`, `virtualGroup`, `subgroup`).
+    pub entity_type: &'a str,
+    pub is_client: bool,
+    pub registry_name: &'a str,
+    /// `None` when there is no eligibility record for the participant in the year.
+    pub low_volume: Option<LowVolumeStatus>,
+    pub in_virtual_group: bool,
+    pub existing: Option<Election>,
+    pub window: Option<&'a ElectionWindow>,
+    pub year: PerformanceYear,
+    pub now: Timestamp,
+}
+
+fn cannot(code: &str, reason: String) -> ParticipantStanding {
+    ParticipantStanding::CannotSubmit {
+        code: code.into(),
+        reason,
+    }
+}
+
+/// Entity types this upload never accepts, whoever they are: said without asking the server.
+pub fn entity_type_refusal(entity_type: &str) -> Option<ParticipantStanding> {
+    match entity_type {
+        "group" | "individual" => None,
+        "apm" => Some(cannot("ApmEntity", ElectionRefusal::ApmEntity.reason() + " APM Entity data is not accepted through this upload.")),
+        other => Some(cannot(
+            "EntityTypeNotAccepted",
+            format!("Entity type \"{other}\" is not accepted through this upload; only groups (TIN) and individual clinicians (TIN/NPI) are."),
+        )),
+    }
+}
+
+/// How a participant without a TIN/NPI key is named ("APM Entity A1234").
+pub fn entity_label(
+    entity_type: &str,
+    entity_id: Option<&str>,
+    tin: Option<&str>,
+    npi: Option<&str>,
+) -> String {
+    let kind = match entity_type {
+        "apm" => "APM Entity",
+        "virtualGroup" => "Virtual group",
+        "subgroup" => "Subgroup",
+        "individual" => "TIN/NPI",
+        _ => "TIN",
+    };
+    match (entity_id, tin, npi) {
+        (Some(id), _, _) if matches!(entity_type, "apm" | "virtualGroup" | "subgroup") => {
+            format!("{kind} {id}")
+        }
+        (_, Some(t), Some(n)) => format!("TIN/NPI {t}/{n}"),
+        (_, Some(t), None) => format!("TIN {t}"),
+        _ => kind.to_string(),
+    }
+}
+
+/// Decides a participant's standing. The order matters: what the registry may not touch at all
+/// (APM Entities, other entity kinds, non-clients) is said before anything about eligibility.
+pub fn standing(key: &ParticipantKey, f: &ParticipantFacts) -> ParticipantStanding {
+    let year = f.year;
+    if let Some(refused) = entity_type_refusal(f.entity_type) {
+        return refused;
+    }
+    if !f.is_client {
+        return cannot("NotAClient", format!("TIN {} is not a client of {}. Ask the practice to add {} as its registry, or remove its data from the file.", key.tin, f.registry_name, f.registry_name));
+    }
+    if let Some(w) = f.window {
+        if f.now < w.opens_at || f.now >= w.submission_closes_at {
+            return cannot(
+                "SubmissionWindowClosed",
+                format!(
+                    "{year} data can be submitted only from {} to {}.",
+                    w.opens_at.format_eastern(),
+                    w.submission_closes_at.format_eastern()
+                ),
+            );
+        }
+    }
+    let Some(lv) = f.low_volume else {
+        return cannot("NoEligibilityInformation", format!("There is no eligibility information for {key} in performance year {year}, so it is not eligible to submit."));
+    };
+    if let Some(e) = f.existing {
+        return ParticipantStanding::AlreadyElected { election: e };
+    }
+    match lv {
+        LowVolumeStatus::MipsEligible => ParticipantStanding::MipsEligible,
+        LowVolumeStatus::NotOptInEligible => cannot(
+            "NotEligible",
+            format!("{key} exceeds none of the 3 low-volume threshold criteria in {year}: it is not eligible for MIPS and can't opt in, so its data is not accepted here."),
+        ),
+        LowVolumeStatus::OptInEligible => {
+            let kind = if f.in_virtual_group {
+                EntityKind::VirtualGroup
+            } else if key.npi.is_some() {
+                EntityKind::Individual
+            } else {
+                EntityKind::Group
+            };
+            match check_can_elect(kind, lv, f.window, year, f.now) {
+                Ok(()) => ParticipantStanding::NeedsElection,
+                Err(r) => cannot(r.code(), format!("{key} is opt-in eligible but no election can be made: {}", r.reason())),
+            }
+        }
+    }
+}
+
+/// What happens to one participant's data when the upload is committed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UploadAction {
+    /// Store the data; record this election first when `Some`.
+    Store { record: Option<Election> },
+    /// Not stored: No Decision (stays exempt) or skipped because it can't be submitted.
+    Skip,
+}
+
+/// Why an upload can't be committed for a participant; the message names the participant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadRefusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Applies the choice made for a participant to its standing. `choice` is `None` when the
+/// request named no choice for it; `skip_unsubmittable` is the caller's explicit consent to
+/// leave out participants that can't be submitted (the screen lists them before asking).
+pub fn decide(
+    key: &ParticipantKey,
+    standing: &ParticipantStanding,
+    choice: Option<ElectionChoice>,
+    skip_unsubmittable: bool,
+) -> Result<UploadAction, UploadRefusal> {
+    match standing {
+        ParticipantStanding::NeedsElection => match choice {
+            None => Err(UploadRefusal {
+                code: "ElectionRequired",
+                message: format!("{key} is opt-in eligible and has no election. Choose Opt-In, Report Voluntarily or No Decision for it; its data can't be submitted without an election."),
+            }),
+            Some(ElectionChoice::NoDecision) => Ok(UploadAction::Skip),
+            Some(c) => Ok(UploadAction::Store { record: c.election() }),
+        },
+        ParticipantStanding::AlreadyElected { election } => match choice.and_then(|c| c.election()) {
+            Some(e) if e != *election => Err(UploadRefusal {
+                code: "ElectionAlreadyMade",
+                message: format!("{key} already elected to {}. Elections are final and can't be changed.", election.label()),
+            }),
+            _ => Ok(UploadAction::Store { record: None }),
+        },
+        ParticipantStanding::MipsEligible => match choice.and_then(|c| c.election()) {
+            Some(_) => Err(UploadRefusal { code: "AlreadyMipsEligible", message: format!("{key} is MIPS eligible and needs no election; leave its choice out.") }),
+            None => Ok(UploadAction::Store { record: None }),
+        },
+        ParticipantStanding::CannotSubmit { code: _, reason } => {
+            if skip_unsubmittable {
+                Ok(UploadAction::Skip)
+            } else {
+                Err(UploadRefusal { code: "ParticipantCannotBeSubmitted", message: format!("{key}: {reason}") })
+            }
+        }
+    }
+}
+
+/// Counts per choice, for the "Participant Elections" summary and the "Are You Sure?" dialog.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChoiceCounts {
+    pub no_decision: usize,
+    pub voluntary: usize,
+    pub opt_in: usize,
+}
+
+impl ChoiceCounts {
+    pub fn of(choices: impl IntoIterator<Item = ElectionChoice>) -> ChoiceCounts {
+        let mut c = ChoiceCounts::default();
+        for choice in choices {
+            match choice {
+                ElectionChoice::NoDecision => c.no_decision += 1,
+                ElectionChoice::ReportVoluntarily => c.voluntary += 1,
+                ElectionChoice::OptIn => c.opt_in += 1,
+            }
+        }
+        c
+    }
+    pub fn get(&self, choice: ElectionChoice) -> usize {
+        match choice {
+            ElectionChoice::NoDecision => self.no_decision,
+            ElectionChoice::ReportVoluntarily => self.voluntary,
+            ElectionChoice::OptIn => self.opt_in,
+        }
+    }
+}
+
+/// Whether a row matches the table's filter: digits match TIN or NPI anywhere, other text the
+/// name, case-insensitively.
+pub fn matches_filter(filter: &str, tin: &str, npi: Option<&str>, name: &str) -> bool {
+    let f = filter.trim().to_lowercase();
+    if f.is_empty() {
+        return true;
+    }
+    let digits: String = f.chars().filter(|c| c.is_ascii_digit()).collect();
+    if !digits.is_empty()
+        && digits.len()
+            == f.chars()
+                .filter(|c| !c.is_whitespace() && *c != '-' && *c != '/')
+                .count()
+    {
+        return tin.contains(&digits) || npi.map(|n| n.contains(&digits)).unwrap_or(false);
+    }
+    name.to_lowercase().contains(&f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(npi: Option<&str>) -> ParticipantKey {
+        ParticipantKey {
+            tin: Tin::parse("103000013").unwrap(),
+            npi: npi.map(|n| Npi::parse(n).unwrap()),
+        }
+    }
+    fn window() -> ElectionWindow {
+        ElectionWindow::demo(
+            PerformanceYear::new(2026).unwrap(),
+            Timestamp(1_790_000_000_000),
+        )
+    }
+    fn facts(w: &ElectionWindow) -> ParticipantFacts<'_> {
+        ParticipantFacts {
+            entity_type: "group",
+            is_client: true,
+            registry_name: "Demo Qualified Registry",
+            low_volume: Some(LowVolumeStatus::OptInEligible),
+            in_virtual_group: false,
+            existing: None,
+            window: Some(w),
+            year: PerformanceYear::new(2026).unwrap(),
+            now: Timestamp(1_790_000_000_000),
+        }
+    }
+
+    #[test]
+    fn standing_covers_every_case_in_order() {
+        let w = window();
+        let k = key(None);
+        assert_eq!(standing(&k, &facts(&w)), ParticipantStanding::NeedsElection);
+        let s = standing(
+            &k,
+            &ParticipantFacts {
+                entity_type: "apm",
+                is_client: false,
+                ..facts(&w)
+            },
+        );
+        assert!(
+            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "ApmEntity"),
+            "APM before client check"
+        );
+        let s = standing(
+            &k,
+            &ParticipantFacts {
+                is_client: false,
+                ..facts(&w)
+            },
+        );
+        assert!(
+            matches!(&s, ParticipantStanding::CannotSubmit { code, reason } if code == "NotAClient" && reason.contains("103000013") && reason.contains("Demo Qualified Registry"))
+        );
+        let s = standing(
+            &k,
+            &ParticipantFacts {
+                low_volume: None,
+                ..facts(&w)
+            },
+        );
+        assert!(
+            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "NoEligibilityInformation")
+        );
+        let s = standing(
+            &k,
+            &ParticipantFacts {
+                low_volume: Some(LowVolumeStatus::NotOptInEligible),
+                ..facts(&w)
+            },
+        );
+        assert!(
+            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "NotEligible")
+        );
+        assert_eq!(
+            standing(
+                &k,
+                &ParticipantFacts {
+                    low_volume: Some(LowVolumeStatus::MipsEligible),
+                    ..facts(&w)
+                }
+            ),
+            ParticipantStanding::MipsEligible
+        );
+        assert_eq!(
+            standing(
+                &k,
+                &ParticipantFacts {
+                    existing: Some(Election::OptIn),
+                    ..facts(&w)
+                }
+            ),
+            ParticipantStanding::AlreadyElected {
+                election: Election::OptIn
+            }
+        );
+        let s = standing(
+            &k,
+            &ParticipantFacts {
+                in_virtual_group: true,
+                ..facts(&w)
+            },
+        );
+        assert!(
+            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "VirtualGroupCannotElect")
+        );
+        let s = standing(
+            &k,
+            &ParticipantFacts {
+                entity_type: "virtualGroup",
+                ..facts(&w)
+            },
+        );
+        assert!(
+            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "EntityTypeNotAccepted")
+        );
+        // Past the election deadline but before the submission deadline: MIPS eligible data is
+        // still accepted, an opt-in eligible participant can no longer elect.
+        let late = Timestamp(w.election_closes_at.0 + 1);
+        let mut closing = w.clone();
+        closing.submission_closes_at = Timestamp(w.election_closes_at.0 + 86_400_000);
+        let s = standing(
+            &k,
+            &ParticipantFacts {
+                now: late,
+                window: Some(&closing),
+                ..facts(&w)
+            },
+        );
+        assert!(
+            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "ElectionWindowClosed")
+        );
+        assert_eq!(
+            standing(
+                &k,
+                &ParticipantFacts {
+                    now: late,
+                    window: Some(&closing),
+                    low_volume: Some(LowVolumeStatus::MipsEligible),
+                    ..facts(&w)
+                }
+            ),
+            ParticipantStanding::MipsEligible
+        );
+        let after = Timestamp(closing.submission_closes_at.0);
+        let s = standing(
+            &k,
+            &ParticipantFacts {
+                now: after,
+                window: Some(&closing),
+                low_volume: Some(LowVolumeStatus::MipsEligible),
+                ..facts(&w)
+            },
+        );
+        assert!(
+            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "SubmissionWindowClosed")
+        );
+    }
+
+    #[test]
+    fn decide_applies_choices() {
+        let k = key(Some("1103000012"));
+        let needs = ParticipantStanding::NeedsElection;
+        let e = decide(&k, &needs, None, true).unwrap_err();
+        assert_eq!(e.code, "ElectionRequired");
+        assert!(
+            e.message.contains("TIN/NPI 103000013/1103000012"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            decide(&k, &needs, Some(ElectionChoice::NoDecision), false),
+            Ok(UploadAction::Skip)
+        );
+        assert_eq!(
+            decide(&k, &needs, Some(ElectionChoice::OptIn), false),
+            Ok(UploadAction::Store {
+                record: Some(Election::OptIn)
+            })
+        );
+        let done = ParticipantStanding::AlreadyElected {
+            election: Election::OptIn,
+        };
+        assert_eq!(
+            decide(&k, &done, None, false),
+            Ok(UploadAction::Store { record: None })
+        );
+        assert_eq!(
+            decide(&k, &done, Some(ElectionChoice::OptIn), false),
+            Ok(UploadAction::Store { record: None })
+        );
+        assert_eq!(
+            decide(&k, &done, Some(ElectionChoice::ReportVoluntarily), false)
+                .unwrap_err()
+                .code,
+            "ElectionAlreadyMade"
+        );
+        assert_eq!(
+            decide(
+                &k,
+                &ParticipantStanding::MipsEligible,
+                Some(ElectionChoice::OptIn),
+                false
+            )
+            .unwrap_err()
+            .code,
+            "AlreadyMipsEligible"
+        );
+        let cannot = ParticipantStanding::CannotSubmit {
+            code: "NotAClient".into(),
+            reason: "not a client".into(),
+        };
+        assert_eq!(
+            decide(&k, &cannot, None, false).unwrap_err().code,
+            "ParticipantCannotBeSubmitted"
+        );
+        assert_eq!(decide(&k, &cannot, None, true), Ok(UploadAction::Skip));
+    }
+
+    #[test]
+    fn counts_and_wording() {
+        let c = ChoiceCounts::of([
+            ElectionChoice::OptIn,
+            ElectionChoice::OptIn,
+            ElectionChoice::NoDecision,
+        ]);
+        assert_eq!((c.no_decision, c.voluntary, c.opt_in), (1, 0, 2));
+        let y = PerformanceYear::new(2021).unwrap();
+        assert!(ElectionChoice::OptIn
+            .explanation(y)
+            .ends_with("payment adjustment in 2023."));
+        assert_eq!(
+            serde_json::to_string(&ElectionChoice::ReportVoluntarily).unwrap(),
+            "\"VOLUNTARY\""
+        );
+        assert_eq!(
+            serde_json::to_string(&ElectionChoice::NoDecision).unwrap(),
+            "\"NO_DECISION\""
+        );
+    }
+
+    #[test]
+    fn filter_by_tin_npi_or_name() {
+        assert!(matches_filter("", "103000013", None, "x"));
+        assert!(matches_filter("10300", "103000013", None, "x"));
+        assert!(matches_filter(
+            "1103000012",
+            "103000013",
+            Some("1103000012"),
+            "x"
+        ));
+        assert!(!matches_filter("999", "103000013", Some("1103000012"), "x"));
+        assert!(matches_filter(
+            "pazder",
+            "103000013",
+            None,
+            "Pazderová, Dudek"
+        ));
+        assert!(!matches_filter("riverside", "103000013", None, "Pazderová"));
+    }
+}

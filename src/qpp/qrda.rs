@@ -1,0 +1,456 @@
+//! QRDA III (XML) files: a well-formedness check and a reader for what an election needs — the
+//! participant (program name, entity type, TIN, NPI, entity ID), the performance year and the
+//! category sections with their measure counts. Where each value lives follows the conversion
+//! tool's mapping (`../shared/docs/qpp-json.md` §1.5).
+//!
+//! This is deliberately *not* full QRDA III validation or conversion to QPP JSON: measure
+//! GUIDs, populations and the CMS implementation guide's conformance statements are not checked.
+//! Screens and the README say so.
+
+use serde::{Deserialize, Serialize};
+
+const QRDA_III_TEMPLATE: &str = "2.16.840.1.113883.10.20.27.1.1";
+const CMS_QRDA_III_TEMPLATE: &str = "2.16.840.1.113883.10.20.27.1.2";
+const PROGRAM_ROOT: &str = "2.16.840.1.113883.3.249.7";
+const NPI_ROOT: &str = "2.16.840.1.113883.4.6";
+const TIN_ROOT: &str = "2.16.840.1.113883.4.2";
+const VIRTUAL_GROUP_ROOT: &str = "2.16.840.1.113883.3.249.5.2";
+const APM_ENTITY_ROOT: &str = "2.16.840.1.113883.3.249.5.4";
+const SUBGROUP_ROOT: &str = "2.16.840.1.113883.3.249.5.5";
+const REPORTING_PARAMETERS: &str = "2.16.840.1.113883.10.20.17.3.8";
+
+/// A category section of the document and how many measures it reports.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QrdaSection {
+    /// `quality`, `pi` or `ia`, as in QPP JSON.
+    pub category: String,
+    pub measures: usize,
+}
+
+/// Something that stops the file from being used, with the conversion tool's code when one
+/// applies ("CT 5" etc.).
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QrdaProblem {
+    pub code: String,
+    pub message: String,
+    pub line: Option<u32>,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QrdaSummary {
+    pub bytes: usize,
+    pub program_name: Option<String>,
+    /// `individual`, `group`, `virtualGroup`, `apm` or `subgroup` (from the program name).
+    pub entity_type: Option<String>,
+    pub tin: Option<String>,
+    pub npi: Option<String>,
+    pub entity_id: Option<String>,
+    pub performance_year: Option<i64>,
+    pub sections: Vec<QrdaSection>,
+    pub problems: Vec<QrdaProblem>,
+}
+
+impl QrdaSummary {
+    pub fn is_usable(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// The conversion tool's program names (case-insensitive) and the entity type each implies.
+pub fn entity_type_of_program(program: &str) -> Option<&'static str> {
+    match program.to_ascii_uppercase().as_str() {
+        "MIPS_INDIV" | "MIPS_APP1_INDIV" | "APP_PLUS_INDIV" => Some("individual"),
+        "MIPS_GROUP" | "MIPS_APP1_GROUP" | "APP_PLUS_GROUP" | "MIPS" => Some("group"),
+        "MIPS_VIRTUALGROUP" => Some("virtualGroup"),
+        "MIPS_APMENTITY" | "MIPS_APP1_APMENTITY" | "APP_PLUS_APMENTITY" => Some("apm"),
+        "MIPS_SUBGROUP" => Some("subgroup"),
+        _ => None,
+    }
+}
+
+/// True when the bytes look like XML rather than JSON (first non-blank byte is `<`), so one
+/// drop zone can take both kinds of file.
+pub fn looks_like_xml(bytes: &[u8]) -> bool {
+    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'<')
+}
+
+fn line_at(bytes: &[u8], offset: usize) -> u32 {
+    1 + bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count() as u32
+}
+
+fn problem(code: &str, message: impl Into<String>, line: Option<u32>) -> QrdaProblem {
+    QrdaProblem {
+        code: code.into(),
+        message: message.into(),
+        line,
+    }
+}
+
+/// Reads a QRDA III document. Never panics; every problem is reported with a plain message.
+pub fn read(bytes: &[u8]) -> QrdaSummary {
+    use quick_xml::events::Event;
+    use quick_xml::Reader;
+
+    let mut s = QrdaSummary {
+        bytes: bytes.len(),
+        ..Default::default()
+    };
+    let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.valid_up_to();
+            s.problems.push(problem("NotUtf8", "The file is not UTF-8 text. Save the QRDA III file with UTF-8 encoding and upload it again.", Some(line_at(bytes, at))));
+            return s;
+        }
+    };
+    if !looks_like_xml(text.as_bytes()) {
+        s.problems.push(problem("CT 2", "This is not an XML document, so it can't be a QRDA III file. Upload QPP JSON (.json) or QRDA III XML (.xml).", Some(1)));
+        return s;
+    }
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().check_end_names = true;
+
+    // Element names from the root down, and for each open element whether it is a section /
+    // entry we are counting.
+    let mut stack: Vec<String> = vec![];
+    let mut roots = 0usize;
+    let mut has_qrda_template = false;
+    let mut section: Option<(usize, Option<String>, usize)> = None; // (depth, category, measures)
+    let mut entry: Option<(usize, bool)> = None; // (depth, is reporting parameters)
+    let mut in_reporting_parameters_depth: Option<usize> = None;
+    let mut programs: Vec<String> = vec![];
+
+    loop {
+        let pos = reader.buffer_position() as usize;
+        let event = match reader.read_event() {
+            Ok(e) => e,
+            Err(e) => {
+                let at = reader.error_position() as usize;
+                s.problems.push(problem("CT 2", format!("The XML is not well-formed: {e}. Fix the file where the error is and upload it again."), Some(line_at(text.as_bytes(), at))));
+                return s;
+            }
+        };
+        let (start, empty) = match &event {
+            Event::Start(e) => (Some(e.clone()), false),
+            Event::Empty(e) => (Some(e.clone()), true),
+            Event::End(_) => {
+                let depth = stack.len();
+                if let Some((d, is_rp)) = entry {
+                    if d == depth {
+                        if let Some(sec) = section.as_mut() {
+                            if !is_rp {
+                                sec.2 += 1;
+                            }
+                        }
+                        entry = None;
+                    }
+                }
+                if in_reporting_parameters_depth.is_some_and(|d| d >= depth) {
+                    in_reporting_parameters_depth = None;
+                }
+                if let Some((d, cat, n)) = section.take() {
+                    if d == depth {
+                        if let Some(category) = cat {
+                            s.sections.push(QrdaSection {
+                                category,
+                                measures: n,
+                            });
+                        }
+                    } else {
+                        section = Some((d, cat, n));
+                    }
+                }
+                stack.pop();
+                continue;
+            }
+            Event::Text(t) => {
+                if stack.is_empty() && !AsRef::<str>::as_ref(t).trim().is_empty() {
+                    s.problems.push(problem(
+                        "CT 2",
+                        "The XML has text outside its root element.",
+                        Some(line_at(text.as_bytes(), pos)),
+                    ));
+                    return s;
+                }
+                continue;
+            }
+            Event::Eof => break,
+            _ => continue,
+        };
+        let Some(e) = start else { continue };
+        let name = e.local_name().as_ref().to_string();
+        if stack.is_empty() {
+            roots += 1;
+            if roots > 1 {
+                s.problems.push(problem(
+                    "CT 2",
+                    "The XML has more than one root element.",
+                    Some(line_at(text.as_bytes(), pos)),
+                ));
+                return s;
+            }
+            if name != "ClinicalDocument" {
+                s.problems.push(problem("CT 5", format!("The root element is <{name}>, not <ClinicalDocument>: this is not a QRDA III document."), Some(line_at(text.as_bytes(), pos))));
+                return s;
+            }
+        }
+        let mut root_attr = None;
+        let mut extension = None;
+        let mut value = None;
+        for a in e.attributes().flatten() {
+            let v = a
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map(|c| c.into_owned())
+                .unwrap_or_default();
+            match a.key.local_name().as_ref() {
+                "root" => root_attr = Some(v),
+                "extension" => extension = Some(v),
+                "value" => value = Some(v),
+                _ => {}
+            }
+        }
+        let depth = stack.len() + 1;
+        let parent = stack.last().map(String::as_str).unwrap_or("");
+        let grandparent = if stack.len() >= 2 {
+            stack[stack.len() - 2].as_str()
+        } else {
+            ""
+        };
+        match name.as_str() {
+            "templateId" => {
+                let root = root_attr.as_deref().unwrap_or("");
+                if depth == 2 && (root == QRDA_III_TEMPLATE || root == CMS_QRDA_III_TEMPLATE) {
+                    has_qrda_template = true;
+                }
+                if parent == "section" {
+                    if let Some(sec) = section.as_mut() {
+                        let cat = match root {
+                            "2.16.840.1.113883.10.20.27.2.1" | "2.16.840.1.113883.10.20.27.2.3" => {
+                                Some("quality")
+                            }
+                            "2.16.840.1.113883.10.20.27.2.4" => Some("ia"),
+                            "2.16.840.1.113883.10.20.27.2.5" => Some("pi"),
+                            _ => None,
+                        };
+                        if let Some(c) = cat {
+                            sec.1 = Some(c.to_string());
+                        }
+                    }
+                }
+                if root == REPORTING_PARAMETERS {
+                    if let Some(en) = entry.as_mut() {
+                        en.1 = true;
+                    }
+                    in_reporting_parameters_depth = Some(depth - 1);
+                }
+            }
+            "section" => section = Some((depth, None, 0)),
+            "entry" if parent == "section" => entry = Some((depth, false)),
+            "low" if in_reporting_parameters_depth.is_some() && s.performance_year.is_none() => {
+                s.performance_year = value
+                    .as_deref()
+                    .and_then(|v| v.get(..4))
+                    .and_then(|y| y.parse().ok());
+            }
+            "id" => {
+                let root = root_attr.as_deref().unwrap_or("");
+                let ext = extension.clone().filter(|x| !x.trim().is_empty());
+                match (root, parent, grandparent) {
+                    (PROGRAM_ROOT, "intendedRecipient", _) => programs.extend(ext),
+                    (NPI_ROOT, "assignedEntity", _)
+                        if s.npi.is_none() && stack.iter().any(|n| n == "performer") =>
+                    {
+                        s.npi = ext
+                    }
+                    (TIN_ROOT, "representedOrganization", _)
+                        if s.tin.is_none() && stack.iter().any(|n| n == "performer") =>
+                    {
+                        s.tin = ext
+                    }
+                    (
+                        VIRTUAL_GROUP_ROOT | APM_ENTITY_ROOT | SUBGROUP_ROOT,
+                        "representedOrganization",
+                        _,
+                    ) if s.entity_id.is_none() => s.entity_id = ext,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        if !empty {
+            stack.push(name);
+        } else if name == "entry" && parent == "section" {
+            // An empty <entry/> counts as nothing.
+            entry = None;
+        }
+    }
+    if !stack.is_empty() {
+        s.problems.push(problem(
+            "CT 2",
+            format!(
+                "The XML ends before <{}> is closed: the file may be cut off.",
+                stack.last().map(String::as_str).unwrap_or("")
+            ),
+            Some(line_at(text.as_bytes(), text.len())),
+        ));
+        return s;
+    }
+    if roots == 0 {
+        s.problems
+            .push(problem("CT 2", "The file holds no XML element.", Some(1)));
+        return s;
+    }
+    if !has_qrda_template {
+        s.problems.push(problem(
+            "CT 5",
+            format!("The document has no QRDA III templateId ({QRDA_III_TEMPLATE} or {CMS_QRDA_III_TEMPLATE}): this is not a QRDA III file. Check it against the CMS QRDA III Implementation Guide."),
+            None,
+        ));
+    }
+    match programs.as_slice() {
+        [] => s.problems.push(problem("CT 24", "The file names no program: add informationRecipient/intendedRecipient/id with root 2.16.840.1.113883.3.249.7 and a program name such as MIPS_GROUP or MIPS_INDIV.", None)),
+        [one] => {
+            s.program_name = Some(one.clone());
+            match entity_type_of_program(one) {
+                Some(t) => s.entity_type = Some(t.into()),
+                None => s.problems.push(problem("CT 25", format!("\"{one}\" is not a program name the conversion tool accepts (for example MIPS_GROUP, MIPS_INDIV, MIPS_VIRTUALGROUP, MIPS_APMENTITY, MIPS_APP1_GROUP, APP_PLUS_INDIV)."), None)),
+            }
+        }
+        _ => s.problems.push(problem("CT 24", format!("The file names {} programs ({}); a QRDA III file must have exactly one.", programs.len(), programs.join(", ")), None)),
+    }
+    if s.performance_year.is_none() {
+        s.problems.push(problem("CT 31", "The file has no performance period: the reporting parameters act needs an effectiveTime with a low value (the first 4 digits are the performance year).", None));
+    }
+    if s.entity_type.as_deref() != Some("individual") {
+        s.npi = None;
+    }
+    match s.entity_type.as_deref() {
+        Some("individual") | Some("group") => {
+            match s.tin.as_deref().map(crate::domain::Tin::parse) {
+                None => s.problems.push(problem("MissingTin", "The file names no TIN (performer/assignedEntity/representedOrganization/id with root 2.16.840.1.113883.4.2).", None)),
+                Some(Err(e)) => s.problems.push(problem("InvalidTin", format!("The TIN in the file is not valid: {e}"), None)),
+                Some(Ok(_)) => {}
+            }
+            if s.entity_type.as_deref() == Some("individual") {
+                match s.npi.as_deref().map(crate::domain::Npi::parse) {
+                    None => s.problems.push(problem("MissingNpi", "An individual's file must name the clinician's NPI (performer/assignedEntity/id with root 2.16.840.1.113883.4.6).", None)),
+                    Some(Err(e)) => s.problems.push(problem("InvalidNpi", format!("The NPI in the file is not valid: {e}"), None)),
+                    Some(Ok(_)) => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    if s.sections.is_empty() && s.problems.is_empty() {
+        s.problems.push(problem("NoSections", "The file has no quality, Promoting Interoperability or Improvement Activities section, so there is no data to upload.", None));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/qrda");
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!("{FIXTURES}/{name}")).unwrap()
+    }
+
+    #[test]
+    fn reads_the_conversion_tools_group_sample() {
+        let s = read(&fixture("ctt-MIPS-1f-MIPS_GROUP_04172025.xml"));
+        assert!(s.is_usable(), "{:?}", s.problems);
+        assert_eq!(s.program_name.as_deref(), Some("MIPS_GROUP"));
+        assert_eq!(s.entity_type.as_deref(), Some("group"));
+        assert_eq!(s.tin.as_deref(), Some("249000699"));
+        assert_eq!(
+            s.npi, None,
+            "a group file names the clinicians, not the participant's NPI"
+        );
+        assert_eq!(s.performance_year, Some(2025));
+        assert_eq!(
+            s.sections
+                .iter()
+                .map(|x| (x.category.as_str(), x.measures))
+                .collect::<Vec<_>>(),
+            vec![("quality", 3)]
+        );
+    }
+
+    #[test]
+    fn reads_ia_and_pi_sections() {
+        let s = read(&fixture("ct-valid-QRDA-III-abridged.xml"));
+        let cats: Vec<_> = s
+            .sections
+            .iter()
+            .map(|x| (x.category.as_str(), x.measures))
+            .collect();
+        assert_eq!(cats, vec![("pi", 3), ("ia", 1)], "{:?}", s.problems);
+    }
+
+    #[test]
+    fn refuses_what_is_not_qrda_iii() {
+        let s = read(&fixture("ct-not-a-QRDA-III-file.xml"));
+        assert_eq!(s.problems[0].code, "CT 5");
+        let s = read(b"zhjkl;chzxkjzxjczkxczxb");
+        assert_eq!(s.problems[0].code, "CT 2");
+        let s = read(b"<ClinicalDocument><templateId root=\"x\"></ClinicalDocument>");
+        assert_eq!(s.problems[0].code, "CT 2", "{:?}", s.problems);
+        let s = read(b"<ClinicalDocument>\n<title>cut");
+        assert!(
+            s.problems[0].message.contains("cut off"),
+            "{:?}",
+            s.problems
+        );
+        assert_eq!(s.problems[0].line, Some(2));
+        let s = read(b"<a/><b/>");
+        assert!(s.problems[0].message.contains("root"), "{:?}", s.problems);
+        let s = read(&[b'<', 0xff, 0xfe]);
+        assert_eq!(s.problems[0].code, "NotUtf8");
+    }
+
+    #[test]
+    fn program_names_follow_the_conversion_tool() {
+        assert_eq!(entity_type_of_program("mips_indiv"), Some("individual"));
+        assert_eq!(entity_type_of_program("APP_PLUS_APMENTITY"), Some("apm"));
+        assert_eq!(entity_type_of_program("PCF"), None);
+        let xml = String::from_utf8(fixture("ctt-MIPS-1f-MIPS_GROUP_04172025.xml"))
+            .unwrap()
+            .replace("extension=\"MIPS_GROUP\"", "extension=\"PCF\"");
+        let s = read(xml.as_bytes());
+        assert_eq!(s.problems[0].code, "CT 25");
+        assert!(looks_like_xml(b"\xEF\xBB\xBF  <x/>"));
+        assert!(!looks_like_xml(b" {\"a\":1}"));
+    }
+
+    #[test]
+    fn never_panics_on_cut_or_mutated_input() {
+        let good = fixture("ct-valid-QRDA-III-abridged.xml");
+        for cut in (0..good.len()).step_by(97) {
+            let _ = read(&good[..cut]);
+        }
+        let mut seed = 7u64;
+        for _ in 0..2000 {
+            let mut b = good.clone();
+            for _ in 0..3 {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let i = (seed >> 33) as usize % b.len();
+                b[i] = (seed >> 13) as u8;
+            }
+            let _ = read(&b);
+        }
+    }
+}

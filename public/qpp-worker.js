@@ -64,6 +64,12 @@ self.onmessage = async (event) => {
       return;
     }
     const bytes = await readWithProgress(id, file);
+    // QRDA III (XML): read the participant and sections; no catalogue is needed.
+    const first = bytes.subarray(0, 512).find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf);
+    if (first === 0x3c) {
+      postMessage({ id, type: 'done', qrda: m.qrda_read(bytes) });
+      return;
+    }
     await ensureCatalogues(m, Array.from(m.qpp_sniff_years(bytes.subarray(0, 65536))));
     let lastPost = 0;
     const progress = (submissions, offset) => {

@@ -134,3 +134,13 @@ pub async fn load_config() -> RuntimeConfig {
         _ => RuntimeConfig::default(),
     }
 }
+
+/// Posts a multipart form (files and a JSON manifest); the browser sets the boundary.
+pub async fn post_form<T: DeserializeOwned>(path: &str, form: &web_sys::FormData, headers: &[(&str, &str)]) -> Result<T, ClientError> {
+    let mut b = with_csrf(Request::post(&url(path)));
+    for (k, v) in headers {
+        b = b.header(k, v);
+    }
+    let req = b.body(form).map_err(|e| ClientError::Decode(e.to_string()))?;
+    finish(req.send().await).await
+}

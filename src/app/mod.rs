@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/validate") view=pages::ValidateFile/>
                     <Route path=path!("/") view=pages::AccountHome/>
                     <Route path=path!("/eligibility") view=pages::EligibilityReporting/>
+                    <Route path=path!("/registries/:id") view=pages::RegistrySubmissionDetails/>
                     <Route path=path!("/practices/:tin/group-options") view=pages::ReportingOptionsPage/>
                     <Route path=path!("/practices/:tin/election-confirmed") view=pages::ElectionConfirmed/>
                     <Route path=path!("/practices/:tin/reporting-options") view=pages::PathwayOptionsPage/>

@@ -68,3 +68,10 @@ pub fn qpp_validate(bytes: &[u8], progress: &js_sys::Function) -> String {
         serde_json::to_string(&report).unwrap_or_else(|_| "{}".into())
     })
 }
+
+/// Reads a QRDA III file (well-formedness, participant, year, sections) and returns the
+/// summary as JSON. Not full QRDA III validation: see `crate::qpp::qrda`.
+#[wasm_bindgen]
+pub fn qrda_read(bytes: &[u8]) -> String {
+    serde_json::to_string(&crate::qpp::qrda::read(bytes)).unwrap_or_default()
+}

@@ -245,7 +245,12 @@ fn OtherTab(connections: ConnectionsResponse, current: Tab) -> impl IntoView {
                         RegistryKind::Qcdr => "QCDR",
                         RegistryKind::QualifiedRegistry => "Qualified Registry",
                     };
-                    org_card(r.name, format!("TIN: {} | {kind}", r.tin), r.is_demo, vec![])
+                    let label = r.name.clone();
+                    let href = format!("/registries/{}?year={y}", r.registry_id);
+                    view! {
+                        {org_card(r.name, format!("TIN: {} | {kind}", r.tin), r.is_demo, vec![])}
+                        <li class="org-action"><a class="ds-c-button ds-c-button--solid" href=href aria-label=format!("Start Reporting for {label}")>"Start Reporting"</a></li>
+                    }
                 })
                 .collect_view(),
         ),

@@ -3,12 +3,14 @@
 mod account;
 mod eligibility;
 mod election;
+mod registry;
 mod sign_in;
 mod validate;
 
 pub use account::{AccountHome, NotFound};
 pub use eligibility::{EligibilityReporting, PracticeDetails};
 pub use election::{ElectionConfirmed, PathwayOptionsPage, ReportingOptionsPage, ReportingOverview};
+pub use registry::RegistrySubmissionDetails;
 pub use sign_in::{Register, SignIn};
 pub use validate::ValidateFile;
 

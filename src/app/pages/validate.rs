@@ -46,7 +46,7 @@ struct Handles {
 
 /// The app's own wasm and its JS glue, as Trunk linked them into the page: the worker loads the
 /// same module, so no second build and no second copy of the rules.
-fn module_urls() -> Option<(String, String)> {
+pub(crate) fn module_urls() -> Option<(String, String)> {
     let doc = document();
     let glue = doc.query_selector("link[rel=modulepreload]").ok()??.get_attribute("href")?;
     let wasm = doc.query_selector("link[rel=preload][as=fetch]").ok()??.get_attribute("href")?;
@@ -55,7 +55,7 @@ fn module_urls() -> Option<(String, String)> {
 
 /// Posts `{id, glue, wasm, <key>: value}` to the worker: every message tells it which module to
 /// load, so a fresh worker (after Cancel) needs no separate start-up message.
-fn post_to_worker(worker: &web_sys::Worker, id: u32, key: &str, value: &JsValue) -> bool {
+pub(crate) fn post_to_worker(worker: &web_sys::Worker, id: u32, key: &str, value: &JsValue) -> bool {
     let Some((glue, wasm)) = module_urls() else { return false };
     let msg = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&msg, &"id".into(), &JsValue::from(id));
@@ -65,7 +65,7 @@ fn post_to_worker(worker: &web_sys::Worker, id: u32, key: &str, value: &JsValue)
     worker.post_message(&msg).is_ok()
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
@@ -131,6 +131,10 @@ pub fn ValidateFile() -> impl IntoView {
             match get(&data, "type").as_string().as_deref() {
                 Some("progress") if get(&data, "phase").as_string().as_deref() == Some("reading") => set_state(id, JobState::Reading { done: num("done"), total: num("total") }),
                 Some("progress") => set_state(id, JobState::Checking { done: num("done"), total: num("total"), submissions: num("submissions") as usize }),
+                Some("done") if get(&data, "qrda").is_string() => {
+                    set_state(id, JobState::Failed("This is an XML (QRDA III) file; this page checks QPP JSON. Registries upload QRDA III files on Registry Submission Details, which reads their participants.".into()));
+                    run_next();
+                }
                 Some("done") => {
                     let text = get(&data, "report").as_string().unwrap_or_default();
                     match serde_json::from_str::<Report>(&text) {

@@ -163,8 +163,9 @@ test('the whole registry flow with two files and one with errors', async () => {
 });
 
 test('a 10,000-row selection table is filtered, bulk-set and paged by keyboard', async () => {
-  const generator = path.join(ROOT, 'target/release/examples/gen_qpp');
-  assert.ok(existsSync(generator), 'build it with: cargo build --release --example gen_qpp (./scripts/test does)');
+  // ./scripts/test builds the example (cargo test --all-targets); a release build is used if present.
+  const generator = ['release', 'debug'].map((p) => path.join(ROOT, `target/${p}/examples/gen_qpp`)).find(existsSync);
+  assert.ok(generator, 'build it with: cargo build --example gen_qpp');
   const dir = mkdtempSync(path.join(tmpdir(), 'mips-network-'));
   const file = path.join(dir, 'network-10000.json');
   writeFileSync(file, execFileSync(generator, ['--network', '10000', '2026'], { maxBuffer: 200 * 1024 * 1024 }));

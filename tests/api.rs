@@ -857,6 +857,7 @@ mod registry {
         failure_mid_upload_stores_nothing,
         new_measurement_sets_replace_same_category_method_and_program,
         re_sending_the_same_upload_stores_nothing_twice,
+        no_decision_is_never_stored_and_an_empty_upload_is_refused,
         api_token_is_for_the_security_official_and_can_be_revoked,
         files_with_errors_or_another_year_are_refused,
     );
@@ -1099,16 +1100,31 @@ mod registry {
         assert_eq!(again.body["replayed"], true);
         assert_eq!(again.body["uploadId"], first.body["uploadId"]);
         assert_eq!(details(&h, &s).await.uploads, 1);
-        // With an Idempotency-Key, the key decides (even if the bytes differ, e.g. re-encoded).
-        let m = json!({"performanceYear": h.demo_year.get()});
+        // With an Idempotency-Key: the same request is answered from the first; the same key with
+        // other content is another upload, never answered with the first one's result.
         let y = h.demo_year.get();
-        let a = upload(&h, Auth::Session(&s), m.clone(), &[("a.json", &harbor_file(y, &["IA_EPA_1"], None))], Some("batch-42")).await;
-        let a_status = a.status;
-        let b = upload(&h, Auth::Session(&s), m, &[("a.json", &harbor_file(y, &["IA_EPA_1"], None))], Some("batch-42")).await;
-        if a_status == StatusCode::CREATED {
-            assert_eq!(b.status, StatusCode::OK);
-            assert_eq!(b.body["uploadId"], a.body["uploadId"]);
-        }
+        let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"].as_array().unwrap().iter().map(|m| m["measureId"].as_str().unwrap().to_string()).collect();
+        let m = json!({"performanceYear": y});
+        let a = upload(&h, Auth::Session(&s), m.clone(), &[("a.json", &harbor_file(y, &[&ia[0]], None))], Some("batch-42")).await;
+        assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+        let b = upload(&h, Auth::Session(&s), m.clone(), &[("a.json", &harbor_file(y, &[&ia[0]], None))], Some("batch-42")).await;
+        assert_eq!((b.status, &b.body["uploadId"]), (StatusCode::OK, &a.body["uploadId"]));
+        let c = upload(&h, Auth::Session(&s), m, &[("a.json", &harbor_file(y, &[&ia[0], &ia[1]], None))], Some("batch-42")).await;
+        assert_eq!(c.status, StatusCode::CREATED, "other content under the same key: {}", c.body);
+        assert_ne!(c.body["uploadId"], a.body["uploadId"]);
+    }
+
+    async fn no_decision_is_never_stored_and_an_empty_upload_is_refused(h: Harness) {
+        let s = registry(&h).await;
+        let y = h.demo_year.get();
+        // Summit is MIPS eligible: an explicit No Decision (the table's value if its standing
+        // changed meanwhile) still keeps its data out.
+        let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"].as_array().unwrap().iter().map(|m| m["measureId"].as_str().unwrap().to_string()).collect();
+        let m = json!({"performanceYear": y, "elections": [{"tin": "202000027", "election": "NO_DECISION"}]});
+        let r = upload(&h, Auth::Session(&s), m, &[("summit.json", &harbor_file(y, &[&ia[0]], None))], None).await;
+        let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "NothingToStore");
+        assert!(e["message"].as_str().unwrap().contains("Nothing was stored"));
+        nothing_stored(&h, &s).await;
     }
 
     async fn api_token_is_for_the_security_official_and_can_be_revoked(h: Harness) {

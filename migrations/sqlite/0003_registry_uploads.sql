@@ -19,7 +19,8 @@ CREATE TABLE registry_api_tokens (
     created_by  TEXT NOT NULL,
     revoked_at  INTEGER
 );
-CREATE INDEX registry_api_tokens_registry ON registry_api_tokens (registry_id);
+-- At most one live token per registry, even when two rotations race.
+CREATE UNIQUE INDEX registry_api_tokens_live ON registry_api_tokens (registry_id) WHERE revoked_at IS NULL;
 
 -- One row per committed upload. A repeat with the same key returns the stored summary instead
 -- of storing anything twice (the key is the Idempotency-Key header or a hash of the content).

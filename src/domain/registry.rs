@@ -248,6 +248,11 @@ pub fn decide(
     choice: Option<ElectionChoice>,
     skip_unsubmittable: bool,
 ) -> Result<UploadAction, UploadRefusal> {
+    // An explicit No Decision always keeps the data out, even if the participant's standing
+    // changed since the table was shown (the practice elected meanwhile, a new data run).
+    if choice == Some(ElectionChoice::NoDecision) {
+        return Ok(UploadAction::Skip);
+    }
     match standing {
         ParticipantStanding::NeedsElection => match choice {
             None => Err(UploadRefusal {
@@ -276,6 +281,16 @@ pub fn decide(
             }
         }
     }
+}
+
+/// Voluntary reporting through the APM Performance Pathway isn't permitted (2021 guide): data for
+/// an APP program of a participant whose election is Report Voluntarily is refused.
+pub fn app_refusal(key: &ParticipantKey, election: Option<Election>, program_name: &str) -> Option<UploadRefusal> {
+    let app = matches!(program_name, "app1" | "appPlus");
+    (app && election == Some(Election::ReportVoluntarily)).then(|| UploadRefusal {
+        code: "VoluntaryReportingThroughApp",
+        message: format!("{key} reports voluntarily, and voluntary reporting through the APM Performance Pathway (APP) isn't permitted: remove its {program_name} data or choose Opt-In."),
+    })
 }
 
 /// Counts per choice, for the "Participant Elections" summary and the "Are You Sure?" dialog.
@@ -520,6 +535,8 @@ mod tests {
             decide(&k, &done, Some(ElectionChoice::OptIn), false),
             Ok(UploadAction::Store { record: None })
         );
+        assert_eq!(decide(&k, &done, Some(ElectionChoice::NoDecision), false), Ok(UploadAction::Skip), "No Decision is never stored");
+        assert_eq!(decide(&k, &ParticipantStanding::MipsEligible, Some(ElectionChoice::NoDecision), false), Ok(UploadAction::Skip));
         assert_eq!(
             decide(&k, &done, Some(ElectionChoice::ReportVoluntarily), false)
                 .unwrap_err()
@@ -546,6 +563,15 @@ mod tests {
             "ParticipantCannotBeSubmitted"
         );
         assert_eq!(decide(&k, &cannot, None, true), Ok(UploadAction::Skip));
+    }
+
+    #[test]
+    fn no_app_data_for_voluntary_reporters() {
+        let k = key(None);
+        assert_eq!(app_refusal(&k, Some(Election::ReportVoluntarily), "app1").unwrap().code, "VoluntaryReportingThroughApp");
+        assert!(app_refusal(&k, Some(Election::OptIn), "appPlus").is_none());
+        assert!(app_refusal(&k, Some(Election::ReportVoluntarily), "mips").is_none());
+        assert!(app_refusal(&k, None, "app1").is_none(), "MIPS eligible: no election, APP allowed");
     }
 
     #[test]

@@ -113,6 +113,11 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
             return s;
         }
     };
+    // XML 1.0 forbids NUL and most control characters; they would also not survive a database.
+    if let Some(at) = text.find(|c: char| c == '\0' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))) {
+        s.problems.push(problem("CT 2", "The file contains a control character that XML does not allow (for example a NUL byte): it may be damaged. Export it again.", Some(line_at(text.as_bytes(), at))));
+        return s;
+    }
     if !looks_like_xml(text.as_bytes()) {
         s.problems.push(problem("CT 2", "This is not an XML document, so it can't be a QRDA III file. Upload QPP JSON (.json) or QRDA III XML (.xml).", Some(1)));
         return s;
@@ -416,6 +421,8 @@ mod tests {
         assert_eq!(s.problems[0].line, Some(2));
         let s = read(b"<a/><b/>");
         assert!(s.problems[0].message.contains("root"), "{:?}", s.problems);
+        let s = read(b"<ClinicalDocument>\n\0</ClinicalDocument>");
+        assert_eq!((s.problems[0].code.as_str(), s.problems[0].line), ("CT 2", Some(2)));
         let s = read(&[b'<', 0xff, 0xfe]);
         assert_eq!(s.problems[0].code, "NotUtf8");
     }

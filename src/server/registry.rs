@@ -18,7 +18,7 @@ use crate::api::*;
 use crate::domain::election::check_confirmation;
 use crate::domain::lvt::LowVolumeAssessment;
 use crate::domain::registry::{
-    decide, entity_label, entity_type_refusal, standing, ParticipantFacts, ParticipantKey,
+    app_refusal, decide, entity_label, entity_type_refusal, standing, ParticipantFacts, ParticipantKey,
     ParticipantStanding, UploadAction,
 };
 use crate::domain::{
@@ -497,34 +497,25 @@ pub async fn upload(
     let year = manifest.performance_year;
 
     // Idempotency: a repeat of a committed upload gets the first answer, before any work.
-    let key = match headers
-        .get(IDEMPOTENCY_KEY_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::trim)
-        .filter(|k| !k.is_empty())
-    {
-        Some(k) if k.len() <= 200 => format!("key:{k}"),
-        Some(_) => {
-            return Err(ApiError::bad_request(
-                "InvalidIdempotencyKey",
-                "The Idempotency-Key header may be at most 200 characters.",
-            ))
+    // The key is the caller's Idempotency-Key (or none) plus a hash of the content: a repeat of
+    // the same request is answered from the first, while the same key sent with different
+    // content is a different upload, never silently answered with the first one's result.
+    let given = headers.get(IDEMPOTENCY_KEY_HEADER).and_then(|v| v.to_str().ok()).map(str::trim).filter(|k| !k.is_empty());
+    if given.is_some_and(|k| k.len() > 200) {
+        return Err(ApiError::bad_request("InvalidIdempotencyKey", "The Idempotency-Key header may be at most 200 characters."));
+    }
+    let key = {
+        let mut h = Sha256::new();
+        h.update(&manifest_bytes);
+        for f in &files {
+            h.update(f.name.as_bytes());
+            h.update([0]);
+            h.update(sha256_hex(&f.bytes).as_bytes());
         }
-        None => {
-            let mut h = Sha256::new();
-            h.update(&manifest_bytes);
-            for f in &files {
-                h.update(f.name.as_bytes());
-                h.update([0]);
-                h.update(sha256_hex(&f.bytes).as_bytes());
-            }
-            format!(
-                "sha256:{}",
-                h.finalize()
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect::<String>()
-            )
+        let hash = h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>();
+        match given {
+            Some(k) => format!("key:{k}:sha256:{hash}"),
+            None => format!("sha256:{hash}"),
         }
     };
     if let Some(summary) = state
@@ -568,22 +559,7 @@ pub async fn upload(
                 return Err(year_mismatch(&f.name, s.performance_year, year));
             }
             let et = s.entity_type.clone().unwrap_or_default();
-            if let Some(ParticipantStanding::CannotSubmit { reason, .. }) = entity_type_refusal(&et)
-            {
-                let label = entity_label(
-                    &et,
-                    s.entity_id.as_deref(),
-                    s.tin.as_deref(),
-                    s.npi.as_deref(),
-                );
-                if manifest.skip_unsubmittable {
-                    skipped.push(SkippedParticipant {
-                        participant: label,
-                        reason,
-                    });
-                } else {
-                    refusals.push((label.clone(), format!("{label}: {reason}")));
-                }
+            if refuse_entity_type(&et, entity_label(&et, s.entity_id.as_deref(), s.tin.as_deref(), s.npi.as_deref()), manifest.skip_unsubmittable, &mut skipped, &mut refusals) {
                 continue;
             }
             let key = ParticipantKey {
@@ -638,23 +614,8 @@ pub async fn upload(
                     return Err(year_mismatch(&f.name, sub.performance_year, year));
                 }
                 let et = sub.entity_type.clone().unwrap_or_default();
-                if let Some(ParticipantStanding::CannotSubmit { reason, .. }) =
-                    entity_type_refusal(&et)
-                {
-                    let label = entity_label(
-                        &et,
-                        sub.entity_id.as_deref(),
-                        sub.taxpayer_identification_number.as_deref(),
-                        sub.national_provider_identifier.as_deref(),
-                    );
-                    if manifest.skip_unsubmittable {
-                        skipped.push(SkippedParticipant {
-                            participant: label,
-                            reason,
-                        });
-                    } else {
-                        refusals.push((label.clone(), format!("{label}: {reason}")));
-                    }
+                let label = entity_label(&et, sub.entity_id.as_deref(), sub.taxpayer_identification_number.as_deref(), sub.national_provider_identifier.as_deref());
+                if refuse_entity_type(&et, label, manifest.skip_unsubmittable, &mut skipped, &mut refusals) {
                     continue;
                 }
                 let tin = Tin::parse(sub.taxpayer_identification_number.as_deref().unwrap_or(""))
@@ -757,6 +718,16 @@ pub async fn upload(
                         statement_of_truth_agreed_at: c.statement_of_truth_agreed_at,
                     });
                 }
+                let election = record.or(match &st {
+                    ParticipantStanding::AlreadyElected { election } => Some(*election),
+                    _ => None,
+                });
+                for (_, set) in &fd.sets {
+                    if let Some(r) = app_refusal(key, election, &set.program_name) {
+                        refusals.push((key.to_string(), r.message));
+                        break;
+                    }
+                }
                 stored_participants += 1;
                 for (fi, set) in &fd.sets {
                     per_file[*fi].0.insert(key.clone());
@@ -765,6 +736,12 @@ pub async fn upload(
                 }
             }
         }
+    }
+    if refusals.is_empty() && stored_participants == 0 {
+        return Err(ApiError::unprocessable(
+            "NothingToStore",
+            "No participant's data in these files can be stored: every participant was left at No Decision or can't be submitted (see the lookup). Nothing was stored.",
+        ));
     }
     if !refusals.is_empty() {
         let n = refusals.len();
@@ -869,6 +846,18 @@ pub async fn upload(
             Err(ApiError::conflict("ElectionAlreadyMade", format!("An election for {key} was made by someone else while this upload was being checked. Nothing was stored; look it up and upload again.")))
         }
     }
+}
+
+/// An entity type the upload never takes (APM Entity, virtual group, subgroup): skipped when the
+/// caller consented, else a refusal naming it. True when the participant was handled here.
+fn refuse_entity_type(entity_type: &str, label: String, skip: bool, skipped: &mut Vec<SkippedParticipant>, refusals: &mut Vec<(String, String)>) -> bool {
+    let Some(ParticipantStanding::CannotSubmit { reason, .. }) = entity_type_refusal(entity_type) else { return false };
+    if skip {
+        skipped.push(SkippedParticipant { participant: label, reason });
+    } else {
+        refusals.push((label.clone(), format!("{label}: {reason}")));
+    }
+    true
 }
 
 fn year_mismatch(file: &str, found: Option<i64>, year: PerformanceYear) -> ApiError {

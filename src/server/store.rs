@@ -1061,21 +1061,7 @@ impl Store {
         .bind(user_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(RegistrySummary {
-                    registry_id: r.try_get("registry_id")?,
-                    name: r.try_get("name")?,
-                    tin: decode(Tin::parse(&r.try_get::<String, _>("tin")?))?,
-                    kind: if r.try_get::<String, _>("kind")? == "QCDR" {
-                        RegistryKind::Qcdr
-                    } else {
-                        RegistryKind::QualifiedRegistry
-                    },
-                    is_demo: r.try_get::<i64, _>("is_demo")? != 0,
-                })
-            })
-            .collect()
+        rows.iter().map(registry_from).collect()
     }
 
     pub async fn upsert_virtual_group(
@@ -1215,6 +1201,16 @@ pub struct StoredSetRow {
     pub set: StoredMeasurementSet,
 }
 
+fn registry_from(r: &AnyRow) -> Result<RegistrySummary, sqlx::Error> {
+    Ok(RegistrySummary {
+        registry_id: r.try_get("registry_id")?,
+        name: r.try_get("name")?,
+        tin: decode(Tin::parse(&r.try_get::<String, _>("tin")?))?,
+        kind: if r.try_get::<String, _>("kind")? == "QCDR" { RegistryKind::Qcdr } else { RegistryKind::QualifiedRegistry },
+        is_demo: r.try_get::<i64, _>("is_demo")? != 0,
+    })
+}
+
 fn format_from(code: &str) -> FileFormat {
     if code == "QRDA_III" {
         FileFormat::QrdaIii
@@ -1234,20 +1230,7 @@ impl Store {
         .bind(registry_id)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(RegistrySummary {
-                registry_id: r.try_get("registry_id")?,
-                name: r.try_get("name")?,
-                tin: decode(Tin::parse(&r.try_get::<String, _>("tin")?))?,
-                kind: if r.try_get::<String, _>("kind")? == "QCDR" {
-                    RegistryKind::Qcdr
-                } else {
-                    RegistryKind::QualifiedRegistry
-                },
-                is_demo: r.try_get::<i64, _>("is_demo")? != 0,
-            })
-        })
-        .transpose()
+        row.as_ref().map(registry_from).transpose()
     }
 
     /// `Some(is_security_official)` when the user is staff of the registry.

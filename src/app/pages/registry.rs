@@ -215,8 +215,8 @@ fn DetailsBody() -> impl IntoView {
                                     })}
                                 </div>
                                 <div class="start-reporting__actions no-print">
-                                    <button type="button" class="ds-c-button ds-c-button--solid" on:click=move |_| upload_open.set(true)>"Upload File(s)"</button>
-                                    <button type="button" class="ds-c-button" on:click=move |_| token_open.set(true)>"ACCESS API TOKEN"</button>
+                                    <button type="button" id="upload-open" class="ds-c-button ds-c-button--solid" on:click=move |_| upload_open.set(true)>"Upload File(s)"</button>
+                                    <button type="button" id="token-open" class="ds-c-button" on:click=move |_| token_open.set(true)>"ACCESS API TOKEN"</button>
                                     <button type="button" class="ds-c-button ds-c-button--ghost" on:click=move |_| { let _ = window().print(); }>"Print"</button>
                                 </div>
                             </section>
@@ -299,15 +299,21 @@ fn SubmissionsList(details: Arc<RegistrySubmissionsResponse>) -> impl IntoView {
 fn Pager(page: RwSignal<usize>, #[prop(into)] pages: Signal<usize>, label: &'static str) -> impl IntoView {
     view! {
         <nav class="pager no-print" aria-label=label>
-            <button type="button" class="ds-c-button" disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
-            <span>{move || format!("Page {} of {}", page.get() + 1, pages.get())}</span>
-            <button type="button" class="ds-c-button" disabled=move || { page.get() + 1 >= pages.get() } on:click=move |_| page.update(|p| *p += 1)>"Next page"</button>
+            <button type="button" class="ds-c-button" aria-disabled=move || (page.get() == 0).then_some("true") on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"Previous page"</button>
+            // A status region: a page or filter change is announced without moving focus.
+            <span role="status">{move || format!("Page {} of {}", page.get() + 1, pages.get())}</span>
+            <button type="button" class="ds-c-button" aria-disabled=move || { (page.get() + 1 >= pages.get()).then_some("true") } on:click=move |_| { if page.get_untracked() + 1 < pages.get_untracked() { page.update(|p| *p += 1) } }>"Next page"</button>
         </nav>
     }
 }
 
 fn random_key() -> String {
     (0..4).map(|_| format!("{:08x}", (js_sys::Math::random() * 4_294_967_295.0) as u32)).collect()
+}
+
+/// Focuses after the next render (the element may be about to appear or be replaced).
+fn focus_later(id: &'static str) {
+    request_animation_frame(move || focus_id(id));
 }
 
 fn focus_id(id: &str) {
@@ -490,6 +496,9 @@ fn UploadDialog(open: RwSignal<bool>, registry_id: String, year: PerformanceYear
 
     // "Upload File": every file checked and clean → look the participants up on the server.
     let start_upload = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
         let list = items.get_untracked();
         let mut problems = vec![];
         if list.is_empty() {
@@ -505,7 +514,7 @@ fn UploadDialog(open: RwSignal<bool>, registry_id: String, year: PerformanceYear
         }
         if !problems.is_empty() {
             errors.set(problems);
-            focus_id("upload-errors");
+            focus_later("upload-errors");
             return;
         }
         errors.set(vec![]);
@@ -534,10 +543,14 @@ fn UploadDialog(open: RwSignal<bool>, registry_id: String, year: PerformanceYear
             match res {
                 Ok(r) => {
                     let n = r.participants.iter().filter(|p| p.standing == ParticipantStanding::NeedsElection).count();
+                    // Only when every participant simply has its data accepted is there nothing
+                    // to show before sending; otherwise the lists are shown first.
+                    let r_all_plain = r.participants.iter().all(|p| p.standing.needs_no_election());
                     rows.set(Arc::new(r.participants));
                     choices.set(vec![ElectionChoice::NoDecision; n]);
                     idempotency_key.set_value(random_key());
-                    if n == 0 {
+                    let plain = r_all_plain && local_cannot.with_untracked(|c| c.is_empty());
+                    if n == 0 && plain {
                         send(registry_id.get_value(), year, items, handles, rows, needs, choices, String::new(), idempotency_key, busy, errors, step, on_done);
                     } else {
                         step.set(Step::Elections);
@@ -545,7 +558,7 @@ fn UploadDialog(open: RwSignal<bool>, registry_id: String, year: PerformanceYear
                 }
                 Err(e) => {
                     errors.set(vec![e.to_string()]);
-                    focus_id("upload-errors");
+                    focus_later("upload-errors");
                 }
             }
         });
@@ -588,7 +601,7 @@ fn UploadDialog(open: RwSignal<bool>, registry_id: String, year: PerformanceYear
     view! {
         <dialog class="upload-dialog" node_ref=dialog aria-labelledby="upload-step-heading"
             on:cancel=move |ev: leptos::ev::Event| { if busy.get_untracked() { ev.prevent_default(); } }
-            on:close=move |_| { if open.get_untracked() { cancel_all(); } }>
+            on:close=move |_| { if open.get_untracked() { cancel_all(); } focus_later("upload-open"); }>
             <h2 id="upload-step-heading" class="ds-text-heading--2xl" tabindex="-1">{move || step.with(|s| s.heading())}</h2>
             <div class="ds-u-visibility--screen-reader" role="status" aria-live="polite">{move || announce.get()}</div>
             {move || (!errors.get().is_empty()).then(|| view! {
@@ -655,7 +668,19 @@ fn UploadDialog(open: RwSignal<bool>, registry_id: String, year: PerformanceYear
                     <ElectionStep rows needs choices counts local_cannot year/>
                     <div class="dialog-actions">
                         <button type="button" class="ds-c-button" on:click=move |_| cancel_all()>"Cancel File Upload"</button>
-                        <button type="button" class="ds-c-button ds-c-button--solid" on:click=move |_| { typed.set(String::new()); confirm_error.set(None); errors.set(vec![]); step.set(Step::AreYouSure); }>"Submit Selections"</button>
+                        <button type="button" class="ds-c-button ds-c-button--solid" on:click=move |_| {
+                            errors.set(vec![]);
+                            if needs.with_untracked(|n| n.is_empty()) {
+                                // No election to confirm: send the data of those that need none.
+                                if !busy.get_untracked() {
+                                    send(registry_id.get_value(), year, items, handles, rows, needs, choices, String::new(), idempotency_key, busy, errors, step, on_done);
+                                }
+                            } else {
+                                typed.set(String::new());
+                                confirm_error.set(None);
+                                step.set(Step::AreYouSure);
+                            }
+                        }>"Submit Selections"</button>
                     </div>
                     <p class="ds-c-hint">"Change Your Mind? You can click Cancel File Upload, which will cancel the entire upload (including data for those who are already MIPS eligible). Once an election to opt-in or voluntarily report is confirmed that election can't be undone or changed."</p>
                 }.into_any(),
@@ -763,7 +788,7 @@ fn send(
                     list.extend(error.details.iter().skip(1).take(10).map(|d| d.message.clone()));
                 }
                 errors.set(list);
-                focus_id("upload-errors");
+                focus_later("upload-errors");
             }
         }
     });
@@ -841,7 +866,7 @@ fn ElectionStep(
     let n_cannot = cannot.len();
     view! {
         <p>"You'll see a list of all the opt-in eligible groups and clinicians included in the submission. Individual clinicians are identified by TIN/NPI; groups by TIN. Make an election for each:"</p>
-        <div class="participant-elections" aria-labelledby="counts-heading">
+        <section class="participant-elections" aria-labelledby="counts-heading">
             <h3 id="counts-heading" class="ds-text-heading--lg">"Participant Elections"</h3>
             <ul class="counts" role="list">
                 {ElectionChoice::ALL.into_iter().map(|c| view! {
@@ -849,7 +874,7 @@ fn ElectionStep(
                 }).collect_view()}
             </ul>
             <p class="ds-u-visibility--screen-reader" aria-live="polite">{move || { let c = counts.get(); format!("No Decision {}, Report Voluntarily {}, Opt-In {}.", c.no_decision, c.voluntary, c.opt_in) }}</p>
-        </div>
+        </section>
         <div class="table-tools">
             <div>
                 <label class="ds-c-label" for="election-filter">"Filter by TIN, NPI or name"</label>
@@ -872,6 +897,7 @@ fn ElectionStep(
             <thead><tr><th scope="col">"Participant"</th><th scope="col">"Election: No Decision, Report Voluntarily or Opt-In"</th></tr></thead>
             <tbody>{table_rows}</tbody>
         </table>
+        <p class="ds-u-visibility--screen-reader" role="status">{move || format!("{} participants shown.", format_count(visible.with(|v| v.len()) as i64))}</p>
         <Pager page pages label="Election table pages"/>
         {(n_no > 0).then(|| view! {
             <details class="side-list">
@@ -923,6 +949,9 @@ fn TokenDialog(open: RwSignal<bool>, registry_id: String, #[prop(into)] is_secur
     let info: RwSignal<Option<Result<Option<ApiTokenInfo>, String>>> = RwSignal::new(None);
     let created: RwSignal<Option<String>> = RwSignal::new(None);
     let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(String::new());
+    // Rotating or revoking stops every program using the current token: ask first.
+    let sure = |question: &str| window().confirm_with_message(question).unwrap_or(false);
     let load = move || {
         let path = paths::registry_token(&id.get_value());
         leptos::task::spawn_local(async move {
@@ -944,10 +973,14 @@ fn TokenDialog(open: RwSignal<bool>, registry_id: String, #[prop(into)] is_secur
         }
     });
     let create = move |_| {
+        if matches!(info.get_untracked(), Some(Ok(Some(_)))) && !sure("Rotate the API token? Programs using the current token will stop working at once.") {
+            return;
+        }
         let path = paths::registry_token(&id.get_value());
         leptos::task::spawn_local(async move {
             match client::post::<_, ApiTokenCreated>(&path, &serde_json::json!({})).await {
                 Ok(t) => {
+                    status.set(if t.replaced_earlier { "A new API token was created; the earlier one no longer works.".into() } else { "A new API token was created.".into() });
                     created.set(Some(t.token));
                     info.set(Some(Ok(Some(t.info))));
                     error.set(None);
@@ -958,11 +991,15 @@ fn TokenDialog(open: RwSignal<bool>, registry_id: String, #[prop(into)] is_secur
         });
     };
     let revoke = move |_| {
+        if !matches!(info.get_untracked(), Some(Ok(Some(_)))) || !sure("Revoke the API token? Programs using it will stop working at once.") {
+            return;
+        }
         let path = paths::registry_token(&id.get_value());
         leptos::task::spawn_local(async move {
             match client::delete(&path).await {
                 Ok(()) => {
                     created.set(None);
+                    status.set("The API token was revoked; programs using it no longer have access.".into());
                     info.set(Some(Ok(None)));
                     error.set(None);
                 }
@@ -971,10 +1008,11 @@ fn TokenDialog(open: RwSignal<bool>, registry_id: String, #[prop(into)] is_secur
         });
     };
     view! {
-        <dialog class="token-dialog" node_ref=dialog aria-labelledby="token-heading" on:close=move |_| open.set(false)>
+        <dialog class="token-dialog" node_ref=dialog aria-labelledby="token-heading" on:close=move |_| { open.set(false); created.set(None); status.set(String::new()); focus_later("token-open"); }>
             <h2 id="token-heading" class="ds-text-heading--2xl" tabindex="-1">"API token"</h2>
-            <p>"With the registry's API token a program can read its clients' opt-in status, make elections and upload QPP JSON — with the same rules and error messages as these screens. Send it as "<code>"Authorization: Bearer <token>"</code>"; the calls are described in the "<a href="/api/openapi.json">"OpenAPI document"</a>" (tag “registries”)."</p>
+            <p>"With the registry's API token a program can read its clients' opt-in status, make elections and upload QPP JSON and QRDA III files — with the same rules and error messages as these screens. Send it as "<code>"Authorization: Bearer <token>"</code>"; the calls are described in the "<a href="/api/openapi.json">"OpenAPI document"</a>" (tag “registries”)."</p>
             {move || error.get().map(|m| view! { <div class="ds-c-alert ds-c-alert--error" role="alert"><div class="ds-c-alert__body"><p class="ds-c-alert__text">{m}</p></div></div> })}
+            <p role="status" class="token-status">{move || status.get()}</p>
             {move || match info.get() {
                 None => view! { <p role="status">"Loading…"</p> }.into_any(),
                 Some(Err(m)) => view! { <p role="alert">{m}</p> }.into_any(),
@@ -994,7 +1032,7 @@ fn TokenDialog(open: RwSignal<bool>, registry_id: String, #[prop(into)] is_secur
                 view! {
                     <div class="dialog-actions">
                         <button type="button" class="ds-c-button ds-c-button--solid" on:click=create>{move || if matches!(info.get(), Some(Ok(Some(_)))) { "Rotate API token" } else { "Create API token" }}</button>
-                        <button type="button" class="ds-c-button" disabled=move || !matches!(info.get(), Some(Ok(Some(_)))) on:click=revoke>"Revoke API token"</button>
+                        <button type="button" class="ds-c-button" aria-disabled=move || (!matches!(info.get(), Some(Ok(Some(_))))).then_some("true") on:click=revoke>"Revoke API token"</button>
                     </div>
                 }.into_any()
             } else {

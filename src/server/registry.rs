@@ -119,15 +119,32 @@ struct ClientData {
     window: Option<ElectionWindow>,
 }
 
+/// Standings need the year's low-volume threshold; without one no eligibility can be decided.
+fn require_threshold(year: PerformanceYear) -> Result<(), ApiError> {
+    match low_volume_threshold(year) {
+        Some(_) => Ok(()),
+        None => Err(ApiError::unprocessable("NoLowVolumeThreshold", format!("No low-volume threshold is known for performance year {year}, so eligibility cannot be decided."))),
+    }
+}
+
 impl ClientData {
+    /// The name from the eligibility data ("" when unknown).
+    fn name_of(&self, tin: &Tin, npi: Option<&Npi>) -> String {
+        match npi {
+            None => self.practices.get(tin.as_str()).map(|p| p.name.clone()),
+            Some(n) => self.clinicians.get(&(tin.to_string(), n.to_string())).map(|c| format!("{} {}", c.first_name, c.last_name)),
+        }
+        .unwrap_or_default()
+    }
+    fn election_of(&self, tin: &Tin, npi: Option<&Npi>) -> Option<Election> {
+        self.elections.get(&(tin.to_string(), npi.map(|n| n.to_string()).unwrap_or_default())).copied()
+    }
+
     async fn load(
         state: &AppState,
         registry_id: &str,
         year: PerformanceYear,
     ) -> Result<ClientData, ApiError> {
-        if low_volume_threshold(year).is_none() {
-            return Err(ApiError::unprocessable("NoLowVolumeThreshold", format!("No low-volume threshold is known for performance year {year}, so eligibility cannot be decided.")));
-        }
         Ok(ClientData {
             clients: state
                 .store
@@ -261,54 +278,14 @@ pub async fn submissions(
     let year = super::eligibility::year_from_query(&state, uri.query()).await?;
     let id = &c.registry.registry_id;
     let rows = state.store.registry_sets(id, year).await?;
-    let practices: HashMap<String, String> = state
-        .store
-        .client_practices(id, year)
-        .await?
-        .into_iter()
-        .map(|p| (p.tin.to_string(), p.name))
-        .collect();
-    let clinicians: HashMap<(String, String), String> = state
-        .store
-        .client_clinicians(id, year)
-        .await?
-        .into_iter()
-        .map(|c| {
-            (
-                (c.tin.to_string(), c.npi.to_string()),
-                format!("{} {}", c.first_name, c.last_name),
-            )
-        })
-        .collect();
-    let elections: HashMap<(String, String), Election> = state
-        .store
-        .client_elections(id, year)
-        .await?
-        .into_iter()
-        .map(|e| {
-            (
-                (
-                    e.tin.to_string(),
-                    e.npi.map(|n| n.to_string()).unwrap_or_default(),
-                ),
-                e.election,
-            )
-        })
-        .collect();
+    let data = ClientData::load(&state, id, year).await?;
     let mut participants: Vec<ParticipantSubmission> = vec![];
     for r in rows {
-        let npi_s = r.npi.as_ref().map(|n| n.to_string()).unwrap_or_default();
         match participants.last_mut() {
             Some(p) if p.tin == r.tin && p.npi == r.npi => p.measurement_sets.push(r.set),
             _ => participants.push(ParticipantSubmission {
-                name: match &r.npi {
-                    None => practices.get(r.tin.as_str()).cloned().unwrap_or_default(),
-                    Some(n) => clinicians
-                        .get(&(r.tin.to_string(), n.to_string()))
-                        .cloned()
-                        .unwrap_or_default(),
-                },
-                election: elections.get(&(r.tin.to_string(), npi_s)).copied(),
+                name: data.name_of(&r.tin, r.npi.as_ref()),
+                election: data.election_of(&r.tin, r.npi.as_ref()),
                 tin: r.tin,
                 npi: r.npi,
                 entity_type: r.entity_type,
@@ -357,6 +334,7 @@ pub async fn participants(
         ));
     }
     let year = req.performance_year;
+    require_threshold(year)?;
     let data = ClientData::load(&state, &c.registry.registry_id, year).await?;
     let now = state.now();
     let rows = req
@@ -673,6 +651,7 @@ pub async fn upload(
     }
 
     // Re-check every election rule for every participant, against fresh data.
+    require_threshold(year)?;
     let data = ClientData::load(&state, &c.registry.registry_id, year).await?;
     let now = state.now();
     let mut choices: HashMap<ParticipantKey, crate::domain::registry::ElectionChoice> =
@@ -899,6 +878,7 @@ pub async fn elections(
         ));
     }
     let year = req.performance_year;
+    require_threshold(year)?;
     let data = ClientData::load(&state, &c.registry.registry_id, year).await?;
     let now = state.now();
     let mut refusals = vec![];

@@ -858,6 +858,7 @@ mod registry {
         new_measurement_sets_replace_same_category_method_and_program,
         re_sending_the_same_upload_stores_nothing_twice,
         no_decision_is_never_stored_and_an_empty_upload_is_refused,
+        voluntary_reporters_get_no_app_data,
         api_token_is_for_the_security_official_and_can_be_revoked,
         files_with_errors_or_another_year_are_refused,
     );
@@ -1112,6 +1113,26 @@ mod registry {
         let c = upload(&h, Auth::Session(&s), m, &[("a.json", &harbor_file(y, &[&ia[0], &ia[1]], None))], Some("batch-42")).await;
         assert_eq!(c.status, StatusCode::CREATED, "other content under the same key: {}", c.body);
         assert_ne!(c.body["uploadId"], a.body["uploadId"]);
+    }
+
+    async fn voluntary_reporters_get_no_app_data(h: Harness) {
+        let s = registry(&h).await;
+        let y = h.demo_year.get();
+        // Maya Chen's data, her Improvement Activities sent for the APM Performance Pathway.
+        let mut doc: Value = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[1].clone();
+        doc["measurementSets"] = json!([doc["measurementSets"][2].clone()]);
+        doc["measurementSets"][0]["programName"] = json!("app1");
+        let file = serde_json::to_vec(&doc).unwrap();
+        let m = |e: &str| json!({"performanceYear": y, "elections": [{"tin": HARBOR, "npi": MAYA, "election": e}], "confirmation": "CONFIRM"});
+        let r = upload(&h, Auth::Session(&s), m("VOLUNTARY"), &[("maya-app.json", &file)], None).await;
+        if r.status == StatusCode::UNPROCESSABLE_ENTITY && r.body["error"]["type"] == "FileHasErrors" {
+            panic!("the test file must be valid QPP JSON: {}", r.body);
+        }
+        let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "UploadRefused");
+        assert!(e["message"].as_str().unwrap().contains("voluntary reporting through the APM Performance Pathway (APP) isn't permitted"), "{e}");
+        nothing_stored(&h, &s).await;
+        let r = upload(&h, Auth::Session(&s), m("OPT_IN"), &[("maya-app.json", &file)], None).await;
+        assert_eq!(r.status, StatusCode::CREATED, "Opt-In may report through the APP: {}", r.body);
     }
 
     async fn no_decision_is_never_stored_and_an_empty_upload_is_refused(h: Harness) {

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,7 +77,13 @@ test('the whole registry flow with two files and one with errors', async () => {
   assert.ok(await dialog(page).getByRole('heading', { name: 'Accepted files to upload' }).isVisible());
   assert.ok(await dialog(page).getByText('Full QRDA III validation and conversion to QPP JSON are not done yet').isVisible());
   await expectNoAxeViolations(page, 'Upload Data (empty)');
-  await dialog(page).getByLabel('Your JSON or QRDA III file here, or browse.').setInputFiles([CLIENTS, QRDA, WITH_ERRORS]);
+  await dialog(page).getByLabel('Your JSON or QRDA III file here, or browse.').setInputFiles([CLIENTS, WITH_ERRORS]);
+  // The QRDA III file arrives by drag and drop.
+  await page.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'lakeside-internal-medicine-2026.xml', { type: 'text/xml' }));
+    document.querySelector('dialog[open] .file-drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, readFileSync(QRDA, 'utf8'));
   await dialog(page).getByRole('heading', { name: 'File(s) to upload (3)' }).waitFor();
   await dialog(page).getByText('Has errors: will not be uploaded').waitFor();
   await page.waitForFunction(() => document.querySelectorAll('.upload-file__state').length === 3 && ![...document.querySelectorAll('.upload-file__state')].some((e) => e.textContent.startsWith('Checking')));

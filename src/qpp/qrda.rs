@@ -74,6 +74,18 @@ pub fn entity_type_of_program(program: &str) -> Option<&'static str> {
     }
 }
 
+/// The QPP JSON `programName` the conversion tool gives a program name's measurement sets.
+pub fn program_name_of(program: &str) -> &'static str {
+    let p = program.to_ascii_uppercase();
+    if p.starts_with("MIPS_APP1") {
+        "app1"
+    } else if p.starts_with("APP_PLUS") {
+        "appPlus"
+    } else {
+        "mips"
+    }
+}
+
 /// True when the bytes look like XML rather than JSON (first non-blank byte is `<`), so one
 /// drop zone can take both kinds of file.
 pub fn looks_like_xml(bytes: &[u8]) -> bool {
@@ -432,6 +444,7 @@ mod tests {
         assert_eq!(entity_type_of_program("mips_indiv"), Some("individual"));
         assert_eq!(entity_type_of_program("APP_PLUS_APMENTITY"), Some("apm"));
         assert_eq!(entity_type_of_program("PCF"), None);
+        assert_eq!((program_name_of("MIPS_APP1_GROUP"), program_name_of("app_plus_indiv"), program_name_of("MIPS_INDIV")), ("app1", "appPlus", "mips"));
         let xml = String::from_utf8(fixture("ctt-MIPS-1f-MIPS_GROUP_04172025.xml"))
             .unwrap()
             .replace("extension=\"MIPS_GROUP\"", "extension=\"PCF\"");

@@ -109,6 +109,12 @@ pub async fn caller(
     })
 }
 
+/// The registry named in the path and who is calling for it.
+async fn registry_caller(state: &AppState, headers: &HeaderMap, session: Result<CurrentUser, ApiError>, raw: Result<Path<String>, PathRejection>) -> Result<RegistryCaller, ApiError> {
+    let registry = load_registry(state, raw).await?;
+    caller(state, headers, session, registry).await
+}
+
 /// What the server knows about the registry's clients in a year, read at once.
 struct ClientData {
     clients: HashSet<String>,
@@ -239,13 +245,7 @@ impl ClientData {
             registry_name,
             low_volume: figures.map(|f| LowVolumeAssessment::of(&f, &threshold).status()),
             in_virtual_group: self.in_vg.contains(&tin),
-            existing: self
-                .elections
-                .get(&(
-                    tin.clone(),
-                    key.npi.as_ref().map(|n| n.to_string()).unwrap_or_default(),
-                ))
-                .copied(),
+            existing: self.election_of(&key.tin, key.npi.as_ref()),
             window: self.window.as_ref(),
             year,
             now,
@@ -273,8 +273,7 @@ pub async fn submissions(
     raw: Result<Path<String>, PathRejection>,
     uri: Uri,
 ) -> Result<Json<RegistrySubmissionsResponse>, ApiError> {
-    let registry = load_registry(&state, raw).await?;
-    let c = caller(&state, &headers, session, registry).await?;
+    let c = registry_caller(&state, &headers, session, raw).await?;
     let year = super::eligibility::year_from_query(&state, uri.query()).await?;
     let id = &c.registry.registry_id;
     let rows = state.store.registry_sets(id, year).await?;
@@ -325,8 +324,7 @@ pub async fn participants(
     raw: Result<Path<String>, PathRejection>,
     JsonBody(req): JsonBody<ParticipantsLookupRequest>,
 ) -> Result<Json<ParticipantsLookupResponse>, ApiError> {
-    let registry = load_registry(&state, raw).await?;
-    let c = caller(&state, &headers, session, registry).await?;
+    let c = registry_caller(&state, &headers, session, raw).await?;
     if req.participants.len() > MAX_LOOKUP {
         return Err(ApiError::unprocessable(
             "TooManyParticipants",
@@ -402,16 +400,6 @@ struct FoundData {
     sets: Vec<(usize, NewMeasurementSet)>,
 }
 
-fn program_of_qrda(program: &str) -> &'static str {
-    let p = program.to_ascii_uppercase();
-    if p.starts_with("MIPS_APP1") {
-        "app1"
-    } else if p.starts_with("APP_PLUS") {
-        "appPlus"
-    } else {
-        "mips"
-    }
-}
 
 #[utoipa::path(post, path = "/api/registries/{registryId}/uploads", tag = "registries",
     request_body(content_type = "multipart/form-data", description = "Part \"manifest\" (JSON, UploadManifest) first, then one \"file\" part per QPP JSON or QRDA III file (each at most 64 MB; the whole request at most 128 MB)."),
@@ -433,8 +421,7 @@ pub async fn upload(
     raw: Result<Path<String>, PathRejection>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let registry = load_registry(&state, raw).await?;
-    let c = caller(&state, &headers, session, registry).await?;
+    let c = registry_caller(&state, &headers, session, raw).await?;
     let mut mp = multipart.map_err(|e| ApiError::bad_request("MalformedUpload", format!("{} Send multipart/form-data with a \"manifest\" part and one \"file\" part per file.", e.body_text())))?;
 
     let mut manifest_bytes = None;
@@ -545,7 +532,7 @@ pub async fn upload(
                     .map_err(|_| ApiError::internal())?,
                 npi: s.npi.as_deref().and_then(|n| Npi::parse(n).ok()),
             };
-            let program = program_of_qrda(s.program_name.as_deref().unwrap_or(""));
+            let program = qrda::program_name_of(s.program_name.as_deref().unwrap_or(""));
             let entry = found.entry(key.clone()).or_insert(FoundData {
                 entity_type: et.clone(),
                 sets: vec![],
@@ -865,8 +852,7 @@ pub async fn elections(
     raw: Result<Path<String>, PathRejection>,
     JsonBody(req): JsonBody<RegistryElectionsRequest>,
 ) -> Result<Response, ApiError> {
-    let registry = load_registry(&state, raw).await?;
-    let c = caller(&state, &headers, session, registry).await?;
+    let c = registry_caller(&state, &headers, session, raw).await?;
     check_confirmation(&req.confirmation).map_err(|e| {
         ApiError::unprocessable("ConfirmationRequired", e.message())
             .with_detail("$.confirmation", e.message())
@@ -984,8 +970,7 @@ pub async fn opt_in(
     raw: Result<Path<String>, PathRejection>,
     uri: Uri,
 ) -> Result<Json<OptInResponse>, ApiError> {
-    let registry = load_registry(&state, raw).await?;
-    let c = caller(&state, &headers, session, registry).await?;
+    let c = registry_caller(&state, &headers, session, raw).await?;
     let entities = super::eligibility::parse_entities(
         headers
             .get(OPT_IN_ENTITIES_HEADER)

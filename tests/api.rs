@@ -1180,8 +1180,12 @@ mod registry {
         let mut change = el.clone();
         change["elections"][0]["election"] = json!("VOLUNTARY");
         error_of(&with_token(&h, Method::POST, &paths::registry_elections(DEMO_REGISTRY_ID), &token, Some(change), None).await, StatusCode::UNPROCESSABLE_ENTITY, "ElectionRefused");
-        let r = upload(&h, Auth::Token(&token), json!({"performanceYear": year}), &[("api.json", &harbor_file(year, &["IA_EPA_1"], None))], None).await;
+        let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"].as_array().unwrap().iter().map(|m| m["measureId"].as_str().unwrap().to_string()).collect();
+        let r = upload(&h, Auth::Token(&token), json!({"performanceYear": year}), &[("api.json", &harbor_file(year, &[&ia[0]], None))], None).await;
         assert!(r.status == StatusCode::CREATED || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(r.status, StatusCode::CREATED, "a program uploads with the token: {}", r.body);
+        let up = h.store.registry_sets(DEMO_REGISTRY_ID, h.demo_year).await.unwrap();
+        assert_eq!(up[0].set.source_file, "api.json");
         // A token can't manage tokens.
         error_of(&with_token(&h, Method::POST, &path, &token, None, None).await, StatusCode::FORBIDDEN, "TokenCannotManageTokens");
         // Rotation: the old token stops working at once.

@@ -147,6 +147,12 @@ test('the whole registry flow with two files and one with errors', async () => {
   assert.equal(await page.getByRole('rowheader', { name: /1201000027/ }).count(), 0, 'No Decision: Omar Haddad not stored');
   await expectNoAxeViolations(page, 'Registry Submission Details (with submissions)');
   await screenshot(page, 'details-with-submissions');
+  // Print renders every participant (not one page) before the browser's print runs.
+  await page.evaluate(() => { window.print = () => { window.__printedRows = document.querySelectorAll('.submissions-table tbody tr').length; window.__printedCaption = document.querySelector('.submissions-table caption').textContent; }; });
+  await page.getByRole('button', { name: 'Print' }).click();
+  await page.waitForFunction(() => window.__printedRows !== undefined);
+  assert.deepEqual(await page.evaluate(() => [window.__printedRows, window.__printedCaption]), [7, 'Participants 7 (all)']);
+  await page.getByText('Participants 7 (page 1 of 1)').waitFor();
   await page.emulateMedia({ media: 'print' });
   await screenshot(page, 'details-print');
   await page.emulateMedia({ media: 'screen' });

@@ -183,6 +183,7 @@ fn DetailsBody() -> impl IntoView {
         }
     });
     let upload_open = RwSignal::new(false);
+    let printing = RwSignal::new(false);
     let token_open = RwSignal::new(false);
     let navigate = use_navigate();
     let choose_year = move |y: PerformanceYear| navigate(&format!("/registries/{}?year={y}", registry_id.get_untracked()), Default::default());
@@ -217,11 +218,19 @@ fn DetailsBody() -> impl IntoView {
                                 <div class="start-reporting__actions no-print">
                                     <button type="button" id="upload-open" class="ds-c-button ds-c-button--solid" on:click=move |_| upload_open.set(true)>"Upload File(s)"</button>
                                     <button type="button" id="token-open" class="ds-c-button" on:click=move |_| token_open.set(true)>"ACCESS API TOKEN"</button>
-                                    <button type="button" class="ds-c-button ds-c-button--ghost" on:click=move |_| { let _ = window().print(); }>"Print"</button>
+                                    <button type="button" class="ds-c-button ds-c-button--ghost" on:click=move |_| {
+                                        // Print every participant, not only the page on screen:
+                                        // render them all, print, then page again.
+                                        printing.set(true);
+                                        request_animation_frame(move || {
+                                            let _ = window().print();
+                                            printing.set(false);
+                                        });
+                                    }>"Print"</button>
                                 </div>
                             </section>
                             <p class="saved-note" role="note">"All changes are saved automatically."</p>
-                            <SubmissionsList details=Arc::new(d.clone())/>
+                            <SubmissionsList details=Arc::new(d.clone()) printing/>
                         }))
                     })
                 }}
@@ -241,7 +250,7 @@ fn DetailsBody() -> impl IntoView {
 
 /// The submissions already made, per participant, with pagination and a filter.
 #[component]
-fn SubmissionsList(details: Arc<RegistrySubmissionsResponse>) -> impl IntoView {
+fn SubmissionsList(details: Arc<RegistrySubmissionsResponse>, printing: RwSignal<bool>) -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let page = RwSignal::new(0usize);
     let d = details.clone();
@@ -255,7 +264,8 @@ fn SubmissionsList(details: Arc<RegistrySubmissionsResponse>) -> impl IntoView {
     let rows = move || {
         let m = matching.get();
         let start = page.get() * PARTICIPANTS_PER_PAGE;
-        m.iter().skip(start).take(PARTICIPANTS_PER_PAGE).map(|i| {
+        let take = if printing.get() { m.len() } else { PARTICIPANTS_PER_PAGE };
+        m.iter().skip(if printing.get() { 0 } else { start }).take(take).map(|i| {
             let p = d.participants[*i].clone();
             let who = match &p.npi { Some(n) => format!("TIN/NPI {}/{}", p.tin, n), None => format!("TIN {}", p.tin) };
             let election = p.election.map(|e| e.label().to_string()).unwrap_or_else(|| "No election needed".into());
@@ -283,7 +293,7 @@ fn SubmissionsList(details: Arc<RegistrySubmissionsResponse>) -> impl IntoView {
                         <input id="submissions-filter" class="ds-c-field" type="search" prop:value=move || filter.get() on:input=move |ev| { filter.set(event_target_value(&ev)); page.set(0); }/>
                     </div>
                     <table class="ds-c-table submissions-table">
-                        <caption>{move || format!("Participants {} (page {} of {})", format_count(matching.with(|m| m.len()) as i64), page.get() + 1, pages())}</caption>
+                        <caption>{move || if printing.get() { format!("Participants {} (all)", format_count(matching.with(|m| m.len()) as i64)) } else { format!("Participants {} (page {} of {})", format_count(matching.with(|m| m.len()) as i64), page.get() + 1, pages()) }}</caption>
                         <thead><tr><th scope="col">"Participant"</th><th scope="col">"Election"</th><th scope="col">"Measurement sets (category · method · program — measures — source file, time)"</th></tr></thead>
                         <tbody>{rows}</tbody>
                     </table>

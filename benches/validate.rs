@@ -24,7 +24,9 @@ fn bench(c: &mut Criterion) {
             })
         });
         group.bench_with_input(BenchmarkId::new("serde_json_value_only", label), &file, |b, f| {
-            b.iter(|| serde_json::from_slice::<serde_json::Value>(f.as_bytes()).map(|v| v.as_array().map(Vec::len)).ok())
+            b.iter(|| {
+                serde_json::from_slice::<serde_json::Value>(f.as_bytes()).map(|v| v.as_array().map(Vec::len)).ok()
+            })
         });
     }
     group.finish();

@@ -19,7 +19,8 @@ fn main() {
     };
     let text = if network {
         use mips_elections::server::seed::{network_npi, NETWORK_TIN};
-        let who: Vec<(String, Option<String>)> = (0..participants).map(|i| (NETWORK_TIN.to_string(), Some(network_npi(i).as_str().to_string()))).collect();
+        let who: Vec<(String, Option<String>)> =
+            (0..participants).map(|i| (NETWORK_TIN.to_string(), Some(network_npi(i).as_str().to_string()))).collect();
         mips_elections::qpp::generate::generate_for(catalogue, &who, 42)
     } else {
         mips_elections::qpp::generate::generate(catalogue, participants, 42)

@@ -64,9 +64,9 @@ self.onmessage = async (event) => {
       return;
     }
     const bytes = await readWithProgress(id, file);
-    // QRDA III (XML): read the participant and sections; no catalogue is needed.
-    const first = bytes.subarray(0, 512).find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09 && b !== 0xef && b !== 0xbb && b !== 0xbf);
-    if (first === 0x3c) {
+    // QRDA III (XML): read the participant and sections; no catalogue is needed. The test is
+    // the Rust one the server applies (crate::qpp::qrda::looks_like_xml).
+    if (m.qrda_looks_like_xml(bytes.subarray(0, m.qrda_sniff_bytes()))) {
       postMessage({ id, type: 'done', qrda: m.qrda_read(bytes) });
       return;
     }

@@ -12,5 +12,5 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    mips_elections::server::main()
+    mips_elections::server::cli::main()
 }

@@ -34,19 +34,21 @@ const SEED: &str = include_str!("fixtures/qpp/fuzz-seed.json");
 /// reaches the rules, not only the parser.
 #[test]
 fn mutated_submissions_never_panic() {
-    bolero::check!().with_test_time(budget()).with_type::<Vec<(u16, u8, u8)>>().for_each(|edits: &Vec<(u16, u8, u8)>| {
-        let mut bytes = SEED.as_bytes().to_vec();
-        for (at, op, b) in edits.iter().take(8) {
-            let at = *at as usize % (bytes.len() + 1);
-            match op % 3 {
-                0 if at < bytes.len() => bytes[at] = *b,
-                1 => bytes.insert(at, *b),
-                _ if at < bytes.len() => {
-                    bytes.remove(at);
+    bolero::check!().with_test_time(budget()).with_type::<Vec<(u16, u8, u8)>>().for_each(
+        |edits: &Vec<(u16, u8, u8)>| {
+            let mut bytes = SEED.as_bytes().to_vec();
+            for (at, op, b) in edits.iter().take(8) {
+                let at = *at as usize % (bytes.len() + 1);
+                match op % 3 {
+                    0 if at < bytes.len() => bytes[at] = *b,
+                    1 => bytes.insert(at, *b),
+                    _ if at < bytes.len() => {
+                        bytes.remove(at);
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
-        }
-        check(&bytes);
-    });
+            check(&bytes);
+        },
+    );
 }

@@ -81,7 +81,9 @@ async fn dialog_opens_modal_with_the_consequence_and_the_guide_button() {
     assert!(dialog.open(), "showModal() was called");
     let text = dialog.text_content().unwrap();
     assert!(text.contains("Are You Sure?"));
-    assert!(text.contains("By opting-in, Dittrich, Krajíček and Urbanová will become MIPS eligible for the 2026 performance year"));
+    assert!(text.contains(
+        "By opting-in, Dittrich, Krajíček and Urbanová will become MIPS eligible for the 2026 performance year"
+    ));
     button_with_text(&m.root, "I'm Sure, Confirm Opt In");
     button_with_text(&m.root, "Cancel and Go Back");
     assert_eq!(dialog.get_attribute("aria-labelledby").as_deref(), Some("confirm-title"));
@@ -96,7 +98,10 @@ async fn a_wrong_word_shows_an_inline_error_and_does_not_confirm() {
     // Empty first.
     button_with_text(&m.root, "I'm Sure, Report Voluntarily").click();
     settle().await;
-    assert!(find::<HtmlElement>(&m.root, "#confirm-word-error").text_content().unwrap().contains("Type CONFIRM in the box"));
+    assert!(find::<HtmlElement>(&m.root, "#confirm-word-error")
+        .text_content()
+        .unwrap()
+        .contains("Type CONFIRM in the box"));
     type_into(&input, "yes");
     button_with_text(&m.root, "I'm Sure, Report Voluntarily").click();
     settle().await;
@@ -149,13 +154,18 @@ async fn cancel_closes_and_reopening_starts_clean_and_server_errors_show() {
 #[wasm_bindgen_test]
 async fn status_badges_are_text() {
     let root = container();
-    std::mem::forget(leptos::mount::mount_to(root.clone(), || view! {
-        <StatusBadge status=ParticipationStatus::OptInEligible/>
-        <StatusBadge status=ParticipationStatus::EligibleViaOptIn/>
+    std::mem::forget(leptos::mount::mount_to(root.clone(), || {
+        view! {
+            <StatusBadge status=ParticipationStatus::OptInEligible/>
+            <StatusBadge status=ParticipationStatus::EligibleViaOptIn/>
+        }
     }));
     settle().await;
     let text = root.text_content().unwrap();
-    assert!(text.contains("MIPS EXEMPT") && text.contains("Opt-in eligible") && text.contains("MIPS ELIGIBLE VIA OPT-IN"), "{text}");
+    assert!(
+        text.contains("MIPS EXEMPT") && text.contains("Opt-in eligible") && text.contains("MIPS ELIGIBLE VIA OPT-IN"),
+        "{text}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -185,11 +195,16 @@ async fn low_volume_picture_says_in_words_what_the_bars_show() {
     let svg: web_sys::Element = find(&root, "svg");
     assert_eq!(svg.get_attribute("role").as_deref(), Some("img"));
     assert_eq!(svg.get_attribute("aria-labelledby").as_deref(), Some("t-title t-desc"));
-    assert_eq!(find::<web_sys::Element>(&root, "#t-title").text_content().unwrap(), "Low-volume threshold: 1 of 3 criteria exceeded");
+    assert_eq!(
+        find::<web_sys::Element>(&root, "#t-title").text_content().unwrap(),
+        "Low-volume threshold: 1 of 3 criteria exceeded"
+    );
     let desc = find::<web_sys::Element>(&root, "#t-desc").text_content().unwrap();
     assert!(desc.contains("Allowed charges: $50,027.00 against more than $90,000.00 — not exceeded."), "{desc}");
     assert!(desc.contains("Covered professional services: 1,419 against more than 200 — exceeded."), "{desc}");
-    let verdicts: Vec<String> = (0..3).map(|i| root.query_selector_all(".lvt-picture__verdict").unwrap().item(i).unwrap().text_content().unwrap()).collect();
+    let verdicts: Vec<String> = (0..3)
+        .map(|i| root.query_selector_all(".lvt-picture__verdict").unwrap().item(i).unwrap().text_content().unwrap())
+        .collect();
     assert_eq!(verdicts, vec!["Not exceeded", "Not exceeded", "Exceeded"]);
 }
 
@@ -198,15 +213,24 @@ async fn low_volume_picture_says_in_words_what_the_bars_show() {
 /// The files of `src/qpp/tests.rs`'s GOLDEN list, with their expected findings (written and
 /// checked by the native test): the wasm build of the validator must produce them exactly.
 const QPP_GOLDEN: &[(&str, &str, &str)] = &[
-    ("submission-example-quality.json", include_str!("fixtures/qpp/submission-example-quality.json"), include_str!("fixtures/qpp/expected/submission-example-quality.json")),
-    ("fuzz-seed.json", include_str!("fixtures/qpp/fuzz-seed.json"), include_str!("fixtures/qpp/expected/fuzz-seed.json")),
+    (
+        "submission-example-quality.json",
+        include_str!("fixtures/qpp/submission-example-quality.json"),
+        include_str!("fixtures/qpp/expected/submission-example-quality.json"),
+    ),
+    (
+        "fuzz-seed.json",
+        include_str!("fixtures/qpp/fuzz-seed.json"),
+        include_str!("fixtures/qpp/expected/fuzz-seed.json"),
+    ),
     ("cut-off.json", include_str!("fixtures/qpp/cut-off.json"), include_str!("fixtures/qpp/expected/cut-off.json")),
 ];
 
 #[wasm_bindgen_test]
 fn qpp_findings_in_wasm_match_native() {
     use mips_elections::qpp::catalogue::Index;
-    let catalogue = Index::from_json(include_str!(concat!(env!("OUT_DIR"), "/qpp-catalogue-by-year/2025.json"))).unwrap();
+    let catalogue =
+        Index::from_json(include_str!(concat!(env!("OUT_DIR"), "/qpp-catalogue-by-year/2025.json"))).unwrap();
     struct One(Index);
     impl mips_elections::qpp::rules::Catalogues for One {
         fn get(&self, year: u16) -> Option<&Index> {
@@ -215,7 +239,9 @@ fn qpp_findings_in_wasm_match_native() {
     }
     let one = One(catalogue);
     for (name, input, expected) in QPP_GOLDEN {
-        let input = input.replace("\"< performanceYearToBeReported >\"", "2025").replace("< performanceYearToBeReported >", "2025");
+        let input = input
+            .replace("\"< performanceYearToBeReported >\"", "2025")
+            .replace("< performanceYearToBeReported >", "2025");
         let report = mips_elections::qpp::validate(input.as_bytes(), &one, &mut |_| {});
         let actual = serde_json::to_string_pretty(&report.diagnostics).unwrap() + "\n";
         assert_eq!(&actual, expected, "{name}");

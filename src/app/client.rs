@@ -2,7 +2,9 @@
 //! so one build serves any deployment. The CSRF token of the session is attached to every
 //! mutating request; a 401 anywhere signs the user out of the SPA.
 
+use crate::api::endpoints::{Endpoint, Method, RawBody};
 use crate::api::{ApiErrorBody, ApiErrorDetail, CSRF_HEADER};
+use crate::domain::PerformanceYear;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -70,8 +72,12 @@ impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientError::Api { error, .. } => f.write_str(&error.message),
-            ClientError::Network(_) => f.write_str("We couldn't reach the server. Check your connection and try again; nothing was changed."),
-            ClientError::Decode(_) => f.write_str("The server's answer could not be read. Reload the page and try again."),
+            ClientError::Network(_) => {
+                f.write_str("We couldn't reach the server. Check your connection and try again; nothing was changed.")
+            }
+            ClientError::Decode(_) => {
+                f.write_str("The server's answer could not be read. Reload the page and try again.")
+            }
         }
     }
 }
@@ -101,7 +107,11 @@ async fn finish<T: DeserializeOwned>(res: Result<Response, gloo_net::Error>) -> 
         Ok(body) => Err(ClientError::Api { status, error: body.error }),
         Err(_) => Err(ClientError::Api {
             status,
-            error: ApiErrorDetail { kind: "HttpError".into(), message: format!("The server answered with HTTP {status}. Please try again."), details: vec![] },
+            error: ApiErrorDetail {
+                kind: "HttpError".into(),
+                message: format!("The server answered with HTTP {status}. Please try again."),
+                details: vec![],
+            },
         }),
     }
 }
@@ -113,18 +123,31 @@ fn with_csrf(b: RequestBuilder) -> RequestBuilder {
     }
 }
 
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ClientError> {
-    finish(Request::get(&url(path)).send().await).await
-}
-
-pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ClientError> {
-    let req = with_csrf(Request::post(&url(path))).json(body).map_err(|e| ClientError::Decode(e.to_string()))?;
+/// Calls an endpoint of `api::endpoints`: its method and path, the path's `{…}` segments from
+/// `params`, then `query` (e.g. `?year=2025`), and `body` as JSON. The answer's type is the
+/// endpoint's, so a page can't read an answer as the wrong type.
+pub async fn call<Req: Serialize, Res: DeserializeOwned>(
+    endpoint: &Endpoint<Req, Res>,
+    params: &[&str],
+    query: &str,
+    body: Option<&Req>,
+) -> Result<Res, ClientError> {
+    let path = format!("{}{query}", endpoint.url(params));
+    let builder = match endpoint.method {
+        Method::Get => return finish(Request::get(&url(&path)).send().await).await,
+        Method::Post => with_csrf(Request::post(&url(&path))),
+        Method::Delete => with_csrf(Request::delete(&url(&path))),
+    };
+    let req = match body {
+        Some(b) => builder.json(b).map_err(|e| ClientError::Decode(e.to_string()))?,
+        None => builder.build().map_err(|e| ClientError::Decode(e.to_string()))?,
+    };
     finish(req.send().await).await
 }
 
-pub async fn delete(path: &str) -> Result<(), ClientError> {
-    let res = with_csrf(Request::delete(&url(path))).send().await;
-    finish::<Option<()>>(res).await.map(|_| ())
+/// `?year=2025`
+pub fn year_query(year: PerformanceYear) -> String {
+    format!("?year={year}")
 }
 
 /// Reads `/config.json` beside `index.html`. A missing file means "same origin".
@@ -136,8 +159,13 @@ pub async fn load_config() -> RuntimeConfig {
 }
 
 /// Posts a multipart form (files and a JSON manifest); the browser sets the boundary.
-pub async fn post_form<T: DeserializeOwned>(path: &str, form: &web_sys::FormData, headers: &[(&str, &str)]) -> Result<T, ClientError> {
-    let mut b = with_csrf(Request::post(&url(path)));
+pub async fn post_form<Res: DeserializeOwned>(
+    endpoint: &Endpoint<RawBody, Res>,
+    params: &[&str],
+    form: &web_sys::FormData,
+    headers: &[(&str, &str)],
+) -> Result<Res, ClientError> {
+    let mut b = with_csrf(Request::post(&url(&endpoint.url(params))));
     for (k, v) in headers {
         b = b.header(k, v);
     }

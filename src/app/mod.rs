@@ -3,24 +3,16 @@
 
 pub mod client;
 pub mod components;
+pub mod context;
 pub mod pages;
+pub mod validator;
 pub mod worker;
 
-use crate::api::{paths, PerformanceYearsResponse, SessionInfo};
+use crate::api::endpoints;
+use context::AppContext;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-
-/// What every page may need: who is signed in, and the performance years with their windows.
-#[derive(Clone, Copy)]
-pub struct AppContext {
-    pub session: RwSignal<Option<SessionInfo>>,
-    pub years: LocalResource<Result<PerformanceYearsResponse, client::ClientError>>,
-}
-
-pub fn use_app() -> AppContext {
-    use_context::<AppContext>().expect("AppContext is provided by App")
-}
 
 pub fn mount() {
     console_error_panic_hook::set_once();
@@ -30,14 +22,14 @@ pub fn mount() {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let session: RwSignal<Option<SessionInfo>> = RwSignal::new(None);
+    let session = RwSignal::new(None);
     // Config and the current session are read before any page shows, so that a signed-in user
     // reloading a deep link lands on it rather than on the sign-in page.
     let boot = LocalResource::new(move || async move {
         let config = client::load_config().await;
         client::configure(&config);
         // 204 (signed out) reads as None.
-        match client::get::<Option<SessionInfo>>(paths::SESSION).await {
+        match client::call(&endpoints::SESSION, &[], "", None).await {
             Ok(Some(s)) => {
                 client::set_csrf(Some(s.csrf_token.clone()));
                 session.set(Some(s));
@@ -49,7 +41,7 @@ pub fn App() -> impl IntoView {
         client::set_csrf(None);
         session.set(None);
     });
-    let years = LocalResource::new(|| client::get::<PerformanceYearsResponse>(paths::PERFORMANCE_YEARS));
+    let years = LocalResource::new(|| client::call(&endpoints::PERFORMANCE_YEARS, &[], "", None));
     provide_context(AppContext { session, years });
 
     view! {

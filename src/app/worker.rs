@@ -63,10 +63,24 @@ pub fn qpp_validate(bytes: &[u8], progress: &js_sys::Function) -> String {
     LOADED.with(|l| {
         let l = l.borrow();
         let report = crate::qpp::validate(bytes, &Loaded(&l), &mut |p| {
-            let _ = progress.call2(&JsValue::NULL, &JsValue::from(p.submissions as f64), &JsValue::from(p.offset as f64));
+            let _ =
+                progress.call2(&JsValue::NULL, &JsValue::from(p.submissions as f64), &JsValue::from(p.offset as f64));
         });
         serde_json::to_string(&report).unwrap_or_else(|_| "{}".into())
     })
+}
+
+/// How many leading bytes `qrda_looks_like_xml` needs.
+#[wasm_bindgen]
+pub fn qrda_sniff_bytes() -> usize {
+    crate::qpp::qrda::SNIFF_BYTES
+}
+
+/// Whether a file (its first `qrda_sniff_bytes()` bytes suffice) is XML rather than JSON: the
+/// same test the server applies.
+#[wasm_bindgen]
+pub fn qrda_looks_like_xml(head: &[u8]) -> bool {
+    crate::qpp::qrda::looks_like_xml(head)
 }
 
 /// Reads a QRDA III file (well-formedness, participant, year, sections) and returns the

@@ -99,6 +99,18 @@ pub enum EntityKind {
     VirtualGroup,
 }
 
+impl EntityKind {
+    /// The kind the election rules see: a TIN in a virtual group elects through the virtual
+    /// group, whether it reports as a group or as individuals.
+    pub fn of(individual: bool, in_virtual_group: bool) -> EntityKind {
+        match (in_virtual_group, individual) {
+            (true, _) => EntityKind::VirtualGroup,
+            (false, true) => EntityKind::Individual,
+            (false, false) => EntityKind::Group,
+        }
+    }
+}
+
 /// Why an election cannot be made. Every variant reads as a sentence for a person.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ElectionRefusal {
@@ -212,7 +224,9 @@ impl ConfirmationError {
     pub fn message(&self) -> String {
         match self {
             ConfirmationError::Empty => "Type CONFIRM in the box to make your election final.".into(),
-            ConfirmationError::Mismatch(typed) => format!("You typed \"{typed}\". Type CONFIRM (not case sensitive) to make your election final."),
+            ConfirmationError::Mismatch(typed) => {
+                format!("You typed \"{typed}\". Type CONFIRM (not case sensitive) to make your election final.")
+            }
         }
     }
 }
@@ -268,9 +282,11 @@ mod tests {
     #[test]
     fn only_opt_in_eligible_entities_elect() {
         let w = w2024();
-        let r = check_can_elect(EntityKind::Group, LowVolumeStatus::MipsEligible, Some(&w), py(2024), inside()).unwrap_err();
+        let r = check_can_elect(EntityKind::Group, LowVolumeStatus::MipsEligible, Some(&w), py(2024), inside())
+            .unwrap_err();
         assert_eq!(r.code(), "AlreadyMipsEligible");
-        let r = check_can_elect(EntityKind::Group, LowVolumeStatus::NotOptInEligible, Some(&w), py(2024), inside()).unwrap_err();
+        let r = check_can_elect(EntityKind::Group, LowVolumeStatus::NotOptInEligible, Some(&w), py(2024), inside())
+            .unwrap_err();
         assert_eq!(r.code(), "NotOptInEligible");
         assert!(r.reason().contains("not opt-in eligible"));
     }
@@ -279,16 +295,20 @@ mod tests {
     fn outside_the_window_is_refused_with_the_dates() {
         let w = w2024();
         let before = Timestamp::from_eastern(2025, 1, 1, 12, 0);
-        let r = check_can_elect(EntityKind::Group, LowVolumeStatus::OptInEligible, Some(&w), py(2024), before).unwrap_err();
+        let r =
+            check_can_elect(EntityKind::Group, LowVolumeStatus::OptInEligible, Some(&w), py(2024), before).unwrap_err();
         assert_eq!(r.code(), "ElectionWindowNotOpen");
         assert!(r.reason().contains("January 2, 2025 at 10:00 a.m. ET"), "{}", r.reason());
         let at_close = w.election_closes_at;
-        let r = check_can_elect(EntityKind::Group, LowVolumeStatus::OptInEligible, Some(&w), py(2024), at_close).unwrap_err();
+        let r = check_can_elect(EntityKind::Group, LowVolumeStatus::OptInEligible, Some(&w), py(2024), at_close)
+            .unwrap_err();
         assert_eq!(r.code(), "ElectionWindowClosed");
         assert!(r.reason().contains("March 31, 2025 at 8:00 p.m. ET"), "{}", r.reason());
         let one_ms_before = Timestamp(at_close.0 - 1);
-        assert!(check_can_elect(EntityKind::Group, LowVolumeStatus::OptInEligible, Some(&w), py(2024), one_ms_before).is_ok());
-        let r = check_can_elect(EntityKind::Group, LowVolumeStatus::OptInEligible, None, py(2026), inside()).unwrap_err();
+        assert!(check_can_elect(EntityKind::Group, LowVolumeStatus::OptInEligible, Some(&w), py(2024), one_ms_before)
+            .is_ok());
+        let r =
+            check_can_elect(EntityKind::Group, LowVolumeStatus::OptInEligible, None, py(2026), inside()).unwrap_err();
         assert!(r.reason().contains("2026"));
     }
 
@@ -321,7 +341,9 @@ mod tests {
         assert_eq!(Election::ReportVoluntarily.confirm_button(), "I'm Sure, Report Voluntarily");
         assert!(Election::OptIn.option_description(py(2021)).ends_with("a payment adjustment in 2023."));
         assert!(Election::ReportVoluntarily.option_description(py(2021)).contains("isn't permitted"));
-        assert!(Election::OptIn.consequence("Dittrich, Krajíček and Urbanová", py(2021)).starts_with("By opting-in, Dittrich, Krajíček and Urbanová will become MIPS eligible for the 2021 performance year"));
+        assert!(Election::OptIn.consequence("Dittrich, Krajíček and Urbanová", py(2021)).starts_with(
+            "By opting-in, Dittrich, Krajíček and Urbanová will become MIPS eligible for the 2021 performance year"
+        ));
         assert_eq!(Election::from_code("VOLUNTARY"), Some(Election::ReportVoluntarily));
         assert_eq!(serde_json::to_string(&Election::OptIn).unwrap(), "\"OPT_IN\"");
     }

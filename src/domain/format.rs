@@ -14,13 +14,21 @@ fn group_thousands(n: u64) -> String {
 
 pub fn format_count(n: i64) -> String {
     let s = group_thousands(n.unsigned_abs());
-    if n < 0 { format!("-{s}") } else { s }
+    if n < 0 {
+        format!("-{s}")
+    } else {
+        s
+    }
 }
 
 pub fn format_usd_cents(cents: i64) -> String {
     let abs = cents.unsigned_abs();
     let s = format!("${}.{:02}", group_thousands(abs / 100), abs % 100);
-    if cents < 0 { format!("-{s}") } else { s }
+    if cents < 0 {
+        format!("-{s}")
+    } else {
+        s
+    }
 }
 
 /// Whether a name matches what a person typed in a search box: case-insensitive, and letters

@@ -28,9 +28,7 @@ impl Tin {
             return Err(IdError("Enter a TIN: 9 digits.".into()));
         }
         if !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(IdError(format!(
-                "TIN \"{s}\" must contain digits only (no dashes or spaces): 9 digits."
-            )));
+            return Err(IdError(format!("TIN \"{s}\" must contain digits only (no dashes or spaces): 9 digits.")));
         }
         if s.len() != 9 {
             return Err(IdError(format!(
@@ -82,10 +80,7 @@ impl Npi {
             return Err(IdError(format!("NPI \"{s}\" must contain digits only: 10 digits.")));
         }
         if s.len() != 10 {
-            return Err(IdError(format!(
-                "NPI \"{s}\" has {} digits; an NPI has exactly 10.",
-                s.len()
-            )));
+            return Err(IdError(format!("NPI \"{s}\" has {} digits; an NPI has exactly 10.", s.len())));
         }
         Ok(Npi(s.to_owned()))
     }
@@ -113,20 +108,13 @@ impl Npi {
         if self.has_valid_check_digit() {
             None
         } else {
-            Some(format!(
-                "NPI {} fails the NPI check digit (Luhn with prefix 80840); check it for a typo.",
-                self.0
-            ))
+            Some(format!("NPI {} fails the NPI check digit (Luhn with prefix 80840); check it for a typo.", self.0))
         }
     }
 }
 
 fn luhn_valid_with_prefix(ten_digits: &str) -> bool {
-    let full: Vec<u32> = "80840"
-        .chars()
-        .chain(ten_digits.chars())
-        .filter_map(|c| c.to_digit(10))
-        .collect();
+    let full: Vec<u32> = "80840".chars().chain(ten_digits.chars()).filter_map(|c| c.to_digit(10)).collect();
     let mut sum = 0;
     // Walk from the rightmost digit (the check digit); double every second digit.
     for (i, d) in full.iter().rev().enumerate() {

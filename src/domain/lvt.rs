@@ -36,13 +36,11 @@ const LVT_TABLE: &[(u16, i64, i64, i64)] = &[
 const LAST_VERIFIED_LVT_YEAR: u16 = 2025;
 
 pub fn low_volume_threshold(year: PerformanceYear) -> Option<LowVolumeThreshold> {
-    LVT_TABLE.iter().find(|row| row.0 == year.get()).map(|&(_, dollars, patients, services)| {
-        LowVolumeThreshold {
-            performance_year: year,
-            allowed_charges_cents: dollars * 100,
-            part_b_patients: patients,
-            covered_services: services,
-        }
+    LVT_TABLE.iter().find(|row| row.0 == year.get()).map(|&(_, dollars, patients, services)| LowVolumeThreshold {
+        performance_year: year,
+        allowed_charges_cents: dollars * 100,
+        part_b_patients: patients,
+        covered_services: services,
     })
 }
 
@@ -76,7 +74,8 @@ pub enum Criterion {
 }
 
 impl Criterion {
-    pub const ALL: [Criterion; 3] = [Criterion::AllowedCharges, Criterion::MedicarePatients, Criterion::CoveredServices];
+    pub const ALL: [Criterion; 3] =
+        [Criterion::AllowedCharges, Criterion::MedicarePatients, Criterion::CoveredServices];
     pub fn label(self) -> &'static str {
         match self {
             Criterion::AllowedCharges => "Allowed charges",
@@ -121,16 +120,30 @@ impl LowVolumeAssessment {
     /// The QPP Eligibility API's `lowVolStusRsnCd` and description: which criteria fell
     /// *below* the threshold. `None` when all three are exceeded (`lowVolumeSwitch` false).
     pub fn below_reason(&self) -> Option<(&'static str, &'static str)> {
-        let (c, p, s) = (!self.exceeds_allowed_charges, !self.exceeds_medicare_patients, !self.exceeds_covered_services);
+        let (c, p, s) =
+            (!self.exceeds_allowed_charges, !self.exceeds_medicare_patients, !self.exceeds_covered_services);
         match (c, p, s) {
             (false, false, false) => None,
-            (false, true, false) => Some(("BENE", "The number of unique beneficiaries fell below the low-volume threshold")),
-            (true, false, false) => Some(("CHRG", "Part B expenditures (allowed charges) fell below the low-volume threshold")),
+            (false, true, false) => {
+                Some(("BENE", "The number of unique beneficiaries fell below the low-volume threshold"))
+            }
+            (true, false, false) => {
+                Some(("CHRG", "Part B expenditures (allowed charges) fell below the low-volume threshold"))
+            }
             (false, false, true) => Some(("SRVC", "Low-volume services fell below the low-volume threshold")),
-            (true, true, false) => Some(("BOTH", "Both the unique beneficiaries and Part B expenditures fell below the low-volume threshold")),
-            (false, true, true) => Some(("BENE/SRVC", "The unique beneficiaries and services fell below the low-volume threshold")),
-            (true, false, true) => Some(("CHRG/SRVC", "Part B expenditures and services fell below the low-volume threshold")),
-            (true, true, true) => Some(("ALL", "Beneficiaries, Part B expenditures and services all fell below the low-volume threshold")),
+            (true, true, false) => Some((
+                "BOTH",
+                "Both the unique beneficiaries and Part B expenditures fell below the low-volume threshold",
+            )),
+            (false, true, true) => {
+                Some(("BENE/SRVC", "The unique beneficiaries and services fell below the low-volume threshold"))
+            }
+            (true, false, true) => {
+                Some(("CHRG/SRVC", "Part B expenditures and services fell below the low-volume threshold"))
+            }
+            (true, true, true) => {
+                Some(("ALL", "Beneficiaries, Part B expenditures and services all fell below the low-volume threshold"))
+            }
         }
     }
 
@@ -209,7 +222,10 @@ mod tests {
         let t = low_volume_threshold(y(2021)).unwrap();
         // The guide's Pazderová practice: 33 patients, $50,027.00, 1,419 services → services only.
         let a = LowVolumeAssessment::of(&figs(5_002_700, 33, 1419), &t);
-        assert_eq!((a.exceeds_allowed_charges, a.exceeds_medicare_patients, a.exceeds_covered_services), (false, false, true));
+        assert_eq!(
+            (a.exceeds_allowed_charges, a.exceeds_medicare_patients, a.exceeds_covered_services),
+            (false, false, true)
+        );
         assert_eq!(a.status(), LowVolumeStatus::OptInEligible);
         assert!(!a.exceeds_threshold());
         let a = LowVolumeAssessment::of(&figs(12_000_000, 250, 150), &t);

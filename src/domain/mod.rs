@@ -3,20 +3,26 @@
 
 pub mod csv;
 pub mod election;
+pub mod entity;
 pub mod format;
 pub mod ids;
 pub mod lvt;
 pub mod pathway;
 pub mod registry;
+pub mod sign_in;
 pub mod status;
 pub mod time;
 pub mod window;
 pub mod year;
 
-pub use election::{check_can_elect, check_confirmation, resolve_against_existing, Election, ElectionOutcome, ElectionRefusal, EntityKind};
+pub use election::{
+    check_can_elect, check_confirmation, resolve_against_existing, Election, ElectionOutcome, ElectionRefusal,
+    EntityKind,
+};
+pub use entity::EntityType;
 pub use ids::{Npi, Tin};
-pub use pathway::{check_pathway, offered_pathways, ReportingPathway};
 pub use lvt::{low_volume_threshold, LowVolumeAssessment, LowVolumeStatus, LowVolumeThreshold, VolumeFigures};
+pub use pathway::{check_pathway, offered_pathways, ReportingPathway};
 pub use status::{ParticipationStatus, SpecialStatus};
 pub use time::Timestamp;
 pub use window::{ElectionWindow, WindowPhase, WindowSource};

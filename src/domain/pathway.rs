@@ -103,7 +103,11 @@ pub fn check_pathway(
 
 /// The pathways to offer: both after an Opt-In (or when MIPS eligible), never the APP to a
 /// voluntary reporter.
-pub fn offered_pathways(mips_apm_participant: bool, low_volume: LowVolumeStatus, election: Option<Election>) -> Vec<ReportingPathway> {
+pub fn offered_pathways(
+    mips_apm_participant: bool,
+    low_volume: LowVolumeStatus,
+    election: Option<Election>,
+) -> Vec<ReportingPathway> {
     ReportingPathway::ALL
         .into_iter()
         .filter(|p| check_pathway(mips_apm_participant, low_volume, election, None, *p).is_ok())
@@ -125,18 +129,33 @@ mod tests {
     fn app_only_after_opt_in_or_when_mips_eligible() {
         assert_eq!(check_pathway(true, OptInEligible, Some(Election::OptIn), None, App), Ok(()));
         assert_eq!(check_pathway(true, MipsEligible, None, None, App), Ok(()));
-        assert_eq!(check_pathway(true, OptInEligible, Some(Election::ReportVoluntarily), None, App), Err(PathwayRefusal::VoluntaryCannotReportApp));
-        assert_eq!(check_pathway(true, OptInEligible, Some(Election::ReportVoluntarily), None, TraditionalMips), Ok(()));
+        assert_eq!(
+            check_pathway(true, OptInEligible, Some(Election::ReportVoluntarily), None, App),
+            Err(PathwayRefusal::VoluntaryCannotReportApp)
+        );
+        assert_eq!(
+            check_pathway(true, OptInEligible, Some(Election::ReportVoluntarily), None, TraditionalMips),
+            Ok(())
+        );
         assert_eq!(check_pathway(true, OptInEligible, None, None, App), Err(PathwayRefusal::NoElection));
-        assert_eq!(check_pathway(false, OptInEligible, Some(Election::OptIn), None, App), Err(PathwayRefusal::NotApmParticipant));
-        assert_eq!(check_pathway(true, NotOptInEligible, None, None, TraditionalMips), Err(PathwayRefusal::NotEligible));
+        assert_eq!(
+            check_pathway(false, OptInEligible, Some(Election::OptIn), None, App),
+            Err(PathwayRefusal::NotApmParticipant)
+        );
+        assert_eq!(
+            check_pathway(true, NotOptInEligible, None, None, TraditionalMips),
+            Err(PathwayRefusal::NotEligible)
+        );
         assert!(PathwayRefusal::VoluntaryCannotReportApp.reason().contains("can't voluntarily report"));
     }
 
     #[test]
     fn pathway_choice_is_final_but_repeatable() {
         assert_eq!(check_pathway(true, OptInEligible, Some(Election::OptIn), Some(App), App), Ok(()));
-        assert_eq!(check_pathway(true, OptInEligible, Some(Election::OptIn), Some(App), TraditionalMips), Err(PathwayRefusal::AlreadyChosen { existing: App }));
+        assert_eq!(
+            check_pathway(true, OptInEligible, Some(Election::OptIn), Some(App), TraditionalMips),
+            Err(PathwayRefusal::AlreadyChosen { existing: App })
+        );
     }
 
     #[test]

@@ -3,12 +3,14 @@
 //! files need an election, which need none, which can't be submitted at all, and what each
 //! choice in the Election Selection table does with the participant's data.
 
+use super::election::Election;
 use super::election::{check_can_elect, ElectionRefusal, EntityKind};
+use super::entity::EntityType;
+use super::ids::{Npi, Tin};
 use super::lvt::LowVolumeStatus;
 use super::time::Timestamp;
-use super::window::ElectionWindow;
+use super::window::{ElectionWindow, SubmissionClosed};
 use super::year::PerformanceYear;
-use super::{Election, Npi, Tin};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -43,11 +45,8 @@ pub enum ElectionChoice {
 }
 
 impl ElectionChoice {
-    pub const ALL: [ElectionChoice; 3] = [
-        ElectionChoice::NoDecision,
-        ElectionChoice::ReportVoluntarily,
-        ElectionChoice::OptIn,
-    ];
+    pub const ALL: [ElectionChoice; 3] =
+        [ElectionChoice::NoDecision, ElectionChoice::ReportVoluntarily, ElectionChoice::OptIn];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -99,16 +98,17 @@ pub enum ParticipantStanding {
 
 impl ParticipantStanding {
     pub fn needs_no_election(&self) -> bool {
-        matches!(
-            self,
-            ParticipantStanding::AlreadyElected { .. } | ParticipantStanding::MipsEligible
-        )
+        matches!(self, ParticipantStanding::AlreadyElected { .. } | ParticipantStanding::MipsEligible)
     }
     /// Why no election is needed, for the "need no election" list.
     pub fn no_election_reason(&self) -> Option<String> {
         match self {
-            ParticipantStanding::AlreadyElected { election } => Some(format!("Already elected to {} (final); the data is accepted.", election.label())),
-            ParticipantStanding::MipsEligible => Some("MIPS eligible: exceeds all 3 low-volume threshold criteria, so no election is needed.".into()),
+            ParticipantStanding::AlreadyElected { election } => {
+                Some(format!("Already elected to {} (final); the data is accepted.", election.label()))
+            }
+            ParticipantStanding::MipsEligible => {
+                Some("MIPS eligible: exceeds all 3 low-volume threshold criteria, so no election is needed.".into())
+            }
             _ => None,
         }
     }
@@ -117,8 +117,8 @@ impl ParticipantStanding {
 /// What the server knows about a participant when it decides its standing.
 #[derive(Clone, Debug)]
 pub struct ParticipantFacts<'a> {
-    /// `entityType` from the file (`group`, `individual`, `apm`, `virtualGroup`, `subgroup`).
-    pub entity_type: &'a str,
+    /// `entityType` from the file; `None` when the file names none the upload knows.
+    pub entity_type: Option<EntityType>,
     pub is_client: bool,
     pub registry_name: &'a str,
     /// `None` when there is no eligibility record for the participant in the year.
@@ -131,45 +131,24 @@ pub struct ParticipantFacts<'a> {
 }
 
 fn cannot(code: &str, reason: String) -> ParticipantStanding {
-    ParticipantStanding::CannotSubmit {
-        code: code.into(),
-        reason,
-    }
+    ParticipantStanding::CannotSubmit { code: code.into(), reason }
 }
 
 /// Entity types this upload never accepts, whoever they are: said without asking the server.
-pub fn entity_type_refusal(entity_type: &str) -> Option<ParticipantStanding> {
+pub fn entity_type_refusal(entity_type: Option<EntityType>) -> Option<ParticipantStanding> {
     match entity_type {
-        "group" | "individual" => None,
-        "apm" => Some(cannot("ApmEntity", ElectionRefusal::ApmEntity.reason() + " APM Entity data is not accepted through this upload.")),
+        Some(EntityType::Group | EntityType::Individual) => None,
+        Some(EntityType::Apm) => Some(cannot(
+            "ApmEntity",
+            ElectionRefusal::ApmEntity.reason() + " APM Entity data is not accepted through this upload.",
+        )),
         other => Some(cannot(
             "EntityTypeNotAccepted",
-            format!("Entity type \"{other}\" is not accepted through this upload; only groups (TIN) and individual clinicians (TIN/NPI) are."),
+            format!(
+                "Entity type \"{}\" is not accepted through this upload; only groups (TIN) and individual clinicians (TIN/NPI) are.",
+                other.map(EntityType::code).unwrap_or("")
+            ),
         )),
-    }
-}
-
-/// How a participant without a TIN/NPI key is named ("APM Entity A1234").
-pub fn entity_label(
-    entity_type: &str,
-    entity_id: Option<&str>,
-    tin: Option<&str>,
-    npi: Option<&str>,
-) -> String {
-    let kind = match entity_type {
-        "apm" => "APM Entity",
-        "virtualGroup" => "Virtual group",
-        "subgroup" => "Subgroup",
-        "individual" => "TIN/NPI",
-        _ => "TIN",
-    };
-    match (entity_id, tin, npi) {
-        (Some(id), _, _) if matches!(entity_type, "apm" | "virtualGroup" | "subgroup") => {
-            format!("{kind} {id}")
-        }
-        (_, Some(t), Some(n)) => format!("TIN/NPI {t}/{n}"),
-        (_, Some(t), None) => format!("TIN {t}"),
-        _ => kind.to_string(),
     }
 }
 
@@ -183,17 +162,8 @@ pub fn standing(key: &ParticipantKey, f: &ParticipantFacts) -> ParticipantStandi
     if !f.is_client {
         return cannot("NotAClient", format!("TIN {} is not a client of {}. Ask the practice to add {} as its registry, or remove its data from the file.", key.tin, f.registry_name, f.registry_name));
     }
-    if let Some(w) = f.window {
-        if f.now < w.opens_at || f.now >= w.submission_closes_at {
-            return cannot(
-                "SubmissionWindowClosed",
-                format!(
-                    "{year} data can be submitted only from {} to {}.",
-                    w.opens_at.format_eastern(),
-                    w.submission_closes_at.format_eastern()
-                ),
-            );
-        }
+    if let Some(Err(closed)) = f.window.map(|w| w.check_submission_open(f.now)) {
+        return cannot(SubmissionClosed::CODE, closed.reason());
     }
     let Some(lv) = f.low_volume else {
         return cannot("NoEligibilityInformation", format!("There is no eligibility information for {key} in performance year {year}, so it is not eligible to submit."));
@@ -208,13 +178,7 @@ pub fn standing(key: &ParticipantKey, f: &ParticipantFacts) -> ParticipantStandi
             format!("{key} exceeds none of the 3 low-volume threshold criteria in {year}: it is not eligible for MIPS and can't opt in, so its data is not accepted here."),
         ),
         LowVolumeStatus::OptInEligible => {
-            let kind = if f.in_virtual_group {
-                EntityKind::VirtualGroup
-            } else if key.npi.is_some() {
-                EntityKind::Individual
-            } else {
-                EntityKind::Group
-            };
+            let kind = EntityKind::of(key.npi.is_some(), f.in_virtual_group);
             match check_can_elect(kind, lv, f.window, year, f.now) {
                 Ok(()) => ParticipantStanding::NeedsElection,
                 Err(r) => cannot(r.code(), format!("{key} is opt-in eligible but no election can be made: {}", r.reason())),
@@ -330,11 +294,7 @@ pub fn matches_filter(filter: &str, tin: &str, npi: Option<&str>, name: &str) ->
         return true;
     }
     let digits: String = f.chars().filter(|c| c.is_ascii_digit()).collect();
-    if !digits.is_empty()
-        && digits.len()
-            == f.chars()
-                .filter(|c| !c.is_whitespace() && *c != '-' && *c != '/')
-                .count()
+    if !digits.is_empty() && digits.len() == f.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '/').count()
     {
         return tin.contains(&digits) || npi.map(|n| n.contains(&digits)).unwrap_or(false);
     }
@@ -346,20 +306,14 @@ mod tests {
     use super::*;
 
     fn key(npi: Option<&str>) -> ParticipantKey {
-        ParticipantKey {
-            tin: Tin::parse("103000013").unwrap(),
-            npi: npi.map(|n| Npi::parse(n).unwrap()),
-        }
+        ParticipantKey { tin: Tin::parse("103000013").unwrap(), npi: npi.map(|n| Npi::parse(n).unwrap()) }
     }
     fn window() -> ElectionWindow {
-        ElectionWindow::demo(
-            PerformanceYear::new(2026).unwrap(),
-            Timestamp(1_790_000_000_000),
-        )
+        ElectionWindow::demo(PerformanceYear::new(2026).unwrap(), Timestamp(1_790_000_000_000))
     }
     fn facts(w: &ElectionWindow) -> ParticipantFacts<'_> {
         ParticipantFacts {
-            entity_type: "group",
+            entity_type: Some(EntityType::Group),
             is_client: true,
             registry_name: "Demo Qualified Registry",
             low_volume: Some(LowVolumeStatus::OptInEligible),
@@ -376,106 +330,38 @@ mod tests {
         let w = window();
         let k = key(None);
         assert_eq!(standing(&k, &facts(&w)), ParticipantStanding::NeedsElection);
-        let s = standing(
-            &k,
-            &ParticipantFacts {
-                entity_type: "apm",
-                is_client: false,
-                ..facts(&w)
-            },
-        );
+        let s = standing(&k, &ParticipantFacts { entity_type: Some(EntityType::Apm), is_client: false, ..facts(&w) });
         assert!(
             matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "ApmEntity"),
             "APM before client check"
         );
-        let s = standing(
-            &k,
-            &ParticipantFacts {
-                is_client: false,
-                ..facts(&w)
-            },
-        );
+        let s = standing(&k, &ParticipantFacts { is_client: false, ..facts(&w) });
         assert!(
             matches!(&s, ParticipantStanding::CannotSubmit { code, reason } if code == "NotAClient" && reason.contains("103000013") && reason.contains("Demo Qualified Registry"))
         );
-        let s = standing(
-            &k,
-            &ParticipantFacts {
-                low_volume: None,
-                ..facts(&w)
-            },
-        );
-        assert!(
-            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "NoEligibilityInformation")
-        );
-        let s = standing(
-            &k,
-            &ParticipantFacts {
-                low_volume: Some(LowVolumeStatus::NotOptInEligible),
-                ..facts(&w)
-            },
-        );
-        assert!(
-            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "NotEligible")
-        );
+        let s = standing(&k, &ParticipantFacts { low_volume: None, ..facts(&w) });
+        assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "NoEligibilityInformation"));
+        let s = standing(&k, &ParticipantFacts { low_volume: Some(LowVolumeStatus::NotOptInEligible), ..facts(&w) });
+        assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "NotEligible"));
         assert_eq!(
-            standing(
-                &k,
-                &ParticipantFacts {
-                    low_volume: Some(LowVolumeStatus::MipsEligible),
-                    ..facts(&w)
-                }
-            ),
+            standing(&k, &ParticipantFacts { low_volume: Some(LowVolumeStatus::MipsEligible), ..facts(&w) }),
             ParticipantStanding::MipsEligible
         );
         assert_eq!(
-            standing(
-                &k,
-                &ParticipantFacts {
-                    existing: Some(Election::OptIn),
-                    ..facts(&w)
-                }
-            ),
-            ParticipantStanding::AlreadyElected {
-                election: Election::OptIn
-            }
+            standing(&k, &ParticipantFacts { existing: Some(Election::OptIn), ..facts(&w) }),
+            ParticipantStanding::AlreadyElected { election: Election::OptIn }
         );
-        let s = standing(
-            &k,
-            &ParticipantFacts {
-                in_virtual_group: true,
-                ..facts(&w)
-            },
-        );
-        assert!(
-            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "VirtualGroupCannotElect")
-        );
-        let s = standing(
-            &k,
-            &ParticipantFacts {
-                entity_type: "virtualGroup",
-                ..facts(&w)
-            },
-        );
-        assert!(
-            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "EntityTypeNotAccepted")
-        );
+        let s = standing(&k, &ParticipantFacts { in_virtual_group: true, ..facts(&w) });
+        assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "VirtualGroupCannotElect"));
+        let s = standing(&k, &ParticipantFacts { entity_type: Some(EntityType::VirtualGroup), ..facts(&w) });
+        assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "EntityTypeNotAccepted"));
         // Past the election deadline but before the submission deadline: MIPS eligible data is
         // still accepted, an opt-in eligible participant can no longer elect.
         let late = Timestamp(w.election_closes_at.0 + 1);
         let mut closing = w.clone();
         closing.submission_closes_at = Timestamp(w.election_closes_at.0 + 86_400_000);
-        let s = standing(
-            &k,
-            &ParticipantFacts {
-                now: late,
-                window: Some(&closing),
-                ..facts(&w)
-            },
-        );
-        assert!(
-            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "ElectionWindowClosed")
-        );
+        let s = standing(&k, &ParticipantFacts { now: late, window: Some(&closing), ..facts(&w) });
+        assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "ElectionWindowClosed"));
         assert_eq!(
             standing(
                 &k,
@@ -498,9 +384,7 @@ mod tests {
                 ..facts(&w)
             },
         );
-        assert!(
-            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "SubmissionWindowClosed")
-        );
+        assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "SubmissionWindowClosed"));
     }
 
     #[test]
@@ -509,66 +393,44 @@ mod tests {
         let needs = ParticipantStanding::NeedsElection;
         let e = decide(&k, &needs, None, true).unwrap_err();
         assert_eq!(e.code, "ElectionRequired");
-        assert!(
-            e.message.contains("TIN/NPI 103000013/1103000012"),
-            "{}",
-            e.message
+        assert!(e.message.contains("TIN/NPI 103000013/1103000012"), "{}", e.message);
+        assert_eq!(decide(&k, &needs, Some(ElectionChoice::NoDecision), false), Ok(UploadAction::Skip));
+        assert_eq!(
+            decide(&k, &needs, Some(ElectionChoice::OptIn), false),
+            Ok(UploadAction::Store { record: Some(Election::OptIn) })
+        );
+        let done = ParticipantStanding::AlreadyElected { election: Election::OptIn };
+        assert_eq!(decide(&k, &done, None, false), Ok(UploadAction::Store { record: None }));
+        assert_eq!(decide(&k, &done, Some(ElectionChoice::OptIn), false), Ok(UploadAction::Store { record: None }));
+        assert_eq!(
+            decide(&k, &done, Some(ElectionChoice::NoDecision), false),
+            Ok(UploadAction::Skip),
+            "No Decision is never stored"
         );
         assert_eq!(
-            decide(&k, &needs, Some(ElectionChoice::NoDecision), false),
+            decide(&k, &ParticipantStanding::MipsEligible, Some(ElectionChoice::NoDecision), false),
             Ok(UploadAction::Skip)
         );
         assert_eq!(
-            decide(&k, &needs, Some(ElectionChoice::OptIn), false),
-            Ok(UploadAction::Store {
-                record: Some(Election::OptIn)
-            })
-        );
-        let done = ParticipantStanding::AlreadyElected {
-            election: Election::OptIn,
-        };
-        assert_eq!(
-            decide(&k, &done, None, false),
-            Ok(UploadAction::Store { record: None })
-        );
-        assert_eq!(
-            decide(&k, &done, Some(ElectionChoice::OptIn), false),
-            Ok(UploadAction::Store { record: None })
-        );
-        assert_eq!(decide(&k, &done, Some(ElectionChoice::NoDecision), false), Ok(UploadAction::Skip), "No Decision is never stored");
-        assert_eq!(decide(&k, &ParticipantStanding::MipsEligible, Some(ElectionChoice::NoDecision), false), Ok(UploadAction::Skip));
-        assert_eq!(
-            decide(&k, &done, Some(ElectionChoice::ReportVoluntarily), false)
-                .unwrap_err()
-                .code,
+            decide(&k, &done, Some(ElectionChoice::ReportVoluntarily), false).unwrap_err().code,
             "ElectionAlreadyMade"
         );
         assert_eq!(
-            decide(
-                &k,
-                &ParticipantStanding::MipsEligible,
-                Some(ElectionChoice::OptIn),
-                false
-            )
-            .unwrap_err()
-            .code,
+            decide(&k, &ParticipantStanding::MipsEligible, Some(ElectionChoice::OptIn), false).unwrap_err().code,
             "AlreadyMipsEligible"
         );
-        let cannot = ParticipantStanding::CannotSubmit {
-            code: "NotAClient".into(),
-            reason: "not a client".into(),
-        };
-        assert_eq!(
-            decide(&k, &cannot, None, false).unwrap_err().code,
-            "ParticipantCannotBeSubmitted"
-        );
+        let cannot = ParticipantStanding::CannotSubmit { code: "NotAClient".into(), reason: "not a client".into() };
+        assert_eq!(decide(&k, &cannot, None, false).unwrap_err().code, "ParticipantCannotBeSubmitted");
         assert_eq!(decide(&k, &cannot, None, true), Ok(UploadAction::Skip));
     }
 
     #[test]
     fn no_app_data_for_voluntary_reporters() {
         let k = key(None);
-        assert_eq!(app_refusal(&k, Some(Election::ReportVoluntarily), "app1").unwrap().code, "VoluntaryReportingThroughApp");
+        assert_eq!(
+            app_refusal(&k, Some(Election::ReportVoluntarily), "app1").unwrap().code,
+            "VoluntaryReportingThroughApp"
+        );
         assert!(app_refusal(&k, Some(Election::OptIn), "appPlus").is_none());
         assert!(app_refusal(&k, Some(Election::ReportVoluntarily), "mips").is_none());
         assert!(app_refusal(&k, None, "app1").is_none(), "MIPS eligible: no election, APP allowed");
@@ -576,43 +438,21 @@ mod tests {
 
     #[test]
     fn counts_and_wording() {
-        let c = ChoiceCounts::of([
-            ElectionChoice::OptIn,
-            ElectionChoice::OptIn,
-            ElectionChoice::NoDecision,
-        ]);
+        let c = ChoiceCounts::of([ElectionChoice::OptIn, ElectionChoice::OptIn, ElectionChoice::NoDecision]);
         assert_eq!((c.no_decision, c.voluntary, c.opt_in), (1, 0, 2));
         let y = PerformanceYear::new(2021).unwrap();
-        assert!(ElectionChoice::OptIn
-            .explanation(y)
-            .ends_with("payment adjustment in 2023."));
-        assert_eq!(
-            serde_json::to_string(&ElectionChoice::ReportVoluntarily).unwrap(),
-            "\"VOLUNTARY\""
-        );
-        assert_eq!(
-            serde_json::to_string(&ElectionChoice::NoDecision).unwrap(),
-            "\"NO_DECISION\""
-        );
+        assert!(ElectionChoice::OptIn.explanation(y).ends_with("payment adjustment in 2023."));
+        assert_eq!(serde_json::to_string(&ElectionChoice::ReportVoluntarily).unwrap(), "\"VOLUNTARY\"");
+        assert_eq!(serde_json::to_string(&ElectionChoice::NoDecision).unwrap(), "\"NO_DECISION\"");
     }
 
     #[test]
     fn filter_by_tin_npi_or_name() {
         assert!(matches_filter("", "103000013", None, "x"));
         assert!(matches_filter("10300", "103000013", None, "x"));
-        assert!(matches_filter(
-            "1103000012",
-            "103000013",
-            Some("1103000012"),
-            "x"
-        ));
+        assert!(matches_filter("1103000012", "103000013", Some("1103000012"), "x"));
         assert!(!matches_filter("999", "103000013", Some("1103000012"), "x"));
-        assert!(matches_filter(
-            "pazder",
-            "103000013",
-            None,
-            "Pazderová, Dudek"
-        ));
+        assert!(matches_filter("pazder", "103000013", None, "Pazderová, Dudek"));
         assert!(!matches_filter("riverside", "103000013", None, "Pazderová"));
     }
 }

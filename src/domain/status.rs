@@ -22,7 +22,9 @@ impl ParticipationStatus {
         match (low_volume, election) {
             (LowVolumeStatus::MipsEligible, _) => ParticipationStatus::MipsEligible,
             (LowVolumeStatus::OptInEligible, Some(Election::OptIn)) => ParticipationStatus::EligibleViaOptIn,
-            (LowVolumeStatus::OptInEligible, Some(Election::ReportVoluntarily)) => ParticipationStatus::VoluntaryReporter,
+            (LowVolumeStatus::OptInEligible, Some(Election::ReportVoluntarily)) => {
+                ParticipationStatus::VoluntaryReporter
+            }
             (LowVolumeStatus::OptInEligible, None) => ParticipationStatus::OptInEligible,
             // An election cannot be recorded for an entity that is not opt-in eligible; if the
             // data changes later the low-volume status still decides what the card says.
@@ -135,7 +137,10 @@ mod tests {
         assert_eq!(ParticipationStatus::of(OptInEligible, None).badge(), "MIPS EXEMPT");
         assert_eq!(ParticipationStatus::of(OptInEligible, None).qualifier(), Some("Opt-in eligible"));
         assert_eq!(ParticipationStatus::of(OptInEligible, Some(Election::OptIn)).badge(), "MIPS ELIGIBLE VIA OPT-IN");
-        assert_eq!(ParticipationStatus::of(OptInEligible, Some(Election::ReportVoluntarily)).badge(), "VOLUNTARY REPORTER");
+        assert_eq!(
+            ParticipationStatus::of(OptInEligible, Some(Election::ReportVoluntarily)).badge(),
+            "VOLUNTARY REPORTER"
+        );
         assert_eq!(ParticipationStatus::of(MipsEligible, None).badge(), "MIPS ELIGIBLE");
         assert_eq!(ParticipationStatus::of(NotOptInEligible, None).qualifier(), Some("Not opt-in eligible"));
     }

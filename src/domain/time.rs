@@ -81,9 +81,7 @@ pub struct EasternDateTime {
 impl Timestamp {
     pub fn from_utc(year: i64, month: u32, day: u32, hour: u32, minute: u32) -> Timestamp {
         Timestamp(
-            days_from_civil(year, month, day) * MS_PER_DAY
-                + hour as i64 * MS_PER_HOUR
-                + minute as i64 * MS_PER_MINUTE,
+            days_from_civil(year, month, day) * MS_PER_DAY + hour as i64 * MS_PER_HOUR + minute as i64 * MS_PER_MINUTE,
         )
     }
 
@@ -151,7 +149,14 @@ impl Timestamp {
     pub fn parse_iso8601(s: &str) -> Result<Timestamp, String> {
         let bad = || format!("\"{s}\" is not a UTC timestamp like 2026-03-31T20:00:00.000Z");
         let b = s.as_bytes();
-        if b.len() < 20 || *b.last().unwrap() != b'Z' || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
+        if b.len() < 20
+            || *b.last().unwrap() != b'Z'
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b'T'
+            || b[13] != b':'
+            || b[16] != b':'
+        {
             return Err(bad());
         }
         let num = |r: std::ops::Range<usize>| -> Result<i64, String> {
@@ -177,7 +182,11 @@ impl Timestamp {
             return Err(bad());
         }
         Ok(Timestamp(
-            days_from_civil(y, mo as u32, d as u32) * MS_PER_DAY + h * MS_PER_HOUR + mi * MS_PER_MINUTE + sec * 1000 + millis,
+            days_from_civil(y, mo as u32, d as u32) * MS_PER_DAY
+                + h * MS_PER_HOUR
+                + mi * MS_PER_MINUTE
+                + sec * 1000
+                + millis,
         ))
     }
 
@@ -203,7 +212,8 @@ impl Timestamp {
 /// "2021-11-15" → "November 15, 2021"; `None` for anything that is not a valid ISO date.
 pub fn format_iso_date(iso: &str) -> Option<String> {
     let mut parts = iso.split('-');
-    let (y, m, d) = (parts.next()?.parse::<i64>().ok()?, parts.next()?.parse::<u32>().ok()?, parts.next()?.parse::<u32>().ok()?);
+    let (y, m, d) =
+        (parts.next()?.parse::<i64>().ok()?, parts.next()?.parse::<u32>().ok()?, parts.next()?.parse::<u32>().ok()?);
     if parts.next().is_some() || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
         return None;
     }
@@ -211,8 +221,18 @@ pub fn format_iso_date(iso: &str) -> Option<String> {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 pub fn days_in_month(year: i64, month: u32) -> u32 {
@@ -315,7 +335,14 @@ mod tests {
         assert_eq!(Timestamp::parse_iso8601(&s).unwrap(), t);
         assert_eq!(Timestamp::parse_iso8601("2020-01-27T16:57:38.646Z").unwrap().0 % 1000, 646);
         assert_eq!(Timestamp::parse_iso8601("2020-01-27T16:57:38Z").unwrap().0 % 1000, 0);
-        for bad in ["", "2020-01-27", "2020-02-30T00:00:00Z", "2020-01-27T16:57:38+01:00", "2020-01-27T24:00:00Z", "2020-01-27T16:57:38.Z"] {
+        for bad in [
+            "",
+            "2020-01-27",
+            "2020-02-30T00:00:00Z",
+            "2020-01-27T16:57:38+01:00",
+            "2020-01-27T24:00:00Z",
+            "2020-01-27T16:57:38.Z",
+        ] {
             assert!(Timestamp::parse_iso8601(bad).is_err(), "{bad}");
         }
     }

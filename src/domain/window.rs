@@ -42,6 +42,26 @@ pub enum WindowPhase {
     Closed,
 }
 
+/// Data for the year can't be submitted now (before the window opens or after submission closes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubmissionClosed {
+    pub window: ElectionWindow,
+}
+
+impl SubmissionClosed {
+    pub const CODE: &'static str = "SubmissionWindowClosed";
+
+    pub fn reason(&self) -> String {
+        let w = &self.window;
+        format!(
+            "{} data can be submitted only from {} to {}.",
+            w.performance_year,
+            w.opens_at.format_eastern(),
+            w.submission_closes_at.format_eastern()
+        )
+    }
+}
+
 impl ElectionWindow {
     /// Open from `opens_at` (inclusive) until `election_closes_at` (exclusive): at 8:00:00 p.m.
     /// ET on the deadline the window has closed.
@@ -52,6 +72,16 @@ impl ElectionWindow {
             WindowPhase::Open
         } else {
             WindowPhase::Closed
+        }
+    }
+
+    /// Data for the year can be submitted from `opens_at` (inclusive) until the data-submission
+    /// close (exclusive), which may be later than the election deadline.
+    pub fn check_submission_open(&self, now: Timestamp) -> Result<(), SubmissionClosed> {
+        if now < self.opens_at || now >= self.submission_closes_at {
+            Err(SubmissionClosed { window: self.clone() })
+        } else {
+            Ok(())
         }
     }
 

@@ -49,10 +49,7 @@ impl PerformanceYear {
     /// before to September 30 of the performance year (`docs/elections.md` §2.2).
     pub fn determination_segments(self) -> [(String, String); 2] {
         let y = self.0;
-        [
-            (format!("{}-10-01", y - 2), format!("{}-09-30", y - 1)),
-            (format!("{}-10-01", y - 1), format!("{y}-09-30")),
-        ]
+        [(format!("{}-10-01", y - 2), format!("{}-09-30", y - 1)), (format!("{}-10-01", y - 1), format!("{y}-09-30"))]
     }
 }
 

@@ -99,7 +99,9 @@ pub fn build(year: u16, measures_data: &Value, mvp_data: Option<&Value>) -> Resu
                 }
             }
         }
-        let strata = if text("metricType").is_some_and(|t| t.contains("MultiPerformanceRate") || t == "multiPerformanceRate") {
+        let strata = if text("metricType")
+            .is_some_and(|t| t.contains("MultiPerformanceRate") || t == "multiPerformanceRate")
+        {
             m.get("strata")
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|s| s.get("name").and_then(Value::as_str)).map(str::to_owned).collect())
@@ -131,7 +133,14 @@ pub fn build(year: u16, measures_data: &Value, mvp_data: Option<&Value>) -> Resu
         for m in list {
             let id = m.get("mvpId").and_then(Value::as_str).ok_or("an MVP without mvpId")?.to_owned();
             let mut ids = vec![];
-            for k in ["qualityMeasureIds", "iaMeasureIds", "costMeasureIds", "foundationPiMeasureIds", "foundationQualityMeasureIds", "administrativeClaimsMeasureIds"] {
+            for k in [
+                "qualityMeasureIds",
+                "iaMeasureIds",
+                "costMeasureIds",
+                "foundationPiMeasureIds",
+                "foundationQualityMeasureIds",
+                "administrativeClaimsMeasureIds",
+            ] {
                 for s in strings(m.get(k)) {
                     if !ids.contains(&s) {
                         ids.push(s);
@@ -164,7 +173,9 @@ impl Index {
     }
 
     pub fn from_json(text: &str) -> Result<Index, String> {
-        serde_json::from_str::<Catalogue>(text).map(Index::new).map_err(|e| format!("The measures catalogue could not be read: {e}"))
+        serde_json::from_str::<Catalogue>(text)
+            .map(Index::new)
+            .map_err(|e| format!("The measures catalogue could not be read: {e}"))
     }
 
     pub fn year(&self) -> u16 {

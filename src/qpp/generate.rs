@@ -46,7 +46,11 @@ pub fn generate(catalogue: &Index, participants: usize, seed: u64) -> String {
     let who: Vec<(String, Option<String>)> = (0..participants)
         .map(|i| {
             let tin = format!("{:09}", 1_000_000 + i / 4);
-            let npi = (i % 4 != 0).then(|| crate::domain::Npi::with_check_digit(&format!("1{:08}", 10_000_000 + i)).map(|n| n.as_str().to_string()).unwrap_or_default());
+            let npi = (i % 4 != 0).then(|| {
+                crate::domain::Npi::with_check_digit(&format!("1{:08}", 10_000_000 + i))
+                    .map(|n| n.as_str().to_string())
+                    .unwrap_or_default()
+            });
             (tin, npi)
         })
         .collect();
@@ -59,13 +63,24 @@ pub fn generate_for(catalogue: &Index, who: &[(String, Option<String>)], seed: u
     let year = catalogue.year();
     let mut rng = Rng(seed | 1);
     let measures = &catalogue.catalogue.measures;
-    let single: Vec<&Measure> = measures.iter().filter(|m| usable(m, "quality", &["singlePerformanceRate", "registrySinglePerformanceRate"])).collect();
-    let multi: Vec<&Measure> = measures.iter().filter(|m| usable(m, "quality", &["registryMultiPerformanceRate", "multiPerformanceRate"]) && !m.strata.is_empty()).collect();
+    let single: Vec<&Measure> = measures
+        .iter()
+        .filter(|m| usable(m, "quality", &["singlePerformanceRate", "registrySinglePerformanceRate"]))
+        .collect();
+    let multi: Vec<&Measure> = measures
+        .iter()
+        .filter(|m| {
+            usable(m, "quality", &["registryMultiPerformanceRate", "multiPerformanceRate"]) && !m.strata.is_empty()
+        })
+        .collect();
     let ia: Vec<&Measure> = measures.iter().filter(|m| usable(m, "ia", &["boolean"])).collect();
     // Required PI measures, leaving out any that substitutes for one already chosen (PI_HIE_5
     // replaces PI_HIE_1 and PI_HIE_4: reporting both would be an error).
     let mut pi: Vec<&Measure> = vec![];
-    for m in measures.iter().filter(|m| m.category == "pi" && m.required && !m.id.ends_with("_PRE") && !m.id.ends_with("_PROD")) {
+    for m in measures
+        .iter()
+        .filter(|m| m.category == "pi" && m.required && !m.id.ends_with("_PRE") && !m.id.ends_with("_PROD"))
+    {
         if !pi.iter().any(|p| p.substitutes.contains(&m.id) || m.substitutes.contains(&p.id)) {
             pi.push(m);
         }
@@ -77,7 +92,9 @@ pub fn generate_for(catalogue: &Index, who: &[(String, Option<String>)], seed: u
         let (tin, npi) = &who[i];
         let mut sub = match npi {
             None => json!({ "entityType": "group", "taxpayerIdentificationNumber": tin, "performanceYear": year }),
-            Some(npi) => json!({ "entityType": "individual", "taxpayerIdentificationNumber": tin, "nationalProviderIdentifier": npi, "performanceYear": year }),
+            Some(npi) => {
+                json!({ "entityType": "individual", "taxpayerIdentificationNumber": tin, "nationalProviderIdentifier": npi, "performanceYear": year })
+            }
         };
         let mut quality = vec![];
         let mut used = vec![];
@@ -92,11 +109,15 @@ pub fn generate_for(catalogue: &Index, who: &[(String, Option<String>)], seed: u
             quality.push(json!({ "measureId": m.id, "value": value }));
         }
         if let Some(m) = multi.get(rng.below(multi.len() as u64) as usize) {
-            let strata: Vec<Value> = m.strata.iter().map(|s| {
-                let mut v = rate(&mut rng, m);
-                v["stratum"] = json!(s);
-                v
-            }).collect();
+            let strata: Vec<Value> = m
+                .strata
+                .iter()
+                .map(|s| {
+                    let mut v = rate(&mut rng, m);
+                    v["stratum"] = json!(s);
+                    v
+                })
+                .collect();
             quality.push(json!({ "measureId": m.id, "value": { "isEndToEndReported": false, "strata": strata } }));
         }
         let mut pi_measures = vec![];
@@ -140,7 +161,8 @@ mod tests {
         let c = crate::qpp::embedded::year(2025).unwrap();
         let text = super::generate(c, 200, 7);
         let r = crate::qpp::validate(text.as_bytes(), &crate::qpp::embedded::year, &mut |_| {});
-        let errors: Vec<_> = r.diagnostics.iter().filter(|d| d.severity == crate::qpp::Severity::Error).take(5).collect();
+        let errors: Vec<_> =
+            r.diagnostics.iter().filter(|d| d.severity == crate::qpp::Severity::Error).take(5).collect();
         assert_eq!(r.errors, 0, "{errors:#?}");
         assert_eq!(r.warnings, 0, "{:#?}", r.diagnostics.first());
         assert_eq!(r.submissions.len(), 200);

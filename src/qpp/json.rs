@@ -33,7 +33,10 @@ pub enum Value<'a> {
     Null,
     Bool(bool),
     /// The number as written (to tell `100` from `100.5` and to report it verbatim) and its value.
-    Number { raw: &'a str, value: f64 },
+    Number {
+        raw: &'a str,
+        value: f64,
+    },
     String(Cow<'a, str>),
     Array(Vec<Node<'a>>),
     /// Members in file order; duplicate keys are kept so that rules can report them.
@@ -49,7 +52,9 @@ pub struct Node<'a> {
 impl<'a> Node<'a> {
     pub fn get(&self, key: &str) -> Option<&Node<'a>> {
         match &self.value {
-            Value::Object(members) => members.iter().find(|(k, _)| matches!(&k.value, Value::String(s) if s == key)).map(|(_, v)| v),
+            Value::Object(members) => {
+                members.iter().find(|(k, _)| matches!(&k.value, Value::String(s) if s == key)).map(|(_, v)| v)
+            }
             _ => None,
         }
     }
@@ -148,7 +153,11 @@ pub enum Layout {
 /// offset where it ends. Array elements are parsed and handed over one at a time and dropped
 /// afterwards, so memory stays proportional to the largest single submission, not to the file.
 /// On a syntax error, the elements before it have already been handed over.
-pub fn for_each_document<'a>(input: &'a [u8], limits: Limits, mut each: impl FnMut(Option<usize>, Node<'a>, usize)) -> Result<Layout, ParseError> {
+pub fn for_each_document<'a>(
+    input: &'a [u8],
+    limits: Limits,
+    mut each: impl FnMut(Option<usize>, Node<'a>, usize),
+) -> Result<Layout, ParseError> {
     let mut p = Parser::open(input, limits)?;
     let layout = if p.bytes[p.i] == b'[' {
         p.i += 1;
@@ -160,7 +169,9 @@ pub fn for_each_document<'a>(input: &'a [u8], limits: Limits, mut each: impl FnM
             loop {
                 p.skip_ws();
                 if p.bytes.get(p.i) == Some(&b']') {
-                    return Err(p.error("TrailingComma", "A comma before ] is not allowed in JSON: remove the last comma."));
+                    return Err(
+                        p.error("TrailingComma", "A comma before ] is not allowed in JSON: remove the last comma.")
+                    );
                 }
                 let node = p.value(1)?;
                 each(Some(n), node, p.i);
@@ -173,7 +184,12 @@ pub fn for_each_document<'a>(input: &'a [u8], limits: Limits, mut each: impl FnM
                         break;
                     }
                     None => return Err(p.error("UnexpectedEnd", "The file ends inside an array: it looks cut off.")),
-                    _ => return Err(p.error("ExpectedCommaOrEnd", format!("Expected ',' or ']' after an item but found {}.", p.found()))),
+                    _ => {
+                        return Err(p.error(
+                            "ExpectedCommaOrEnd",
+                            format!("Expected ',' or ']' after an item but found {}.", p.found()),
+                        ))
+                    }
                 }
             }
         }
@@ -288,7 +304,10 @@ impl<'a> Parser<'a> {
             self.i += word.len();
             Ok(v)
         } else {
-            Err(self.error("UnexpectedCharacter", format!("Expected {word} but found {}. Strings need double quotes.", self.found())))
+            Err(self.error(
+                "UnexpectedCharacter",
+                format!("Expected {word} but found {}. Strings need double quotes.", self.found()),
+            ))
         }
     }
 
@@ -305,14 +324,24 @@ impl<'a> Parser<'a> {
             match self.bytes.get(self.i) {
                 Some(b'"') => {}
                 None => return Err(self.error("UnexpectedEnd", "The file ends inside an object: it looks cut off.")),
-                Some(b'}') => return Err(self.error("TrailingComma", "A comma before } is not allowed in JSON: remove the last comma.")),
-                _ => return Err(self.error("ExpectedKey", format!("Expected a field name in double quotes but found {}.", self.found()))),
+                Some(b'}') => {
+                    return Err(
+                        self.error("TrailingComma", "A comma before } is not allowed in JSON: remove the last comma.")
+                    )
+                }
+                _ => {
+                    return Err(self.error(
+                        "ExpectedKey",
+                        format!("Expected a field name in double quotes but found {}.", self.found()),
+                    ))
+                }
             }
             let key_pos = self.pos();
             let key = Node { value: Value::String(self.string()?), pos: key_pos };
             self.skip_ws();
             if self.bytes.get(self.i) != Some(&b':') {
-                return Err(self.error("ExpectedColon", format!("Expected ':' after the field name but found {}.", self.found())));
+                return Err(self
+                    .error("ExpectedColon", format!("Expected ':' after the field name but found {}.", self.found())));
             }
             self.i += 1;
             self.skip_ws();
@@ -326,7 +355,12 @@ impl<'a> Parser<'a> {
                     return Ok(Value::Object(members));
                 }
                 None => return Err(self.error("UnexpectedEnd", "The file ends inside an object: it looks cut off.")),
-                _ => return Err(self.error("ExpectedCommaOrEnd", format!("Expected ',' or '}}' after a field but found {}.", self.found()))),
+                _ => {
+                    return Err(self.error(
+                        "ExpectedCommaOrEnd",
+                        format!("Expected ',' or '}}' after a field but found {}.", self.found()),
+                    ))
+                }
             }
         }
     }
@@ -342,7 +376,9 @@ impl<'a> Parser<'a> {
         loop {
             self.skip_ws();
             if self.bytes.get(self.i) == Some(&b']') {
-                return Err(self.error("TrailingComma", "A comma before ] is not allowed in JSON: remove the last comma."));
+                return Err(
+                    self.error("TrailingComma", "A comma before ] is not allowed in JSON: remove the last comma.")
+                );
             }
             items.push(self.value(depth + 1)?);
             self.skip_ws();
@@ -353,7 +389,12 @@ impl<'a> Parser<'a> {
                     return Ok(Value::Array(items));
                 }
                 None => return Err(self.error("UnexpectedEnd", "The file ends inside an array: it looks cut off.")),
-                _ => return Err(self.error("ExpectedCommaOrEnd", format!("Expected ',' or ']' after an item but found {}.", self.found()))),
+                _ => {
+                    return Err(self.error(
+                        "ExpectedCommaOrEnd",
+                        format!("Expected ',' or ']' after an item but found {}.", self.found()),
+                    ))
+                }
             }
         }
     }
@@ -457,7 +498,10 @@ impl<'a> Parser<'a> {
             Some(b'0') => {
                 self.i += 1;
                 if matches!(b.get(self.i), Some(b'0'..=b'9')) {
-                    return Err(self.error("InvalidNumber", "Numbers can't have leading zeros in JSON; identifiers such as TINs must be strings in quotes."));
+                    return Err(self.error(
+                        "InvalidNumber",
+                        "Numbers can't have leading zeros in JSON; identifiers such as TINs must be strings in quotes.",
+                    ));
                 }
             }
             Some(b'1'..=b'9') => {
@@ -491,7 +535,11 @@ impl<'a> Parser<'a> {
         let raw = &self.src[start..self.i];
         let value: f64 = raw.parse().map_err(|_| self.error("InvalidNumber", format!("{raw} is not a number.")))?;
         if !value.is_finite() {
-            return Err(self.error_at(start_pos, "NumberOutOfRange", format!("The number {} is too large to be a count or rate.", shorten(raw))));
+            return Err(self.error_at(
+                start_pos,
+                "NumberOutOfRange",
+                format!("The number {} is too large to be a count or rate.", shorten(raw)),
+            ));
         }
         Ok(Value::Number { raw, value })
     }
@@ -627,8 +675,13 @@ mod tests {
                 (Value::Bool(a), serde_json::Value::Bool(b)) => a == b,
                 (Value::Number { value, .. }, serde_json::Value::Number(b)) => Some(*value) == b.as_f64(),
                 (Value::String(a), serde_json::Value::String(b)) => a == b,
-                (Value::Array(a), serde_json::Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y)),
-                (Value::Object(a), serde_json::Value::Object(b)) => a.len() == b.len() && a.iter().all(|(k, x)| b.get(k.as_str().unwrap()).map(|y| same(x, y)).unwrap_or(false)),
+                (Value::Array(a), serde_json::Value::Array(b)) => {
+                    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+                }
+                (Value::Object(a), serde_json::Value::Object(b)) => {
+                    a.len() == b.len()
+                        && a.iter().all(|(k, x)| b.get(k.as_str().unwrap()).map(|y| same(x, y)).unwrap_or(false))
+                }
                 _ => false,
             }
         }

@@ -7,6 +7,7 @@
 //! GUIDs, populations and the CMS implementation guide's conformance statements are not checked.
 //! Screens and the README say so.
 
+use crate::domain::entity::EntityType;
 use serde::{Deserialize, Serialize};
 
 const QRDA_III_TEMPLATE: &str = "2.16.840.1.113883.10.20.27.1.1";
@@ -46,8 +47,8 @@ pub struct QrdaProblem {
 pub struct QrdaSummary {
     pub bytes: usize,
     pub program_name: Option<String>,
-    /// `individual`, `group`, `virtualGroup`, `apm` or `subgroup` (from the program name).
-    pub entity_type: Option<String>,
+    /// From the program name.
+    pub entity_type: Option<EntityType>,
     pub tin: Option<String>,
     pub npi: Option<String>,
     pub entity_id: Option<String>,
@@ -63,13 +64,13 @@ impl QrdaSummary {
 }
 
 /// The conversion tool's program names (case-insensitive) and the entity type each implies.
-pub fn entity_type_of_program(program: &str) -> Option<&'static str> {
+pub fn entity_type_of_program(program: &str) -> Option<EntityType> {
     match program.to_ascii_uppercase().as_str() {
-        "MIPS_INDIV" | "MIPS_APP1_INDIV" | "APP_PLUS_INDIV" => Some("individual"),
-        "MIPS_GROUP" | "MIPS_APP1_GROUP" | "APP_PLUS_GROUP" | "MIPS" => Some("group"),
-        "MIPS_VIRTUALGROUP" => Some("virtualGroup"),
-        "MIPS_APMENTITY" | "MIPS_APP1_APMENTITY" | "APP_PLUS_APMENTITY" => Some("apm"),
-        "MIPS_SUBGROUP" => Some("subgroup"),
+        "MIPS_INDIV" | "MIPS_APP1_INDIV" | "APP_PLUS_INDIV" => Some(EntityType::Individual),
+        "MIPS_GROUP" | "MIPS_APP1_GROUP" | "APP_PLUS_GROUP" | "MIPS" => Some(EntityType::Group),
+        "MIPS_VIRTUALGROUP" => Some(EntityType::VirtualGroup),
+        "MIPS_APMENTITY" | "MIPS_APP1_APMENTITY" | "APP_PLUS_APMENTITY" => Some(EntityType::Apm),
+        "MIPS_SUBGROUP" => Some(EntityType::Subgroup),
         _ => None,
     }
 }
@@ -86,26 +87,24 @@ pub fn program_name_of(program: &str) -> &'static str {
     }
 }
 
-/// True when the bytes look like XML rather than JSON (first non-blank byte is `<`), so one
-/// drop zone can take both kinds of file.
+/// How much of a file decides whether it is XML: the browser's worker passes only this much
+/// across to wasm, and the server reads the same prefix, so both decide alike.
+pub const SNIFF_BYTES: usize = 4096;
+
+/// True when the bytes look like XML rather than JSON (the first non-blank byte of the first
+/// `SNIFF_BYTES` is `<`), so one drop zone can take both kinds of file.
 pub fn looks_like_xml(bytes: &[u8]) -> bool {
-    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    let b = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'<')
 }
 
 fn line_at(bytes: &[u8], offset: usize) -> u32 {
-    1 + bytes[..offset.min(bytes.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count() as u32
+    1 + bytes[..offset.min(bytes.len())].iter().filter(|b| **b == b'\n').count() as u32
 }
 
 fn problem(code: &str, message: impl Into<String>, line: Option<u32>) -> QrdaProblem {
-    QrdaProblem {
-        code: code.into(),
-        message: message.into(),
-        line,
-    }
+    QrdaProblem { code: code.into(), message: message.into(), line }
 }
 
 /// Reads a QRDA III document. Never panics; every problem is reported with a plain message.
@@ -113,15 +112,16 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
     use quick_xml::events::Event;
     use quick_xml::Reader;
 
-    let mut s = QrdaSummary {
-        bytes: bytes.len(),
-        ..Default::default()
-    };
+    let mut s = QrdaSummary { bytes: bytes.len(), ..Default::default() };
     let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
         Ok(t) => t,
         Err(e) => {
             let at = e.valid_up_to();
-            s.problems.push(problem("NotUtf8", "The file is not UTF-8 text. Save the QRDA III file with UTF-8 encoding and upload it again.", Some(line_at(bytes, at))));
+            s.problems.push(problem(
+                "NotUtf8",
+                "The file is not UTF-8 text. Save the QRDA III file with UTF-8 encoding and upload it again.",
+                Some(line_at(bytes, at)),
+            ));
             return s;
         }
     };
@@ -153,7 +153,11 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
             Ok(e) => e,
             Err(e) => {
                 let at = reader.error_position() as usize;
-                s.problems.push(problem("CT 2", format!("The XML is not well-formed: {e}. Fix the file where the error is and upload it again."), Some(line_at(text.as_bytes(), at))));
+                s.problems.push(problem(
+                    "CT 2",
+                    format!("The XML is not well-formed: {e}. Fix the file where the error is and upload it again."),
+                    Some(line_at(text.as_bytes(), at)),
+                ));
                 return s;
             }
         };
@@ -178,10 +182,7 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
                 if let Some((d, cat, n)) = section.take() {
                     if d == depth {
                         if let Some(category) = cat {
-                            s.sections.push(QrdaSection {
-                                category,
-                                measures: n,
-                            });
+                            s.sections.push(QrdaSection { category, measures: n });
                         }
                     } else {
                         section = Some((d, cat, n));
@@ -217,7 +218,11 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
                 return s;
             }
             if name != "ClinicalDocument" {
-                s.problems.push(problem("CT 5", format!("The root element is <{name}>, not <ClinicalDocument>: this is not a QRDA III document."), Some(line_at(text.as_bytes(), pos))));
+                s.problems.push(problem(
+                    "CT 5",
+                    format!("The root element is <{name}>, not <ClinicalDocument>: this is not a QRDA III document."),
+                    Some(line_at(text.as_bytes(), pos)),
+                ));
                 return s;
             }
         }
@@ -225,10 +230,7 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
         let mut extension = None;
         let mut value = None;
         for a in e.attributes().flatten() {
-            let v = a
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map(|c| c.into_owned())
-                .unwrap_or_default();
+            let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(|c| c.into_owned()).unwrap_or_default();
             match a.key.local_name().as_ref() {
                 "root" => root_attr = Some(v),
                 "extension" => extension = Some(v),
@@ -238,11 +240,7 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
         }
         let depth = stack.len() + 1;
         let parent = stack.last().map(String::as_str).unwrap_or("");
-        let grandparent = if stack.len() >= 2 {
-            stack[stack.len() - 2].as_str()
-        } else {
-            ""
-        };
+        let grandparent = if stack.len() >= 2 { stack[stack.len() - 2].as_str() } else { "" };
         match name.as_str() {
             "templateId" => {
                 let root = root_attr.as_deref().unwrap_or("");
@@ -252,9 +250,7 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
                 if parent == "section" {
                     if let Some(sec) = section.as_mut() {
                         let cat = match root {
-                            "2.16.840.1.113883.10.20.27.2.1" | "2.16.840.1.113883.10.20.27.2.3" => {
-                                Some("quality")
-                            }
+                            "2.16.840.1.113883.10.20.27.2.1" | "2.16.840.1.113883.10.20.27.2.3" => Some("quality"),
                             "2.16.840.1.113883.10.20.27.2.4" => Some("ia"),
                             "2.16.840.1.113883.10.20.27.2.5" => Some("pi"),
                             _ => None,
@@ -274,19 +270,14 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
             "section" => section = Some((depth, None, 0)),
             "entry" if parent == "section" => entry = Some((depth, false)),
             "low" if in_reporting_parameters_depth.is_some() && s.performance_year.is_none() => {
-                s.performance_year = value
-                    .as_deref()
-                    .and_then(|v| v.get(..4))
-                    .and_then(|y| y.parse().ok());
+                s.performance_year = value.as_deref().and_then(|v| v.get(..4)).and_then(|y| y.parse().ok());
             }
             "id" => {
                 let root = root_attr.as_deref().unwrap_or("");
                 let ext = extension.clone().filter(|x| !x.trim().is_empty());
                 match (root, parent, grandparent) {
                     (PROGRAM_ROOT, "intendedRecipient", _) => programs.extend(ext),
-                    (NPI_ROOT, "assignedEntity", _)
-                        if s.npi.is_none() && stack.iter().any(|n| n == "performer") =>
-                    {
+                    (NPI_ROOT, "assignedEntity", _) if s.npi.is_none() && stack.iter().any(|n| n == "performer") => {
                         s.npi = ext
                     }
                     (TIN_ROOT, "representedOrganization", _)
@@ -294,11 +285,11 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
                     {
                         s.tin = ext
                     }
-                    (
-                        VIRTUAL_GROUP_ROOT | APM_ENTITY_ROOT | SUBGROUP_ROOT,
-                        "representedOrganization",
-                        _,
-                    ) if s.entity_id.is_none() => s.entity_id = ext,
+                    (VIRTUAL_GROUP_ROOT | APM_ENTITY_ROOT | SUBGROUP_ROOT, "representedOrganization", _)
+                        if s.entity_id.is_none() =>
+                    {
+                        s.entity_id = ext
+                    }
                     _ => {}
                 }
             }
@@ -323,8 +314,7 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
         return s;
     }
     if roots == 0 {
-        s.problems
-            .push(problem("CT 2", "The file holds no XML element.", Some(1)));
+        s.problems.push(problem("CT 2", "The file holds no XML element.", Some(1)));
         return s;
     }
     if !has_qrda_template {
@@ -339,7 +329,7 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
         [one] => {
             s.program_name = Some(one.clone());
             match entity_type_of_program(one) {
-                Some(t) => s.entity_type = Some(t.into()),
+                Some(t) => s.entity_type = Some(t),
                 None => s.problems.push(problem("CT 25", format!("\"{one}\" is not a program name the conversion tool accepts (for example MIPS_GROUP, MIPS_INDIV, MIPS_VIRTUALGROUP, MIPS_APMENTITY, MIPS_APP1_GROUP, APP_PLUS_INDIV)."), None)),
             }
         }
@@ -348,17 +338,17 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
     if s.performance_year.is_none() {
         s.problems.push(problem("CT 31", "The file has no performance period: the reporting parameters act needs an effectiveTime with a low value (the first 4 digits are the performance year).", None));
     }
-    if s.entity_type.as_deref() != Some("individual") {
+    if s.entity_type != Some(EntityType::Individual) {
         s.npi = None;
     }
-    match s.entity_type.as_deref() {
-        Some("individual") | Some("group") => {
+    match s.entity_type {
+        Some(EntityType::Individual | EntityType::Group) => {
             match s.tin.as_deref().map(crate::domain::Tin::parse) {
                 None => s.problems.push(problem("MissingTin", "The file names no TIN (performer/assignedEntity/representedOrganization/id with root 2.16.840.1.113883.4.2).", None)),
                 Some(Err(e)) => s.problems.push(problem("InvalidTin", format!("The TIN in the file is not valid: {e}"), None)),
                 Some(Ok(_)) => {}
             }
-            if s.entity_type.as_deref() == Some("individual") {
+            if s.entity_type == Some(EntityType::Individual) {
                 match s.npi.as_deref().map(crate::domain::Npi::parse) {
                     None => s.problems.push(problem("MissingNpi", "An individual's file must name the clinician's NPI (performer/assignedEntity/id with root 2.16.840.1.113883.4.6).", None)),
                     Some(Err(e)) => s.problems.push(problem("InvalidNpi", format!("The NPI in the file is not valid: {e}"), None)),
@@ -389,18 +379,12 @@ mod tests {
         let s = read(&fixture("ctt-MIPS-1f-MIPS_GROUP_04172025.xml"));
         assert!(s.is_usable(), "{:?}", s.problems);
         assert_eq!(s.program_name.as_deref(), Some("MIPS_GROUP"));
-        assert_eq!(s.entity_type.as_deref(), Some("group"));
+        assert_eq!(s.entity_type, Some(EntityType::Group));
         assert_eq!(s.tin.as_deref(), Some("249000699"));
-        assert_eq!(
-            s.npi, None,
-            "a group file names the clinicians, not the participant's NPI"
-        );
+        assert_eq!(s.npi, None, "a group file names the clinicians, not the participant's NPI");
         assert_eq!(s.performance_year, Some(2025));
         assert_eq!(
-            s.sections
-                .iter()
-                .map(|x| (x.category.as_str(), x.measures))
-                .collect::<Vec<_>>(),
+            s.sections.iter().map(|x| (x.category.as_str(), x.measures)).collect::<Vec<_>>(),
             vec![("quality", 3)]
         );
     }
@@ -408,11 +392,7 @@ mod tests {
     #[test]
     fn reads_ia_and_pi_sections() {
         let s = read(&fixture("ct-valid-QRDA-III-abridged.xml"));
-        let cats: Vec<_> = s
-            .sections
-            .iter()
-            .map(|x| (x.category.as_str(), x.measures))
-            .collect();
+        let cats: Vec<_> = s.sections.iter().map(|x| (x.category.as_str(), x.measures)).collect();
         assert_eq!(cats, vec![("pi", 3), ("ia", 1)], "{:?}", s.problems);
     }
 
@@ -425,11 +405,7 @@ mod tests {
         let s = read(b"<ClinicalDocument><templateId root=\"x\"></ClinicalDocument>");
         assert_eq!(s.problems[0].code, "CT 2", "{:?}", s.problems);
         let s = read(b"<ClinicalDocument>\n<title>cut");
-        assert!(
-            s.problems[0].message.contains("cut off"),
-            "{:?}",
-            s.problems
-        );
+        assert!(s.problems[0].message.contains("cut off"), "{:?}", s.problems);
         assert_eq!(s.problems[0].line, Some(2));
         let s = read(b"<a/><b/>");
         assert!(s.problems[0].message.contains("root"), "{:?}", s.problems);
@@ -441,10 +417,13 @@ mod tests {
 
     #[test]
     fn program_names_follow_the_conversion_tool() {
-        assert_eq!(entity_type_of_program("mips_indiv"), Some("individual"));
-        assert_eq!(entity_type_of_program("APP_PLUS_APMENTITY"), Some("apm"));
+        assert_eq!(entity_type_of_program("mips_indiv"), Some(EntityType::Individual));
+        assert_eq!(entity_type_of_program("APP_PLUS_APMENTITY"), Some(EntityType::Apm));
         assert_eq!(entity_type_of_program("PCF"), None);
-        assert_eq!((program_name_of("MIPS_APP1_GROUP"), program_name_of("app_plus_indiv"), program_name_of("MIPS_INDIV")), ("app1", "appPlus", "mips"));
+        assert_eq!(
+            (program_name_of("MIPS_APP1_GROUP"), program_name_of("app_plus_indiv"), program_name_of("MIPS_INDIV")),
+            ("app1", "appPlus", "mips")
+        );
         let xml = String::from_utf8(fixture("ctt-MIPS-1f-MIPS_GROUP_04172025.xml"))
             .unwrap()
             .replace("extension=\"MIPS_GROUP\"", "extension=\"PCF\"");
@@ -464,9 +443,7 @@ mod tests {
         for _ in 0..2000 {
             let mut b = good.clone();
             for _ in 0..3 {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 let i = (seed >> 33) as usize % b.len();
                 b[i] = (seed >> 13) as u8;
             }

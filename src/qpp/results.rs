@@ -2,36 +2,34 @@
 //! set, errors first — so the page and its CSV/JSON exports say the same thing.
 
 use super::rules::{Diagnostic, Report, SetSummary, Severity, SubmissionSummary};
-use crate::domain::csv;
+use crate::domain::{csv, entity};
 
 /// "Group TIN 000456789", "Clinician TIN 000456789 / NPI 1234567893", "APM Entity A1234".
 pub fn participant_label(s: &SubmissionSummary) -> String {
-    let tin = s.taxpayer_identification_number.as_deref().unwrap_or("(no TIN)");
-    let id = s.entity_id.as_deref().unwrap_or("(no entity ID)");
-    match s.entity_type.as_deref() {
-        Some("group") => format!("Group TIN {tin}"),
-        Some("individual") => format!("Clinician TIN {tin} / NPI {}", s.national_provider_identifier.as_deref().unwrap_or("(no NPI)")),
-        Some("apm") => format!("APM Entity {id}"),
-        Some("virtualGroup") => format!("Virtual group {id}"),
-        Some("subgroup") => format!("Subgroup {id}"),
-        _ => format!("Submission {} (entity type missing or invalid)", s.index + 1),
+    match s.entity_type {
+        Some(et) => et.participant_label(
+            s.taxpayer_identification_number.as_deref(),
+            s.national_provider_identifier.as_deref(),
+            s.entity_id.as_deref(),
+        ),
+        None => format!("Submission {} (entity type missing or invalid)", s.index + 1),
     }
 }
 
 fn category_label(c: Option<&str>) -> &str {
-    match c {
-        Some("quality") => "Quality",
-        Some("pi") => "Promoting Interoperability",
-        Some("ia") => "Improvement Activities",
-        Some(other) => other,
-        None => "(no category)",
-    }
+    c.map(entity::category_label).unwrap_or("(no category)")
 }
 
 /// "Measurement set 1: Quality, registry, mips".
 pub fn set_label(index: usize, set: Option<&SetSummary>) -> String {
     match set {
-        Some(s) => format!("Measurement set {}: {}, {}, {}", index + 1, category_label(s.category.as_deref()), s.submission_method.as_deref().unwrap_or("(no submission method)"), s.program_name),
+        Some(s) => format!(
+            "Measurement set {}: {}, {}, {}",
+            index + 1,
+            category_label(s.category.as_deref()),
+            s.submission_method.as_deref().unwrap_or("(no submission method)"),
+            s.program_name
+        ),
         None => format!("Measurement set {}", index + 1),
     }
 }
@@ -85,15 +83,39 @@ pub fn group(report: &Report) -> FileFindings<'_> {
                 v.sort_by_key(|d| d.severity != Severity::Error);
             }
             let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
-            ParticipantFindings { summary: report.submissions.iter().find(|s| s.index == i), submission: i, groups, errors, warnings: diags.len() - errors }
+            ParticipantFindings {
+                summary: report.submissions.iter().find(|s| s.index == i),
+                submission: i,
+                groups,
+                errors,
+                warnings: diags.len() - errors,
+            }
         })
         .collect();
     participants.sort_by_key(|p| (p.errors == 0, p.submission));
     let with_findings = participants.len();
-    FileFindings { file_level, participants, clean_participants: report.submissions.len().saturating_sub(with_findings) }
+    FileFindings {
+        file_level,
+        participants,
+        clean_participants: report.submissions.len().saturating_sub(with_findings),
+    }
 }
 
-pub const CSV_HEADER: &[&str] = &["File", "Submission", "Participant", "Severity", "Code", "Message", "Path", "Line", "Column", "Measure ID", "How to fix", "Submissions API message", "Evidence"];
+pub const CSV_HEADER: &[&str] = &[
+    "File",
+    "Submission",
+    "Participant",
+    "Severity",
+    "Code",
+    "Message",
+    "Path",
+    "Line",
+    "Column",
+    "Measure ID",
+    "How to fix",
+    "Submissions API message",
+    "Evidence",
+];
 
 /// Every finding of every file as CSV rows (spreadsheet-safe: see `domain::csv`).
 pub fn csv_export(files: &[(String, &Report)]) -> String {
@@ -101,7 +123,11 @@ pub fn csv_export(files: &[(String, &Report)]) -> String {
     out.push_str(&csv::row(CSV_HEADER));
     for (name, report) in files {
         for d in &report.diagnostics {
-            let participant = d.submission.and_then(|i| report.submissions.iter().find(|s| s.index == i)).map(participant_label).unwrap_or_default();
+            let participant = d
+                .submission
+                .and_then(|i| report.submissions.iter().find(|s| s.index == i))
+                .map(participant_label)
+                .unwrap_or_default();
             out.push_str(&csv::row(&[
                 name.clone(),
                 d.submission.map(|i| (i + 1).to_string()).unwrap_or_default(),
@@ -124,7 +150,8 @@ pub fn csv_export(files: &[(String, &Report)]) -> String {
 
 /// The results as JSON: `{"files":[{"name","bytes","report"}]}`.
 pub fn json_export(files: &[(String, &Report)]) -> String {
-    let list: Vec<serde_json::Value> = files.iter().map(|(n, r)| serde_json::json!({ "name": n, "bytes": r.bytes, "report": r })).collect();
+    let list: Vec<serde_json::Value> =
+        files.iter().map(|(n, r)| serde_json::json!({ "name": n, "bytes": r.bytes, "report": r })).collect();
     serde_json::to_string_pretty(&serde_json::json!({ "files": list })).unwrap_or_default()
 }
 
@@ -149,7 +176,10 @@ mod tests {
         assert_eq!(g.participants[0].groups[0].0, Some(0));
         assert_eq!(participant_label(g.participants[1].summary.unwrap()), "Clinician TIN 000456789 / NPI 9876543210");
         assert_eq!(g.participants[1].warnings, 1);
-        assert_eq!(set_label(0, r.submissions[0].measurement_sets.first()), "Measurement set 1: Improvement Activities, registry, mips");
+        assert_eq!(
+            set_label(0, r.submissions[0].measurement_sets.first()),
+            "Measurement set 1: Improvement Activities, registry, mips"
+        );
         assert_eq!(set_index("[2].measurementSets[13].measurements[0]"), Some(13));
     }
 
@@ -179,7 +209,9 @@ pub fn verdict(errors: usize, warnings: usize, unchecked: usize) -> String {
     let checked = if unchecked > 0 { " in the files that were checked" } else { "" };
     let mut s = match (errors, warnings) {
         (0, 0) => format!("No errors or warnings{checked}: CMS's known rules are met."),
-        (0, _) => format!("No errors{checked}. Review the warnings: CMS may accept the data, but it is probably not what you meant."),
+        (0, _) => format!(
+            "No errors{checked}. Review the warnings: CMS may accept the data, but it is probably not what you meant."
+        ),
         _ => "Correct the errors before you submit: CMS would refuse these submissions.".to_string(),
     };
     if unchecked > 0 {

@@ -9,6 +9,7 @@
 
 use super::catalogue::{Index, Measure};
 use super::json::{self, Layout, Limits, Node, Pos, Value};
+use crate::domain::entity::EntityType;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -85,7 +86,7 @@ pub struct SetSummary {
 #[serde(rename_all = "camelCase")]
 pub struct SubmissionSummary {
     pub index: usize,
-    pub entity_type: Option<String>,
+    pub entity_type: Option<EntityType>,
     pub taxpayer_identification_number: Option<String>,
     pub national_provider_identifier: Option<String>,
     pub entity_id: Option<String>,
@@ -161,13 +162,23 @@ pub fn validate(bytes: &[u8], catalogues: &dyn Catalogues, progress: &mut dyn Fn
         let i = index.unwrap_or(0);
         let prefix = index.map(|i| format!("[{i}]")).unwrap_or_default();
         let before = (sink.errors, sink.warnings);
-        let mut summary = SubmissionSummary { index: i, line: node.pos.line, start: node.pos.offset, end, ..Default::default() };
-        let mut s = Submission { sink: &mut sink, catalogues, path: prefix, index: i, missing_years: &mut missing_years };
+        let mut summary =
+            SubmissionSummary { index: i, line: node.pos.line, start: node.pos.offset, end, ..Default::default() };
+        let mut s =
+            Submission { sink: &mut sink, catalogues, path: prefix, index: i, missing_years: &mut missing_years };
         s.check(&node, &mut summary);
         if let Some(key) = participant_key(&summary) {
             if let Some(first) = seen.get(&key) {
                 let msg = format!("This participant is also in submission [{first}] of this file. CMS keeps one submission per participant and year: a measurement set with the same category, submission method and program replaces the earlier one.");
-                s.warn("DuplicateParticipant", node.pos, "", None, msg, Some("Put all of a participant's measurement sets in one submission.".into()), Evidence::Documented);
+                s.warn(
+                    "DuplicateParticipant",
+                    node.pos,
+                    "",
+                    None,
+                    msg,
+                    Some("Put all of a participant's measurement sets in one submission.".into()),
+                    Evidence::Documented,
+                );
             } else {
                 seen.insert(key, i);
             }
@@ -183,7 +194,17 @@ pub fn validate(bytes: &[u8], catalogues: &dyn Catalogues, progress: &mut dyn Fn
     match layout {
         Ok(Layout::Array { items: 0 }) => {
             is_array = true;
-            sink.error_at("EmptyArray", Pos { line: 1, line_start: 0, offset: 0 }, "", None, None, "The file holds an empty array: there are no submissions in it.".into(), None, Some("Put one submission object { … } per participant inside the array.".into()), Evidence::Documented);
+            sink.error_at(
+                "EmptyArray",
+                Pos { line: 1, line_start: 0, offset: 0 },
+                "",
+                None,
+                None,
+                "The file holds an empty array: there are no submissions in it.".into(),
+                None,
+                Some("Put one submission object { … } per participant inside the array.".into()),
+                Evidence::Documented,
+            );
         }
         Ok(Layout::Array { .. }) => is_array = true,
         Ok(Layout::Single) => {}
@@ -212,7 +233,16 @@ pub fn validate(bytes: &[u8], catalogues: &dyn Catalogues, progress: &mut dyn Fn
     let mut diagnostics = sink.list;
     // Errors first, then warnings; each in file order (the sort is stable).
     diagnostics.sort_by_key(|d| d.severity != Severity::Error);
-    Report { bytes: bytes.len(), is_array, submissions, diagnostics, errors: sink.errors, warnings: sink.warnings, unlisted: sink.unlisted, missing_years }
+    Report {
+        bytes: bytes.len(),
+        is_array,
+        submissions,
+        diagnostics,
+        errors: sink.errors,
+        warnings: sink.warnings,
+        unlisted: sink.unlisted,
+        missing_years,
+    }
 }
 
 fn parse_hint(code: &str) -> &'static str {
@@ -228,13 +258,15 @@ fn parse_hint(code: &str) -> &'static str {
 
 fn participant_key(s: &SubmissionSummary) -> Option<String> {
     let year = s.performance_year?;
-    let et = s.entity_type.as_deref()?;
+    let et = s.entity_type?;
     let who = match et {
-        "individual" => format!("{}/{}", s.taxpayer_identification_number.as_deref()?, s.national_provider_identifier.as_deref()?),
-        "group" => s.taxpayer_identification_number.clone()?,
+        EntityType::Individual => {
+            format!("{}/{}", s.taxpayer_identification_number.as_deref()?, s.national_provider_identifier.as_deref()?)
+        }
+        EntityType::Group => s.taxpayer_identification_number.clone()?,
         _ => s.entity_id.clone()?,
     };
-    Some(format!("{et}:{who}:{year}"))
+    Some(format!("{}:{who}:{year}", et.code()))
 }
 
 /// Collects findings; works out columns cheaply (see `column`).
@@ -280,7 +312,19 @@ impl<'s> Sink<'s> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn emit(&mut self, severity: Severity, code: &str, pos: Pos, path: &str, submission: Option<usize>, measure: Option<&str>, message: String, api: Option<String>, hint: Option<String>, evidence: Evidence) {
+    fn emit(
+        &mut self,
+        severity: Severity,
+        code: &str,
+        pos: Pos,
+        path: &str,
+        submission: Option<usize>,
+        measure: Option<&str>,
+        message: String,
+        api: Option<String>,
+        hint: Option<String>,
+        evidence: Evidence,
+    ) {
         if self.list.len() >= MAX_LISTED {
             // Counted, not listed: skip the column work.
             match severity {
@@ -308,24 +352,87 @@ impl<'s> Sink<'s> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn error_at(&mut self, code: &str, pos: Pos, path: &str, submission: Option<usize>, measure: Option<&str>, message: String, api: Option<String>, hint: Option<String>, evidence: Evidence) {
+    fn error_at(
+        &mut self,
+        code: &str,
+        pos: Pos,
+        path: &str,
+        submission: Option<usize>,
+        measure: Option<&str>,
+        message: String,
+        api: Option<String>,
+        hint: Option<String>,
+        evidence: Evidence,
+    ) {
         self.emit(Severity::Error, code, pos, path, submission, measure, message, api, hint, evidence)
     }
 }
 
 /// The entity types of QPP JSON (docs §1.2).
-const ENTITY_TYPES: &[&str] = &["individual", "group", "virtualGroup", "apm", "subgroup"];
 const CATEGORIES: &[&str] = &["quality", "pi", "ia"];
-const METHODS: &[&str] = &["registry", "electronicHealthRecord", "claims", "certifiedSurveyVendor", "administrativeClaims", "cmsWebInterface"];
+const METHODS: &[&str] = &[
+    "registry",
+    "electronicHealthRecord",
+    "claims",
+    "certifiedSurveyVendor",
+    "administrativeClaims",
+    "cmsWebInterface",
+];
 const UPLOAD_METHODS: &[&str] = &["registry", "electronicHealthRecord"];
 
-const SUBMISSION_FIELDS: &[&str] = &["entityType", "entityId", "taxpayerIdentificationNumber", "nationalProviderIdentifier", "performanceYear", "measurementSets", "programName"];
-const READ_ONLY: &[&str] = &["id", "createdAt", "updatedAt", "submissionId", "submitterId", "submitterType", "suppressed", "version", "score"];
-const SET_FIELDS: &[&str] = &["category", "submissionMethod", "programName", "cehrtId", "performanceStart", "performanceEnd", "measurements", "measureSet", "practiceId", "practiceDetails", "source"];
+const SUBMISSION_FIELDS: &[&str] = &[
+    "entityType",
+    "entityId",
+    "taxpayerIdentificationNumber",
+    "nationalProviderIdentifier",
+    "performanceYear",
+    "measurementSets",
+    "programName",
+];
+const READ_ONLY: &[&str] =
+    &["id", "createdAt", "updatedAt", "submissionId", "submitterId", "submitterType", "suppressed", "version", "score"];
+const SET_FIELDS: &[&str] = &[
+    "category",
+    "submissionMethod",
+    "programName",
+    "cehrtId",
+    "performanceStart",
+    "performanceEnd",
+    "measurements",
+    "measureSet",
+    "practiceId",
+    "practiceDetails",
+    "source",
+];
 const MEASUREMENT_FIELDS: &[&str] = &["measureId", "value"];
-const SINGLE_FIELDS: &[&str] = &["isEndToEndReported", "performanceMet", "eligiblePopulation", "performanceNotMet", "eligiblePopulationExclusion", "eligiblePopulationException", "numeratorExclusion", "performanceRate"];
-const STRATUM_FIELDS: &[&str] = &["stratum", "performanceMet", "eligiblePopulation", "performanceNotMet", "eligiblePopulationExclusion", "eligiblePopulationException", "numeratorExclusion", "performanceRate"];
-const NON_PROPORTION_FIELDS: &[&str] = &["numerator", "denominator", "isEndToEndReported", "observationInstances", "numeratorExclusion", "denominatorException"];
+const SINGLE_FIELDS: &[&str] = &[
+    "isEndToEndReported",
+    "performanceMet",
+    "eligiblePopulation",
+    "performanceNotMet",
+    "eligiblePopulationExclusion",
+    "eligiblePopulationException",
+    "numeratorExclusion",
+    "performanceRate",
+];
+const STRATUM_FIELDS: &[&str] = &[
+    "stratum",
+    "performanceMet",
+    "eligiblePopulation",
+    "performanceNotMet",
+    "eligiblePopulationExclusion",
+    "eligiblePopulationException",
+    "numeratorExclusion",
+    "performanceRate",
+];
+const NON_PROPORTION_FIELDS: &[&str] = &[
+    "numerator",
+    "denominator",
+    "isEndToEndReported",
+    "observationInstances",
+    "numeratorExclusion",
+    "denominatorException",
+];
 const PROPORTION_FIELDS: &[&str] = &["numerator", "denominator"];
 
 /// Largest integer a JSON number holds exactly (the Submissions API is JavaScript).
@@ -430,7 +537,9 @@ pub fn parse_date(s: &str) -> Option<(i64, i64)> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| s.get(r).filter(|d| d.bytes().all(|c| c.is_ascii_digit())).and_then(|d| d.parse::<i64>().ok());
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r).filter(|d| d.bytes().all(|c| c.is_ascii_digit())).and_then(|d| d.parse::<i64>().ok())
+    };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days_in_month = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -465,11 +574,30 @@ fn looks_like_mvp(p: &str) -> bool {
 
 impl<'r, 's> Submission<'r, 's> {
     #[allow(clippy::too_many_arguments)]
-    fn err(&mut self, code: &str, pos: Pos, path: &str, measure: Option<&str>, message: String, api: Option<String>, hint: Option<String>, evidence: Evidence) {
+    fn err(
+        &mut self,
+        code: &str,
+        pos: Pos,
+        path: &str,
+        measure: Option<&str>,
+        message: String,
+        api: Option<String>,
+        hint: Option<String>,
+        evidence: Evidence,
+    ) {
         self.sink.emit(Severity::Error, code, pos, path, Some(self.index), measure, message, api, hint, evidence)
     }
 
-    fn warn(&mut self, code: &str, pos: Pos, path: &str, measure: Option<&str>, message: String, hint: Option<String>, evidence: Evidence) {
+    fn warn(
+        &mut self,
+        code: &str,
+        pos: Pos,
+        path: &str,
+        measure: Option<&str>,
+        message: String,
+        hint: Option<String>,
+        evidence: Evidence,
+    ) {
         self.sink.emit(Severity::Warning, code, pos, path, Some(self.index), measure, message, None, hint, evidence)
     }
 
@@ -486,13 +614,29 @@ impl<'r, 's> Submission<'r, 's> {
                 self.err("DuplicateField", k.pos, &p, measure, format!("The field '{name}' appears twice here. JSON readers keep only the last one, so one of the two values is silently lost."), None, Some(format!("Keep one '{name}'.")), Evidence::Inferred);
             } else if known.contains(&name) {
             } else if READ_ONLY.contains(&name) {
-                self.warn("ReadOnlyField", k.pos, &p, measure, format!("'{name}' is set by CMS, not by the sender; it will be ignored."), Some(format!("Remove '{name}'."), ), Evidence::Documented);
+                self.warn(
+                    "ReadOnlyField",
+                    k.pos,
+                    &p,
+                    measure,
+                    format!("'{name}' is set by CMS, not by the sender; it will be ignored."),
+                    Some(format!("Remove '{name}'.")),
+                    Evidence::Documented,
+                );
             } else {
                 let hint = match closest(name, known) {
                     Some(k) => format!("Did you mean '{k}'? Field names are case-sensitive."),
                     None => format!("QPP JSON has no field '{name}' here: remove it."),
                 };
-                self.warn("UnknownField", k.pos, &p, measure, format!("'{name}' is not a QPP JSON field here. The Submissions API may refuse or ignore it."), Some(hint), Evidence::Inferred);
+                self.warn(
+                    "UnknownField",
+                    k.pos,
+                    &p,
+                    measure,
+                    format!("'{name}' is not a QPP JSON field here. The Submissions API may refuse or ignore it."),
+                    Some(hint),
+                    Evidence::Inferred,
+                );
             }
         }
     }
@@ -500,13 +644,35 @@ impl<'r, 's> Submission<'r, 's> {
     fn missing(&mut self, at: &Node, path: &str, field: &str, measure: Option<&str>, why: &str) {
         let p = join(path, field);
         let api = format!("field '{field}' in {} is missing", api_place(path));
-        self.err("MissingField", at.pos, &p, measure, format!("'{field}' is missing. {why}"), Some(api), Some(format!("Add \"{field}\" to this object.")), Evidence::Confirmed);
+        self.err(
+            "MissingField",
+            at.pos,
+            &p,
+            measure,
+            format!("'{field}' is missing. {why}"),
+            Some(api),
+            Some(format!("Add \"{field}\" to this object.")),
+            Evidence::Confirmed,
+        );
     }
 
     fn wrong_type(&mut self, node: &Node, path: &str, measure: Option<&str>, expected: &str, hint: Option<String>) {
         let field = path.rsplit('.').next().unwrap_or(path);
-        let api = format!("field '{field}' in {} is invalid: {} is not {expected}", api_place(path.rsplit_once('.').map(|(b, _)| b).unwrap_or("")), snippet(node));
-        self.err("WrongType", node.pos, path, measure, format!("'{field}' must be {expected}, but it is {} {}.", article(node.kind()), node.kind()), Some(api), hint, Evidence::Documented);
+        let api = format!(
+            "field '{field}' in {} is invalid: {} is not {expected}",
+            api_place(path.rsplit_once('.').map(|(b, _)| b).unwrap_or("")),
+            snippet(node)
+        );
+        self.err(
+            "WrongType",
+            node.pos,
+            path,
+            measure,
+            format!("'{field}' must be {expected}, but it is {} {}.", article(node.kind()), node.kind()),
+            Some(api),
+            hint,
+            Evidence::Documented,
+        );
     }
 
     /// A string field; reports a wrong type. `None` if absent, null or not a string.
@@ -526,12 +692,27 @@ impl<'r, 's> Submission<'r, 's> {
     fn check(&mut self, node: &Node, summary: &mut SubmissionSummary) {
         let path = self.path.clone();
         let Value::Object(members) = &node.value else {
-            self.err("NotASubmission", node.pos, &path, None, format!("Expected a submission object {{ … }} here, but found {} {}.", article(node.kind()), node.kind()), None, Some("A QPP JSON file holds one submission object, or an array [ … ] of submission objects.".into()), Evidence::Documented);
+            self.err(
+                "NotASubmission",
+                node.pos,
+                &path,
+                None,
+                format!(
+                    "Expected a submission object {{ … }} here, but found {} {}.",
+                    article(node.kind()),
+                    node.kind()
+                ),
+                None,
+                Some("A QPP JSON file holds one submission object, or an array [ … ] of submission objects.".into()),
+                Evidence::Documented,
+            );
             return;
         };
         // The Submissions API answers with {"data": {"submission": …}}: a file saved from a
         // response, or a scoring request, wraps the submission. Say so, then check the inside.
-        if let Some(inner) = node.get("data").and_then(|d| d.get("submission")).filter(|_| node.get("entityType").is_none()) {
+        if let Some(inner) =
+            node.get("data").and_then(|d| d.get("submission")).filter(|_| node.get("entityType").is_none())
+        {
             self.err("WrappedSubmission", node.pos, &path, None, "The submission is wrapped in {\"data\": {\"submission\": …}}, as in an API response. A file holds the submission object itself.".into(), None, Some("Save only the object inside data.submission.".into()), Evidence::Documented);
             self.path = join(&path, "data.submission");
             self.check(inner, summary);
@@ -542,33 +723,64 @@ impl<'r, 's> Submission<'r, 's> {
 
         // Entity.
         let entity_type = match self.string(node, &path, "entityType", None) {
-            Some((et, _)) if ENTITY_TYPES.contains(&et) => Some(et.to_owned()),
+            Some((et, _)) if EntityType::from_code(et).is_some() => Some(et.to_owned()),
             Some((et, pos)) => {
-                let hint = closest(et, ENTITY_TYPES).map(|k| format!("Did you mean \"{k}\"?")).unwrap_or_else(|| "Use individual, group, virtualGroup, apm or subgroup.".into());
+                let hint = closest(et, &EntityType::ALL.map(EntityType::code))
+                    .map(|k| format!("Did you mean \"{k}\"?"))
+                    .unwrap_or_else(|| "Use individual, group, virtualGroup, apm or subgroup.".into());
                 self.err("InvalidEntityType", pos, &join(&path, "entityType"), None, format!("\"{et}\" is not an entity type. It must be one of individual, group, virtualGroup, apm or subgroup."), Some(format!("field 'entityType' in Submission is invalid: \"{et}\" is not one of the allowed values")), Some(hint), Evidence::Documented);
                 None
             }
             None => {
                 if node.get("entityType").is_none() {
-                    self.missing(node, &path, "entityType", None, "Every submission says whom it is for: individual, group, virtualGroup, apm or subgroup.");
+                    self.missing(
+                        node,
+                        &path,
+                        "entityType",
+                        None,
+                        "Every submission says whom it is for: individual, group, virtualGroup, apm or subgroup.",
+                    );
                 }
                 None
             }
         };
-        summary.entity_type = entity_type.clone();
+        summary.entity_type = entity_type.as_deref().and_then(EntityType::from_code);
         let et = entity_type.as_deref();
 
         let tin = self.string(node, &path, "taxpayerIdentificationNumber", None).map(|(s, p)| (s.to_owned(), p));
         match (&tin, et) {
             (Some((t, pos)), _) if !is_digits(t, 9) => {
-                let hint = if t.bytes().filter(u8::is_ascii_digit).count() == 9 { "Remove the dashes and spaces: the TIN is 9 digits only.".to_string() } else if t.bytes().all(|b| b.is_ascii_digit()) && t.len() < 9 { "Leading zeros count: a TIN is exactly 9 digits, e.g. \"000123456\".".to_string() } else { "A TIN is exactly 9 digits, written as a string.".to_string() };
+                let hint = if t.bytes().filter(u8::is_ascii_digit).count() == 9 {
+                    "Remove the dashes and spaces: the TIN is 9 digits only.".to_string()
+                } else if t.bytes().all(|b| b.is_ascii_digit()) && t.len() < 9 {
+                    "Leading zeros count: a TIN is exactly 9 digits, e.g. \"000123456\".".to_string()
+                } else {
+                    "A TIN is exactly 9 digits, written as a string.".to_string()
+                };
                 self.err("InvalidTin", *pos, &join(&path, "taxpayerIdentificationNumber"), None, format!("The TIN \"{t}\" is not 9 digits."), Some(format!("field 'taxpayerIdentificationNumber' in Submission is invalid: \"{t}\" must be a 9-digit string")), Some(hint), Evidence::Documented);
             }
             (Some((_, pos)), Some("apm" | "subgroup" | "virtualGroup")) => {
-                self.warn("TinNotUsed", *pos, &join(&path, "taxpayerIdentificationNumber"), None, format!("A TIN is only read for individual and group submissions; for entity type {} it is ignored.", et.unwrap_or("")), Some("Identify this entity by entityId.".into()), Evidence::Documented);
+                self.warn(
+                    "TinNotUsed",
+                    *pos,
+                    &join(&path, "taxpayerIdentificationNumber"),
+                    None,
+                    format!(
+                        "A TIN is only read for individual and group submissions; for entity type {} it is ignored.",
+                        et.unwrap_or("")
+                    ),
+                    Some("Identify this entity by entityId.".into()),
+                    Evidence::Documented,
+                );
             }
             (None, Some("individual" | "group")) if node.get("taxpayerIdentificationNumber").is_none() => {
-                self.missing(node, &path, "taxpayerIdentificationNumber", None, "Individual and group submissions are identified by their 9-digit TIN.");
+                self.missing(
+                    node,
+                    &path,
+                    "taxpayerIdentificationNumber",
+                    None,
+                    "Individual and group submissions are identified by their 9-digit TIN.",
+                );
             }
             _ => {}
         }
@@ -587,7 +799,13 @@ impl<'r, 's> Submission<'r, 's> {
                 self.warn("NpiCheckDigit", *pos, &npi_path, None, format!("The NPI {n} fails the NPI check digit (Luhn with prefix 80840): it is probably mistyped. CMS's test NPIs often fail this check, so it is not an error."), Some("Compare the NPI with NPPES.".into()), Evidence::Inferred);
             }
             (None, Some("individual")) if node.get("nationalProviderIdentifier").is_none() => {
-                self.missing(node, &path, "nationalProviderIdentifier", None, "An individual submission is for one clinician, identified by TIN and 10-digit NPI.");
+                self.missing(
+                    node,
+                    &path,
+                    "nationalProviderIdentifier",
+                    None,
+                    "An individual submission is for one clinician, identified by TIN and 10-digit NPI.",
+                );
             }
             _ => {}
         }
@@ -596,7 +814,16 @@ impl<'r, 's> Submission<'r, 's> {
         let entity_id = self.string(node, &path, "entityId", None).map(|(s, p)| (s.to_owned(), p));
         match (&entity_id, et) {
             (Some((id, pos)), Some("apm" | "virtualGroup" | "subgroup")) if id.trim().is_empty() => {
-                self.err("EntityIdRequired", *pos, &join(&path, "entityId"), None, "entityId is empty.".into(), None, Some("Give the APM Entity, virtual group or subgroup ID.".into()), Evidence::Documented);
+                self.err(
+                    "EntityIdRequired",
+                    *pos,
+                    &join(&path, "entityId"),
+                    None,
+                    "entityId is empty.".into(),
+                    None,
+                    Some("Give the APM Entity, virtual group or subgroup ID.".into()),
+                    Evidence::Documented,
+                );
             }
             (None, Some(kind @ ("apm" | "virtualGroup" | "subgroup"))) if node.get("entityId").is_none() => {
                 let what = match kind {
@@ -604,10 +831,24 @@ impl<'r, 's> Submission<'r, 's> {
                     "virtualGroup" => "virtual group ID",
                     _ => "subgroup ID",
                 };
-                self.missing(node, &path, "entityId", None, &format!("A {kind} submission is identified by its {what} in entityId."));
+                self.missing(
+                    node,
+                    &path,
+                    "entityId",
+                    None,
+                    &format!("A {kind} submission is identified by its {what} in entityId."),
+                );
             }
             (Some((_, pos)), Some("individual" | "group")) => {
-                self.warn("EntityIdNotUsed", *pos, &join(&path, "entityId"), None, "entityId is only read for apm, virtualGroup and subgroup submissions; here it is ignored.".into(), Some("Remove entityId.".into()), Evidence::Documented);
+                self.warn(
+                    "EntityIdNotUsed",
+                    *pos,
+                    &join(&path, "entityId"),
+                    None,
+                    "entityId is only read for apm, virtualGroup and subgroup submissions; here it is ignored.".into(),
+                    Some("Remove entityId.".into()),
+                    Evidence::Documented,
+                );
             }
             _ => {}
         }
@@ -617,13 +858,28 @@ impl<'r, 's> Submission<'r, 's> {
         let year_path = join(&path, "performanceYear");
         let mut year: Option<u16> = None;
         match node.get("performanceYear") {
-            None => self.missing(node, &path, "performanceYear", None, "Say which performance year the data is for, e.g. 2025."),
+            None => self.missing(
+                node,
+                &path,
+                "performanceYear",
+                None,
+                "Say which performance year the data is for, e.g. 2025.",
+            ),
             Some(v) => match &v.value {
                 Value::Number { value, .. } if value.fract() == 0.0 => {
                     let y = *value as i64;
                     summary.performance_year = Some(y);
                     if !(2017..=2100).contains(&y) {
-                        self.err("InvalidPerformanceYear", v.pos, &year_path, None, format!("{y} is not a QPP performance year (the program began in 2017)."), None, Some("Write the year the data is for, e.g. 2025.".into()), Evidence::Documented);
+                        self.err(
+                            "InvalidPerformanceYear",
+                            v.pos,
+                            &year_path,
+                            None,
+                            format!("{y} is not a QPP performance year (the program began in 2017)."),
+                            None,
+                            Some("Write the year the data is for, e.g. 2025.".into()),
+                            Evidence::Documented,
+                        );
                     } else if !(FIRST_YEAR..=LAST_YEAR).contains(&y) {
                         self.err("PerformanceYearNotSupported", v.pos, &year_path, None, format!("This app checks performance years {FIRST_YEAR}–{LAST_YEAR}; {y} is outside them, so its measures can't be checked."), None, None, Evidence::Application);
                     } else {
@@ -637,7 +893,13 @@ impl<'r, 's> Submission<'r, 's> {
                     summary.performance_year = s.parse().ok();
                     self.wrong_type(v, &year_path, None, "a whole number", Some(format!("Write {s} without quotes.")));
                 }
-                _ => self.wrong_type(v, &year_path, None, "a whole number", Some("Write the year as a number, e.g. 2025.".into())),
+                _ => self.wrong_type(
+                    v,
+                    &year_path,
+                    None,
+                    "a whole number",
+                    Some("Write the year as a number, e.g. 2025.".into()),
+                ),
             },
         }
         let catalogue = year.and_then(|y| {
@@ -655,7 +917,16 @@ impl<'r, 's> Submission<'r, 's> {
         // Measurement sets.
         let sets_path = join(&path, "measurementSets");
         let Some(sets_node) = node.get("measurementSets") else {
-            self.err("NoMeasurementSets", node.pos, &sets_path, None, "The submission has no measurementSets, so it holds no data to submit.".into(), Some("At least one measurementSet must be defined to use this functionality".into()), Some("Add \"measurementSets\": [ … ] with at least one set.".into()), Evidence::Documented);
+            self.err(
+                "NoMeasurementSets",
+                node.pos,
+                &sets_path,
+                None,
+                "The submission has no measurementSets, so it holds no data to submit.".into(),
+                Some("At least one measurementSet must be defined to use this functionality".into()),
+                Some("Add \"measurementSets\": [ … ] with at least one set.".into()),
+                Evidence::Documented,
+            );
             return;
         };
         let Some(sets) = sets_node.as_array() else {
@@ -663,7 +934,16 @@ impl<'r, 's> Submission<'r, 's> {
             return;
         };
         if sets.is_empty() {
-            self.err("NoMeasurementSets", sets_node.pos, &sets_path, None, "measurementSets is empty, so the submission holds no data to submit.".into(), Some("At least one measurementSet must be defined to use this functionality".into()), Some("Add at least one measurement set.".into()), Evidence::Documented);
+            self.err(
+                "NoMeasurementSets",
+                sets_node.pos,
+                &sets_path,
+                None,
+                "measurementSets is empty, so the submission holds no data to submit.".into(),
+                Some("At least one measurementSet must be defined to use this functionality".into()),
+                Some("Add at least one measurement set.".into()),
+                Evidence::Documented,
+            );
         }
         let ctx = SetContext { year, catalogue, entity_type: entity_type.clone() };
         let mut keys: Vec<(String, String, String, usize)> = vec![];
@@ -672,9 +952,23 @@ impl<'r, 's> Submission<'r, 's> {
             let summary_set = self.measurement_set(set, &sp, &ctx);
             if let Some(s) = summary_set {
                 if let (Some(c), Some(m)) = (&s.category, &s.submission_method) {
-                    if let Some((_, _, _, first)) = keys.iter().find(|(kc, km, kp, _)| kc == c && km == m && *kp == s.program_name) {
+                    if let Some((_, _, _, first)) =
+                        keys.iter().find(|(kc, km, kp, _)| kc == c && km == m && *kp == s.program_name)
+                    {
                         let msg = format!("There is already a {c} / {m} / {} measurement set at measurementSets[{first}]. Each measurement set in a submission is identified by category, submission method and program.", s.program_name);
-                        self.err("DuplicateMeasurementSet", set.pos, &sp, None, msg, Some(format!("Category/SubmissionMethod/ProgramName {c}/{m}/{} already exists for this submission", s.program_name)), Some("Merge the measurements into one set.".into()), Evidence::Documented);
+                        self.err(
+                            "DuplicateMeasurementSet",
+                            set.pos,
+                            &sp,
+                            None,
+                            msg,
+                            Some(format!(
+                                "Category/SubmissionMethod/ProgramName {c}/{m}/{} already exists for this submission",
+                                s.program_name
+                            )),
+                            Some("Merge the measurements into one set.".into()),
+                            Evidence::Documented,
+                        );
                     } else {
                         keys.push((c.clone(), m.clone(), s.program_name.clone(), i));
                     }
@@ -700,18 +994,35 @@ impl<'r, 's> Submission<'r, 's> {
                 None
             }
             Some(("cost", pos)) => {
-                self.err("InvalidCategory", pos, &join(sp, "category"), None, "Cost is calculated by CMS from claims; it is not submitted.".into(), None, Some("Remove this measurement set.".into()), Evidence::Documented);
+                self.err(
+                    "InvalidCategory",
+                    pos,
+                    &join(sp, "category"),
+                    None,
+                    "Cost is calculated by CMS from claims; it is not submitted.".into(),
+                    None,
+                    Some("Remove this measurement set.".into()),
+                    Evidence::Documented,
+                );
                 None
             }
             Some((c, _)) if CATEGORIES.contains(&c) => Some(c.to_owned()),
             Some((c, pos)) => {
-                let hint = closest(c, CATEGORIES).map(|k| format!("Did you mean \"{k}\"?")).unwrap_or_else(|| "Use quality, pi or ia.".into());
+                let hint = closest(c, CATEGORIES)
+                    .map(|k| format!("Did you mean \"{k}\"?"))
+                    .unwrap_or_else(|| "Use quality, pi or ia.".into());
                 self.err("InvalidCategory", pos, &join(sp, "category"), None, format!("\"{c}\" is not a category. It must be quality, pi or ia."), Some(format!("field 'category' in Submission.measurementSets is invalid: \"{c}\" is not one of the allowed values")), Some(hint), Evidence::Documented);
                 None
             }
             None => {
                 if set.get("category").is_none() {
-                    self.missing(set, sp, "category", None, "Say which performance category the set holds: quality, pi or ia.");
+                    self.missing(
+                        set,
+                        sp,
+                        "category",
+                        None,
+                        "Say which performance category the set holds: quality, pi or ia.",
+                    );
                 }
                 None
             }
@@ -729,13 +1040,21 @@ impl<'r, 's> Submission<'r, 's> {
                 Some(m.to_owned())
             }
             Some((m, pos)) => {
-                let hint = closest(m, UPLOAD_METHODS).map(|k| format!("Did you mean \"{k}\"?")).unwrap_or_else(|| "Use \"registry\" or \"electronicHealthRecord\".".into());
+                let hint = closest(m, UPLOAD_METHODS)
+                    .map(|k| format!("Did you mean \"{k}\"?"))
+                    .unwrap_or_else(|| "Use \"registry\" or \"electronicHealthRecord\".".into());
                 self.err("SubmissionMethodNotAllowed", pos, &join(sp, "submissionMethod"), None, format!("\"{m}\" is not a submission method."), Some(format!("'{m}' submission method is not allowed via file upload. registry and electronicHealthRecord are the only allowed submission methods.")), Some(hint), Evidence::Confirmed);
                 None
             }
             None => {
                 if set.get("submissionMethod").is_none() {
-                    self.missing(set, sp, "submissionMethod", None, "Say how the data was collected: registry or electronicHealthRecord.");
+                    self.missing(
+                        set,
+                        sp,
+                        "submissionMethod",
+                        None,
+                        "Say how the data was collected: registry or electronicHealthRecord.",
+                    );
                 }
                 None
             }
@@ -751,28 +1070,83 @@ impl<'r, 's> Submission<'r, 's> {
                 let known = cat.has_program(p);
                 if !known {
                     if p == "cpcPlus" && y >= 2022 {
-                        self.err("ProgramRemoved", pos, &pp, None, "CPC+ ended in 2021: the program cpcPlus can't be submitted for 2022 or later.".into(), None, Some("Use \"mips\" or the APM's program.".into()), Evidence::Documented);
+                        self.err(
+                            "ProgramRemoved",
+                            pos,
+                            &pp,
+                            None,
+                            "CPC+ ended in 2021: the program cpcPlus can't be submitted for 2022 or later.".into(),
+                            None,
+                            Some("Use \"mips\" or the APM's program.".into()),
+                            Evidence::Documented,
+                        );
                     } else if p == "pcf" && y >= 2025 {
-                        self.err("ProgramRemoved", pos, &pp, None, "Primary Care First (pcf) was removed for performance year 2025.".into(), None, Some("Use \"mips\", \"app1\" or \"appPlus\".".into()), Evidence::Documented);
+                        self.err(
+                            "ProgramRemoved",
+                            pos,
+                            &pp,
+                            None,
+                            "Primary Care First (pcf) was removed for performance year 2025.".into(),
+                            None,
+                            Some("Use \"mips\", \"app1\" or \"appPlus\".".into()),
+                            Evidence::Documented,
+                        );
                     } else if looks_like_mvp(p) {
-                        let hint = if y < 2023 { "MVPs began in performance year 2023.".to_string() } else { format!("The MVPs of {y} are {}.", cat.catalogue.mvps.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")) };
-                        self.err("UnknownMvp", pos, &pp, None, format!("{p} is not an MVP in performance year {y}."), None, Some(hint), Evidence::Documented);
+                        let hint = if y < 2023 {
+                            "MVPs began in performance year 2023.".to_string()
+                        } else {
+                            format!(
+                                "The MVPs of {y} are {}.",
+                                cat.catalogue.mvps.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")
+                            )
+                        };
+                        self.err(
+                            "UnknownMvp",
+                            pos,
+                            &pp,
+                            None,
+                            format!("{p} is not an MVP in performance year {y}."),
+                            None,
+                            Some(hint),
+                            Evidence::Documented,
+                        );
                     } else {
-                        let names: Vec<&str> = cat.catalogue.programs.iter().map(String::as_str).filter(|p| !looks_like_mvp(p)).collect();
-                        let hint = closest(p, &names).map(|k| format!("Did you mean \"{k}\"? Program names are case-sensitive.")).unwrap_or_else(|| format!("Use one of {} or an MVP ID.", names.join(", ")));
+                        let names: Vec<&str> =
+                            cat.catalogue.programs.iter().map(String::as_str).filter(|p| !looks_like_mvp(p)).collect();
+                        let hint = closest(p, &names)
+                            .map(|k| format!("Did you mean \"{k}\"? Program names are case-sensitive."))
+                            .unwrap_or_else(|| format!("Use one of {} or an MVP ID.", names.join(", ")));
                         self.err("InvalidProgramName", pos, &pp, None, format!("\"{p}\" is not a program for performance year {y}."), Some(format!("field 'programName' in Submission.measurementSets is invalid: \"{p}\" is not one of the allowed values")), Some(hint), Evidence::Documented);
                     }
                 } else if looks_like_mvp(p) {
                     program_is_mvp = Some(p.to_owned());
                 }
                 if p == "app1" && et == Some("virtualGroup") {
-                    self.err("ProgramNotForEntity", pos, &pp, None, "Virtual groups can't report the APM Performance Pathway (app1).".into(), None, Some("Use \"mips\" for a virtual group.".into()), Evidence::Documented);
+                    self.err(
+                        "ProgramNotForEntity",
+                        pos,
+                        &pp,
+                        None,
+                        "Virtual groups can't report the APM Performance Pathway (app1).".into(),
+                        None,
+                        Some("Use \"mips\" for a virtual group.".into()),
+                        Evidence::Documented,
+                    );
                 }
             }
         }
         if et == Some("subgroup") && program_is_mvp.is_none() && ctx.catalogue.is_some() {
             let pos = set.get("programName").map(|n| n.pos).unwrap_or(set.pos);
-            self.err("ProgramNotForEntity", pos, &join(sp, "programName"), None, format!("Subgroups can only report MVPs; this set's program is {}.", summary.program_name), None, Some("Set programName to the subgroup's registered MVP ID.".into()), Evidence::Documented);
+            self.err(
+                "ProgramNotForEntity",
+                pos,
+                &join(sp, "programName"),
+                None,
+                format!("Subgroups can only report MVPs; this set's program is {}.", summary.program_name),
+                None,
+                Some("Set programName to the subgroup's registered MVP ID.".into()),
+                Evidence::Documented,
+            );
         }
 
         // Promoting Interoperability: who may report it.
@@ -793,15 +1167,31 @@ impl<'r, 's> Submission<'r, 's> {
                 if is_15e(id) && ctx.year.is_some_and(|y| y >= 2024) {
                     self.err("InvalidCehrtId", pos, &cp, None, format!("The CEHRT ID {id} is a 2015 Edition (15E) ID; these are not accepted from performance year 2024."), None, Some("Use your current CMS EHR Certification ID (…15C… or 2025C…) from the CHPL.".into()), Evidence::Documented);
                 } else if !cehrt_id_ok(id) && !is_15e(id) {
-                    let hint = if cehrt_id_ok(&id.trim().to_ascii_uppercase()) { "Write it in capitals without spaces.".to_string() } else { "It has 15 characters: XX15C + 10 letters or digits, or a year such as 2025C + 10.".to_string() };
+                    let hint = if cehrt_id_ok(&id.trim().to_ascii_uppercase()) {
+                        "Write it in capitals without spaces.".to_string()
+                    } else {
+                        "It has 15 characters: XX15C + 10 letters or digits, or a year such as 2025C + 10.".to_string()
+                    };
                     self.err("InvalidCehrtId", pos, &cp, None, format!("\"{id}\" is not a CMS EHR Certification ID. It must look like 2025CXXXXXXXXXX or XX15CXXXXXXXXXX."), Some("CEHRT ID must be in the format 2025CXXXXXXXXXX or XX15CXXXXXXXXXX".into()), Some(hint), Evidence::Documented);
                 }
                 if category.as_deref() == Some("ia") {
-                    self.warn("CehrtIdNotUsed", pos, &cp, None, "A CEHRT ID is read only for PI and eCQM quality sets; on an IA set it is ignored.".into(), None, Evidence::Documented);
+                    self.warn(
+                        "CehrtIdNotUsed",
+                        pos,
+                        &cp,
+                        None,
+                        "A CEHRT ID is read only for PI and eCQM quality sets; on an IA set it is ignored.".into(),
+                        None,
+                        Evidence::Documented,
+                    );
                 }
             }
             None if needs_cehrt && set.get("cehrtId").is_none() => {
-                let why = if is_ecqm { "From performance year 2025, eCQM quality sets need the CMS EHR Certification ID." } else { "Promoting Interoperability sets need the CMS EHR Certification ID of the certified EHR used." };
+                let why = if is_ecqm {
+                    "From performance year 2025, eCQM quality sets need the CMS EHR Certification ID."
+                } else {
+                    "Promoting Interoperability sets need the CMS EHR Certification ID of the certified EHR used."
+                };
                 self.missing(set, sp, "cehrtId", None, why);
             }
             _ => {}
@@ -811,25 +1201,53 @@ impl<'r, 's> Submission<'r, 's> {
         let mut dates = [None, None];
         for (k, field) in ["performanceStart", "performanceEnd"].into_iter().enumerate() {
             match self.string(set, sp, field, None) {
-                Some((d, pos)) => match parse_date(d) {
-                    Some(v) => dates[k] = Some((v, pos)),
-                    None => {
-                        let hint = if d.len() > 10 && parse_date(&d[..10]).is_some() { format!("Write only the date: \"{}\".", &d[..10]) } else { "Write the date as YYYY-MM-DD, e.g. \"2025-01-01\".".to_string() };
-                        self.err("InvalidDate", pos, &join(sp, field), None, format!("\"{d}\" is not a date written YYYY-MM-DD."), Some(format!("field '{field}' in {} is invalid: \"{d}\" is not a valid date (RFC 3339 full-date)", api_place(sp))), Some(hint), Evidence::Documented);
+                Some((d, pos)) => {
+                    match parse_date(d) {
+                        Some(v) => dates[k] = Some((v, pos)),
+                        None => {
+                            let hint = if d.len() > 10 && parse_date(&d[..10]).is_some() {
+                                format!("Write only the date: \"{}\".", &d[..10])
+                            } else {
+                                "Write the date as YYYY-MM-DD, e.g. \"2025-01-01\".".to_string()
+                            };
+                            self.err("InvalidDate", pos, &join(sp, field), None, format!("\"{d}\" is not a date written YYYY-MM-DD."), Some(format!("field '{field}' in {} is invalid: \"{d}\" is not a valid date (RFC 3339 full-date)", api_place(sp))), Some(hint), Evidence::Documented);
+                        }
                     }
-                },
-                None if set.get(field).is_none() => self.missing(set, sp, field, None, "A measurement set needs its performance period's first and last day (YYYY-MM-DD)."),
+                }
+                None if set.get(field).is_none() => self.missing(
+                    set,
+                    sp,
+                    field,
+                    None,
+                    "A measurement set needs its performance period's first and last day (YYYY-MM-DD).",
+                ),
                 None => {}
             }
         }
         if let [Some(((start, sy), spos)), Some(((end, ey), epos))] = dates {
             if start > end {
-                self.warn("PerformancePeriodOrder", epos, &join(sp, "performanceEnd"), None, "The performance period ends before it starts.".into(), Some("Swap performanceStart and performanceEnd, or correct the dates.".into()), Evidence::Inferred);
+                self.warn(
+                    "PerformancePeriodOrder",
+                    epos,
+                    &join(sp, "performanceEnd"),
+                    None,
+                    "The performance period ends before it starts.".into(),
+                    Some("Swap performanceStart and performanceEnd, or correct the dates.".into()),
+                    Evidence::Inferred,
+                );
             }
             if let Some(y) = ctx.year {
                 for (yy, pos, field) in [(sy, spos, "performanceStart"), (ey, epos, "performanceEnd")] {
                     if yy != y as i64 {
-                        self.warn("PerformancePeriodOutsideYear", pos, &join(sp, field), None, format!("{field} is in {yy}, outside performance year {y}."), Some(format!("Dates must fall between {y}-01-01 and {y}-12-31.")), Evidence::Inferred);
+                        self.warn(
+                            "PerformancePeriodOutsideYear",
+                            pos,
+                            &join(sp, field),
+                            None,
+                            format!("{field} is in {yy}, outside performance year {y}."),
+                            Some(format!("Dates must fall between {y}-01-01 and {y}-12-31.")),
+                            Evidence::Inferred,
+                        );
                     }
                 }
             }
@@ -841,12 +1259,30 @@ impl<'r, 's> Submission<'r, 's> {
         // Removed fields.
         if let (Some(v), Some(y)) = (set.get("measureSet"), ctx.year) {
             if y >= 2025 {
-                self.err("FieldRemoved", v.pos, &join(sp, "measureSet"), None, "measureSet was removed from measurement sets for performance year 2025.".into(), None, Some("Remove measureSet.".into()), Evidence::Documented);
+                self.err(
+                    "FieldRemoved",
+                    v.pos,
+                    &join(sp, "measureSet"),
+                    None,
+                    "measureSet was removed from measurement sets for performance year 2025.".into(),
+                    None,
+                    Some("Remove measureSet.".into()),
+                    Evidence::Documented,
+                );
             }
         }
         if let (Some(v), Some(y)) = (set.get("practiceId"), ctx.year) {
             if y >= 2022 {
-                self.err("FieldRemoved", v.pos, &join(sp, "practiceId"), None, "practiceId belonged to CPC+, which ended in 2021.".into(), None, Some("Remove practiceId.".into()), Evidence::Documented);
+                self.err(
+                    "FieldRemoved",
+                    v.pos,
+                    &join(sp, "practiceId"),
+                    None,
+                    "practiceId belonged to CPC+, which ended in 2021.".into(),
+                    None,
+                    Some("Remove practiceId.".into()),
+                    Evidence::Documented,
+                );
             }
         }
 
@@ -862,12 +1298,28 @@ impl<'r, 's> Submission<'r, 's> {
         };
         summary.measurements = list.len();
         if list.is_empty() {
-            self.warn("NoMeasurements", list_node.pos, &mp, None, "This measurement set has no measurements.".into(), Some("Add the measures, or remove the set.".into()), Evidence::Inferred);
+            self.warn(
+                "NoMeasurements",
+                list_node.pos,
+                &mp,
+                None,
+                "This measurement set has no measurements.".into(),
+                Some("Add the measures, or remove the set.".into()),
+                Evidence::Inferred,
+            );
         }
         let mut present: Vec<(String, Pos, String)> = Vec::with_capacity(list.len());
         for (j, m) in list.iter().enumerate() {
             let path = format!("{mp}[{j}]");
-            if let Some(id) = self.measurement(m, &path, ctx, category.as_deref(), method.as_deref(), &summary.program_name, program_is_mvp.as_deref()) {
+            if let Some(id) = self.measurement(
+                m,
+                &path,
+                ctx,
+                category.as_deref(),
+                method.as_deref(),
+                &summary.program_name,
+                program_is_mvp.as_deref(),
+            ) {
                 if let Some((_, _, first)) = present.iter().find(|(p, _, _)| *p == id) {
                     let first = first.clone();
                     let pos = m.get("measureId").map(|n| n.pos).unwrap_or(m.pos);
@@ -885,15 +1337,31 @@ impl<'r, 's> Submission<'r, 's> {
             let mut reported: Vec<(String, String)> = vec![];
             for (id, pos, path) in &present {
                 let Some(measure) = cat.measure(id) else { continue };
-                for (list, code, what) in [(&measure.exclusion, "PiExclusionConflict", "is an exclusion for"), (&measure.substitutes, "PiSubstituteConflict", "substitutes for")] {
+                for (list, code, what) in [
+                    (&measure.exclusion, "PiExclusionConflict", "is an exclusion for"),
+                    (&measure.substitutes, "PiSubstituteConflict", "substitutes for"),
+                ] {
                     for other in list.iter().filter(|o| has(o)) {
                         let pair = if id < other { (id.clone(), other.clone()) } else { (other.clone(), id.clone()) };
                         if reported.contains(&pair) {
                             continue;
                         }
                         reported.push(pair);
-                        let msg = if code == "PiExclusionConflict" { format!("{other} {what} {id}: the two can't be in the same measurement set.") } else { format!("{other} {what} {id}: report one or the other, not both.") };
-                        self.err(code, *pos, &join(path, "measureId"), Some(id), msg, None, Some(format!("Remove {id} or {other}.")), Evidence::Documented);
+                        let msg = if code == "PiExclusionConflict" {
+                            format!("{other} {what} {id}: the two can't be in the same measurement set.")
+                        } else {
+                            format!("{other} {what} {id}: report one or the other, not both.")
+                        };
+                        self.err(
+                            code,
+                            *pos,
+                            &join(path, "measureId"),
+                            Some(id),
+                            msg,
+                            None,
+                            Some(format!("Remove {id} or {other}.")),
+                            Evidence::Documented,
+                        );
                     }
                 }
             }
@@ -919,7 +1387,8 @@ impl<'r, 's> Submission<'r, 's> {
                 if mentioned.contains(id) {
                     continue;
                 }
-                let subs: Vec<&str> = cat.measure(id).map(|m| m.substitutes.iter().map(String::as_str).collect()).unwrap_or_default();
+                let subs: Vec<&str> =
+                    cat.measure(id).map(|m| m.substitutes.iter().map(String::as_str).collect()).unwrap_or_default();
                 mentioned.push(id);
                 mentioned.extend(subs.iter().copied());
                 missing.push(if subs.is_empty() { id.to_string() } else { format!("{id} (or {})", subs.join(", ")) });
@@ -933,7 +1402,16 @@ impl<'r, 's> Submission<'r, 's> {
 
     /// Checks one measurement; returns its measure ID if it has one.
     #[allow(clippy::too_many_arguments)]
-    fn measurement(&mut self, m: &Node, path: &str, ctx: &SetContext, category: Option<&str>, method: Option<&str>, program: &str, mvp: Option<&str>) -> Option<String> {
+    fn measurement(
+        &mut self,
+        m: &Node,
+        path: &str,
+        ctx: &SetContext,
+        category: Option<&str>,
+        method: Option<&str>,
+        program: &str,
+        mvp: Option<&str>,
+    ) -> Option<String> {
         let Value::Object(members) = &m.value else {
             self.wrong_type(m, path, None, "an object", None);
             return None;
@@ -960,18 +1438,50 @@ impl<'r, 's> Submission<'r, 's> {
                 Some(s) => format!("Did you mean {s}? Measure IDs are exact, including case and leading zeros."),
                 None => format!("Check the measure ID against CMS's measures list for {year}."),
             };
-            self.err("UnknownMeasure", id_pos, &join(path, "measureId"), mid, format!("{id} is not a measure in performance year {year}."), Some("invalid measureId, see mips-data-format for list of valid measureIds.".into()), Some(hint), Evidence::Confirmed);
+            self.err(
+                "UnknownMeasure",
+                id_pos,
+                &join(path, "measureId"),
+                mid,
+                format!("{id} is not a measure in performance year {year}."),
+                Some("invalid measureId, see mips-data-format for list of valid measureIds.".into()),
+                Some(hint),
+                Evidence::Confirmed,
+            );
             return Some(id);
         };
         if let Some(c) = category {
             if measure.category != c {
-                self.err("MeasureCategoryMismatch", id_pos, &join(path, "measureId"), mid, format!("Measure {id} belongs to the {} category, but this measurement set is {c}.", category_name(&measure.category)), None, Some(format!("Move {id} into a \"{}\" measurement set.", measure.category)), Evidence::Inferred);
+                self.err(
+                    "MeasureCategoryMismatch",
+                    id_pos,
+                    &join(path, "measureId"),
+                    mid,
+                    format!(
+                        "Measure {id} belongs to the {} category, but this measurement set is {c}.",
+                        category_name(&measure.category)
+                    ),
+                    None,
+                    Some(format!("Move {id} into a \"{}\" measurement set.", measure.category)),
+                    Evidence::Inferred,
+                );
                 return Some(id);
             }
         }
         if let Some(me) = method {
             if !measure.methods.is_empty() && !measure.methods.iter().any(|x| x == me) {
-                self.warn("MeasureMethodNotAllowed", id_pos, &join(path, "measureId"), mid, format!("Measure {id} can't be reported by {me} in {year}; CMS lists it for {}.", measure.methods.join(", ")), Some("Move it to a set with one of those submission methods.".into()), Evidence::Inferred);
+                self.warn(
+                    "MeasureMethodNotAllowed",
+                    id_pos,
+                    &join(path, "measureId"),
+                    mid,
+                    format!(
+                        "Measure {id} can't be reported by {me} in {year}; CMS lists it for {}.",
+                        measure.methods.join(", ")
+                    ),
+                    Some("Move it to a set with one of those submission methods.".into()),
+                    Evidence::Inferred,
+                );
             }
         }
         if let Some(programs) = &measure.programs {
@@ -991,12 +1501,28 @@ impl<'r, 's> Submission<'r, 's> {
         if let Some(mvp_id) = mvp {
             if let Some(def) = cat.mvp(mvp_id) {
                 if !def.measures.iter().any(|x| *x == id) && measure.category != "pi" {
-                    self.warn("MeasureNotInMvp", id_pos, &join(path, "measureId"), mid, format!("Measure {id} is not part of MVP {mvp_id}."), Some("Report it under \"mips\", or choose the MVP's measures.".into()), Evidence::Inferred);
+                    self.warn(
+                        "MeasureNotInMvp",
+                        id_pos,
+                        &join(path, "measureId"),
+                        mid,
+                        format!("Measure {id} is not part of MVP {mvp_id}."),
+                        Some("Report it under \"mips\", or choose the MVP's measures.".into()),
+                        Evidence::Inferred,
+                    );
                 }
             }
             if let (Some(types), Some(et)) = (&measure.registration_types, ctx.entity_type.as_deref()) {
                 if et != "virtualGroup" && !types.iter().any(|t| t == et) {
-                    self.warn("RegistrationTypeNotAllowed", id_pos, &join(path, "measureId"), mid, format!("Measure {id} is not available to a {et} registered for an MVP."), None, Evidence::Inferred);
+                    self.warn(
+                        "RegistrationTypeNotAllowed",
+                        id_pos,
+                        &join(path, "measureId"),
+                        mid,
+                        format!("Measure {id} is not available to a {et} registered for an MVP."),
+                        None,
+                        Evidence::Inferred,
+                    );
                 }
             }
         }
@@ -1011,8 +1537,21 @@ impl<'r, 's> Submission<'r, 's> {
         let id = measure.id.as_str();
         let mid = Some(id);
         let shape_error = |s: &mut Self, expected: &str| {
-            let api = format!("field 'value' in {} is invalid: {} is invalid for measureId {id}", api_place(mpath), snippet(v));
-            s.err("InvalidValue", v.pos, vp, mid, format!("Measure {id} takes {expected}, but the value is {} {}.", article(v.kind()), v.kind()), Some(api), Some(value_hint(&measure.metric_type).into()), Evidence::Confirmed);
+            let api = format!(
+                "field 'value' in {} is invalid: {} is invalid for measureId {id}",
+                api_place(mpath),
+                snippet(v)
+            );
+            s.err(
+                "InvalidValue",
+                v.pos,
+                vp,
+                mid,
+                format!("Measure {id} takes {expected}, but the value is {} {}.", article(v.kind()), v.kind()),
+                Some(api),
+                Some(value_hint(&measure.metric_type).into()),
+                Evidence::Confirmed,
+            );
         };
         match measure.metric_type.as_str() {
             "boolean" => {
@@ -1021,20 +1560,37 @@ impl<'r, 's> Submission<'r, 's> {
                 }
             }
             "proportion" => {
-                let Value::Object(members) = &v.value else { return shape_error(self, "a numerator and a denominator") };
+                let Value::Object(members) = &v.value else {
+                    return shape_error(self, "a numerator and a denominator");
+                };
                 self.fields(members, vp, PROPORTION_FIELDS, mid);
                 let n = self.count(v, vp, "numerator", true, mid);
                 let d = self.count(v, vp, "denominator", true, mid);
                 if let (Some(n), Some(d)) = (n, d) {
                     if n > d {
                         let pos = v.get("numerator").map(|x| x.pos).unwrap_or(v.pos);
-                        let msg = if d == 0.0 { format!("The denominator is 0, so the numerator must be 0 too (it is {n}).") } else { format!("The numerator ({n}) is larger than the denominator ({d}).") };
-                        self.err("NumeratorExceedsDenominator", pos, &join(vp, "numerator"), mid, msg, None, Some("The numerator counts a subset of the denominator.".into()), Evidence::Documented);
+                        let msg = if d == 0.0 {
+                            format!("The denominator is 0, so the numerator must be 0 too (it is {n}).")
+                        } else {
+                            format!("The numerator ({n}) is larger than the denominator ({d}).")
+                        };
+                        self.err(
+                            "NumeratorExceedsDenominator",
+                            pos,
+                            &join(vp, "numerator"),
+                            mid,
+                            msg,
+                            None,
+                            Some("The numerator counts a subset of the denominator.".into()),
+                            Evidence::Documented,
+                        );
                     }
                 }
             }
             "singlePerformanceRate" | "registrySinglePerformanceRate" => {
-                let Value::Object(members) = &v.value else { return shape_error(self, "an object with performanceMet and eligiblePopulation") };
+                let Value::Object(members) = &v.value else {
+                    return shape_error(self, "an object with performanceMet and eligiblePopulation");
+                };
                 if v.get("strata").is_some() {
                     return shape_error(self, "one performance rate (performanceMet, eligiblePopulation…), not strata");
                 }
@@ -1050,7 +1606,13 @@ impl<'r, 's> Submission<'r, 's> {
                 self.fields(members, vp, &["isEndToEndReported", "strata"], mid);
                 self.boolean(v, vp, "isEndToEndReported", mpath, mid);
                 let Some(strata_node) = v.get("strata") else {
-                    self.missing(v, vp, "strata", mid, &format!("Measure {id} is reported per stratum: {}.", measure.strata.join(", ")));
+                    self.missing(
+                        v,
+                        vp,
+                        "strata",
+                        mid,
+                        &format!("Measure {id} is reported per stratum: {}.", measure.strata.join(", ")),
+                    );
                     return;
                 };
                 let Some(strata) = strata_node.as_array() else {
@@ -1070,36 +1632,84 @@ impl<'r, 's> Submission<'r, 's> {
                         Some((name, pos)) => {
                             let np = join(&sp, "stratum");
                             if names.iter().any(|n| n == name) {
-                                self.err("DuplicateStratum", pos, &np, mid, format!("Stratum \"{name}\" of measure {id} appears twice."), None, Some("Report each stratum once.".into()), Evidence::Documented);
+                                self.err(
+                                    "DuplicateStratum",
+                                    pos,
+                                    &np,
+                                    mid,
+                                    format!("Stratum \"{name}\" of measure {id} appears twice."),
+                                    None,
+                                    Some("Report each stratum once.".into()),
+                                    Evidence::Documented,
+                                );
                             } else if !measure.strata.is_empty() && !measure.strata.iter().any(|n| n == name) {
                                 if let Some(real) = measure.strata.iter().find(|n| n.eq_ignore_ascii_case(name)) {
                                     self.warn("StratumNameCase", pos, &np, mid, format!("Stratum \"{name}\" of measure {id} is written \"{real}\" in CMS's measures data; whether CMS matches names case-sensitively is not known."), Some(format!("Write \"{real}\".")), Evidence::Inferred);
                                     names.push(real.clone());
                                 } else {
-                                    self.err("InvalidStratum", pos, &np, mid, format!("\"{name}\" is not a stratum of measure {id}."), None, Some(format!("Measure {id}'s strata are: {}.", measure.strata.join(", "))), Evidence::Documented);
+                                    self.err(
+                                        "InvalidStratum",
+                                        pos,
+                                        &np,
+                                        mid,
+                                        format!("\"{name}\" is not a stratum of measure {id}."),
+                                        None,
+                                        Some(format!("Measure {id}'s strata are: {}.", measure.strata.join(", "))),
+                                        Evidence::Documented,
+                                    );
                                 }
                             } else {
                                 names.push(name.to_owned());
                             }
                         }
-                        None if s.get("stratum").is_none() => self.missing(s, &sp, "stratum", mid, &format!("Each stratum names which of measure {id}'s strata it is: {}.", measure.strata.join(", "))),
+                        None if s.get("stratum").is_none() => self.missing(
+                            s,
+                            &sp,
+                            "stratum",
+                            mid,
+                            &format!(
+                                "Each stratum names which of measure {id}'s strata it is: {}.",
+                                measure.strata.join(", ")
+                            ),
+                        ),
                         None => {}
                     }
                     self.rate_counts(s, &sp, &sp, measure, method);
                 }
-                let absent: Vec<&str> = measure.strata.iter().filter(|n| !names.contains(n)).map(String::as_str).collect();
+                let absent: Vec<&str> =
+                    measure.strata.iter().filter(|n| !names.contains(n)).map(String::as_str).collect();
                 if !absent.is_empty() && !strata.is_empty() {
-                    let msg = format!("Measure {id} has {} strata; missing: {}.", measure.strata.len(), absent.join(", "));
+                    let msg =
+                        format!("Measure {id} has {} strata; missing: {}.", measure.strata.len(), absent.join(", "));
                     let hint = Some("Report every stratum (use 0 counts for an empty one).".to_string());
                     if qcdr {
-                        self.err("MissingStrata", strata_node.pos, &join(vp, "strata"), mid, msg, None, hint, Evidence::Documented);
+                        self.err(
+                            "MissingStrata",
+                            strata_node.pos,
+                            &join(vp, "strata"),
+                            mid,
+                            msg,
+                            None,
+                            hint,
+                            Evidence::Documented,
+                        );
                     } else {
-                        self.warn("MissingStrata", strata_node.pos, &join(vp, "strata"), mid, msg, hint, Evidence::Inferred);
+                        self.warn(
+                            "MissingStrata",
+                            strata_node.pos,
+                            &join(vp, "strata"),
+                            mid,
+                            msg,
+                            hint,
+                            Evidence::Inferred,
+                        );
                     }
                 }
             }
             "nonProportion" => {
-                let Value::Object(members) = &v.value else { return shape_error(self, "numerator, denominator, isEndToEndReported and observationInstances") };
+                let Value::Object(members) = &v.value else {
+                    return shape_error(self, "numerator, denominator, isEndToEndReported and observationInstances");
+                };
                 self.fields(members, vp, NON_PROPORTION_FIELDS, mid);
                 for f in ["numerator", "denominator"] {
                     self.number(v, vp, f, true, mid);
@@ -1122,7 +1732,9 @@ impl<'r, 's> Submission<'r, 's> {
                 let api = format!("field '{field}' in {} is missing", api_place(mpath));
                 self.err("MissingField", obj.pos, &join(path, field), mid, format!("'{field}' is missing: say whether the data came straight from the EHR to the submission without manual steps (true or false)."), Some(api), Some(format!("Add \"{field}\": true or false.")), Evidence::Confirmed);
             }
-            Some(v) if !matches!(v.value, Value::Bool(_)) => self.wrong_type(v, &join(path, field), mid, "true or false", None),
+            Some(v) if !matches!(v.value, Value::Bool(_)) => {
+                self.wrong_type(v, &join(path, field), mid, "true or false", None)
+            }
             _ => {}
         }
     }
@@ -1140,7 +1752,8 @@ impl<'r, 's> Submission<'r, 's> {
                 Value::Number { value, .. } => Some(*value),
                 Value::Null if !required => None,
                 _ => {
-                    let hint = matches!(v.value, Value::String(_)).then(|| "Write the number without quotes.".to_string());
+                    let hint =
+                        matches!(v.value, Value::String(_)).then(|| "Write the number without quotes.".to_string());
                     self.wrong_type(v, &join(path, field), mid, "a number", hint);
                     None
                 }
@@ -1157,13 +1770,44 @@ impl<'r, 's> Submission<'r, 's> {
         let v = obj.get(field).expect("number() found it");
         let p = join(path, field);
         if n.fract() != 0.0 {
-            self.err("NotAWholeNumber", v.pos, &p, mid, format!("'{field}' is {}, but it counts patients or cases, so it must be a whole number.", snippet(v)), Some(format!("field '{field}' in {} is invalid: {} is not an integer", api_place(path), snippet(v))), None, Evidence::Documented);
+            self.err(
+                "NotAWholeNumber",
+                v.pos,
+                &p,
+                mid,
+                format!("'{field}' is {}, but it counts patients or cases, so it must be a whole number.", snippet(v)),
+                Some(format!("field '{field}' in {} is invalid: {} is not an integer", api_place(path), snippet(v))),
+                None,
+                Evidence::Documented,
+            );
             None
         } else if n < 0.0 {
-            self.err("NegativeCount", v.pos, &p, mid, format!("'{field}' is {}; a count can't be negative.", snippet(v)), Some(format!("field '{field}' in {} is invalid: {} must be greater than or equal to 0", api_place(path), snippet(v))), None, Evidence::Documented);
+            self.err(
+                "NegativeCount",
+                v.pos,
+                &p,
+                mid,
+                format!("'{field}' is {}; a count can't be negative.", snippet(v)),
+                Some(format!(
+                    "field '{field}' in {} is invalid: {} must be greater than or equal to 0",
+                    api_place(path),
+                    snippet(v)
+                )),
+                None,
+                Evidence::Documented,
+            );
             None
         } else if n > MAX_SAFE_INTEGER {
-            self.err("NumberOutOfRange", v.pos, &p, mid, format!("'{field}' is {}, too large to be a count.", snippet(v)), None, None, Evidence::Documented);
+            self.err(
+                "NumberOutOfRange",
+                v.pos,
+                &p,
+                mid,
+                format!("'{field}' is {}, too large to be a count.", snippet(v)),
+                None,
+                None,
+                Evidence::Documented,
+            );
             None
         } else {
             Some(n)
@@ -1184,7 +1828,16 @@ impl<'r, 's> Submission<'r, 's> {
             match self.number(v, vp, "performanceRate", true, mid) {
                 Some(r) if !(0.0..=100.0).contains(&r) => {
                     let n = v.get("performanceRate").expect("found");
-                    self.err("PerformanceRateOutOfRange", n.pos, &join(vp, "performanceRate"), mid, format!("performanceRate is {}; it is a percentage from 0 to 100.", snippet(n)), None, Some("Write e.g. 87.5 for 87.5%, not 0.875 or a negative number.".into()), Evidence::Documented);
+                    self.err(
+                        "PerformanceRateOutOfRange",
+                        n.pos,
+                        &join(vp, "performanceRate"),
+                        mid,
+                        format!("performanceRate is {}; it is a percentage from 0 to 100.", snippet(n)),
+                        None,
+                        Some("Write e.g. 87.5 for 87.5%, not 0.875 or a negative number.".into()),
+                        Evidence::Documented,
+                    );
                 }
                 _ => {}
             }
@@ -1192,7 +1845,19 @@ impl<'r, 's> Submission<'r, 's> {
         let (Some(met), Some(ep)) = (met, ep) else { return };
         if met > ep {
             let pos = v.get("performanceMet").map(|n| n.pos).unwrap_or(v.pos);
-            self.err("PerformanceMetExceedsEligiblePopulation", pos, &join(vp, "performanceMet"), mid, format!("performanceMet ({met}) is larger than eligiblePopulation ({ep})."), Some(format!("field 'performanceMet' in {} is invalid: must be less than or equal to eligiblePopulation", api_place(place))), Some("performanceMet counts patients of the eligible population who met the measure.".into()), Evidence::Documented);
+            self.err(
+                "PerformanceMetExceedsEligiblePopulation",
+                pos,
+                &join(vp, "performanceMet"),
+                mid,
+                format!("performanceMet ({met}) is larger than eligiblePopulation ({ep})."),
+                Some(format!(
+                    "field 'performanceMet' in {} is invalid: must be less than or equal to eligiblePopulation",
+                    api_place(place)
+                )),
+                Some("performanceMet counts patients of the eligible population who met the measure.".into()),
+                Evidence::Documented,
+            );
         } else if met + not_met.unwrap_or(0.0) + excl.unwrap_or(0.0) + exc.unwrap_or(0.0) > ep {
             let sum = met + not_met.unwrap_or(0.0) + excl.unwrap_or(0.0) + exc.unwrap_or(0.0);
             let api = format!("fields 'performanceNotMet, eligiblePopulationException, eligiblePopulationExclusion, eligiblePopulation' in {} are invalid: The sum of performanceMet, performanceNotMet, eligiblePopulationException and eligiblePopulationExclusion must not exceed eligiblePopulation", api_place(place));
@@ -1252,7 +1917,13 @@ pub fn plural(n: usize, word: &str) -> String {
 
 /// The results summary: "3 files, 1,204 participants, 17 errors, 4 warnings".
 pub fn summary_sentence(files: usize, participants: usize, errors: usize, warnings: usize) -> String {
-    format!("{}, {}, {}, {}", plural(files, "file"), plural(participants, "participant"), plural(errors, "error"), plural(warnings, "warning"))
+    format!(
+        "{}, {}, {}, {}",
+        plural(files, "file"),
+        plural(participants, "participant"),
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }
 
 #[cfg(test)]
@@ -1277,7 +1948,8 @@ pub fn sniff_years(prefix: &[u8]) -> Vec<u16> {
             j += 1;
         }
         let digits: Vec<u8> = prefix[j..].iter().take_while(|b| b.is_ascii_digit()).copied().collect();
-        if let Some(y) = std::str::from_utf8(&digits).ok().filter(|d| d.len() == 4).and_then(|d| d.parse::<u16>().ok()) {
+        if let Some(y) = std::str::from_utf8(&digits).ok().filter(|d| d.len() == 4).and_then(|d| d.parse::<u16>().ok())
+        {
             if !years.contains(&y) {
                 years.push(y);
             }

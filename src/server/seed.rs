@@ -1,8 +1,10 @@
 //! Reference data every deployment needs (the official election windows) and the demo data
 //! that `./scripts/run` asks for. Demo rows are flagged `is_demo` and the UI labels them.
 
-use super::auth::hash_password;
-use super::store::{ClinicianRow, PracticeRow, Store};
+use super::services::auth::hash_password;
+use super::store::clinicians::ClinicianRow;
+use super::store::practices::PracticeRow;
+use super::store::Store;
 use crate::api::{ApmEntitySummary, DataRun, RegistryKind, RegistrySummary, UserRole, VirtualGroupSummary};
 use crate::domain::window::official_windows;
 use crate::domain::{ElectionWindow, Npi, PerformanceYear, SpecialStatus, Timestamp, Tin};
@@ -26,7 +28,9 @@ pub fn network_npi(i: usize) -> Npi {
 pub async fn seed_reference_data(store: &Store) -> Result<(), sqlx::Error> {
     let existing = store.windows().await?;
     for w in official_windows() {
-        let has_demo = existing.iter().any(|e| e.performance_year == w.performance_year && e.source == crate::domain::WindowSource::Demo);
+        let has_demo = existing
+            .iter()
+            .any(|e| e.performance_year == w.performance_year && e.source == crate::domain::WindowSource::Demo);
         if !has_demo {
             store.upsert_window(&w).await?;
         }
@@ -62,26 +66,94 @@ use SpecialStatus::*;
 /// (same names, TINs and addresses); their figures there make them opt-in eligible through
 /// covered services alone.
 const DEMO_PRACTICES: &[P] = &[
-    P { tin: "103000013", name: "Pazderová, Dudek and Zelený", line1: "74543 Xavier Inlet", city: "Ketchikan", state: "AK", zip: "99901-0840",
-        figures: (33, 5_002_700, 1_419), statuses: &[Hpsa, Rural, SmallPractice], apm: false,
-        clinicians: &[("10300001", "Tereza", "Pazderová", (21, 3_104_500, 902)), ("10300002", "Marek", "Dudek", (12, 1_898_200, 517))] },
-    P { tin: "104000093", name: "Dittrich, Krajíček and Urbanová", line1: "414 Threlkeld Plains", city: "South Shannanmouth", state: "NJ", zip: "11044-0997",
-        figures: (108, 5_086_200, 510), statuses: &[SmallPractice], apm: false,
-        clinicians: &[("10400009", "Jan", "Dittrich", (64, 2_950_000, 301)), ("10400010", "Alžběta", "Krajíček", (44, 2_136_200, 209)), ("10400011", "Radka", "Urbanová", (0, 0, 0))] },
-    P { tin: "105000117", name: "Kowalczyk Family Medicine", line1: "1200 Harbor View Drive, Suite 4", city: "Duluth", state: "MN", zip: "55802-2317",
-        figures: (242, 14_250_000, 188), statuses: &[Rural], apm: true,
-        clinicians: &[("10500011", "Agnieszka", "Kowalczyk", (160, 9_800_000, 120)), ("10500012", "Piotr", "Wiśniewski", (82, 4_450_000, 68))] },
+    P {
+        tin: "103000013",
+        name: "Pazderová, Dudek and Zelený",
+        line1: "74543 Xavier Inlet",
+        city: "Ketchikan",
+        state: "AK",
+        zip: "99901-0840",
+        figures: (33, 5_002_700, 1_419),
+        statuses: &[Hpsa, Rural, SmallPractice],
+        apm: false,
+        clinicians: &[
+            ("10300001", "Tereza", "Pazderová", (21, 3_104_500, 902)),
+            ("10300002", "Marek", "Dudek", (12, 1_898_200, 517)),
+        ],
+    },
+    P {
+        tin: "104000093",
+        name: "Dittrich, Krajíček and Urbanová",
+        line1: "414 Threlkeld Plains",
+        city: "South Shannanmouth",
+        state: "NJ",
+        zip: "11044-0997",
+        figures: (108, 5_086_200, 510),
+        statuses: &[SmallPractice],
+        apm: false,
+        clinicians: &[
+            ("10400009", "Jan", "Dittrich", (64, 2_950_000, 301)),
+            ("10400010", "Alžběta", "Krajíček", (44, 2_136_200, 209)),
+            ("10400011", "Radka", "Urbanová", (0, 0, 0)),
+        ],
+    },
+    P {
+        tin: "105000117",
+        name: "Kowalczyk Family Medicine",
+        line1: "1200 Harbor View Drive, Suite 4",
+        city: "Duluth",
+        state: "MN",
+        zip: "55802-2317",
+        figures: (242, 14_250_000, 188),
+        statuses: &[Rural],
+        apm: true,
+        clinicians: &[
+            ("10500011", "Agnieszka", "Kowalczyk", (160, 9_800_000, 120)),
+            ("10500012", "Piotr", "Wiśniewski", (82, 4_450_000, 68)),
+        ],
+    },
     // MIPS eligible as a group, with one clinician who is opt-in eligible as an individual.
-    P { tin: "106000125", name: "Riverside Internal Medicine Associates", line1: "88 Riverside Avenue", city: "Hartford", state: "CT", zip: "06103-1402",
-        figures: (1_860, 96_432_150, 7_904), statuses: &[], apm: false,
-        clinicians: &[("10600012", "Grace", "Okafor", (940, 51_200_000, 4_100)), ("10600013", "Daniel", "Reyes", (920, 45_232_150, 3_804)), ("10600014", "Samuel", "Park", (150, 12_000_000, 180))] },
-    P { tin: "107000133", name: "Nováková Pediatrics", line1: "5 Orchard Lane", city: "Burlington", state: "VT", zip: "05401-4410",
-        figures: (45, 2_030_000, 150), statuses: &[SmallPractice, NonPatientFacing], apm: false,
-        clinicians: &[("10700013", "Lucie", "Nováková", (45, 2_030_000, 150))] },
+    P {
+        tin: "106000125",
+        name: "Riverside Internal Medicine Associates",
+        line1: "88 Riverside Avenue",
+        city: "Hartford",
+        state: "CT",
+        zip: "06103-1402",
+        figures: (1_860, 96_432_150, 7_904),
+        statuses: &[],
+        apm: false,
+        clinicians: &[
+            ("10600012", "Grace", "Okafor", (940, 51_200_000, 4_100)),
+            ("10600013", "Daniel", "Reyes", (920, 45_232_150, 3_804)),
+            ("10600014", "Samuel", "Park", (150, 12_000_000, 180)),
+        ],
+    },
+    P {
+        tin: "107000133",
+        name: "Nováková Pediatrics",
+        line1: "5 Orchard Lane",
+        city: "Burlington",
+        state: "VT",
+        zip: "05401-4410",
+        figures: (45, 2_030_000, 150),
+        statuses: &[SmallPractice, NonPatientFacing],
+        apm: false,
+        clinicians: &[("10700013", "Lucie", "Nováková", (45, 2_030_000, 150))],
+    },
     // Not connected to demo-practice: shows that users see only their own practices.
-    P { tin: "108000141", name: "Horváth Orthopedics", line1: "31 Mill Street", city: "Bozeman", state: "MT", zip: "59715-3321",
-        figures: (150, 11_000_000, 90), statuses: &[], apm: false,
-        clinicians: &[("10800014", "Zoltán", "Horváth", (150, 11_000_000, 90))] },
+    P {
+        tin: "108000141",
+        name: "Horváth Orthopedics",
+        line1: "31 Mill Street",
+        city: "Bozeman",
+        state: "MT",
+        zip: "59715-3321",
+        figures: (150, 11_000_000, 90),
+        statuses: &[],
+        apm: false,
+        clinicians: &[("10800014", "Zoltán", "Horváth", (150, 11_000_000, 90))],
+    },
 ];
 
 const DEMO_PRACTICE_TINS: &[&str] = &["103000013", "104000093", "105000117", "106000125", "107000133"];
@@ -89,59 +161,187 @@ const DEMO_PRACTICE_TINS: &[&str] = &["103000013", "104000093", "105000117", "10
 /// PY2025 (its expected window has closed): the same practices with other figures, so statuses
 /// differ from year to year.
 const PY2025_PRACTICES: &[P] = &[
-    P { tin: "103000013", name: "Pazderová, Dudek and Zelený", line1: "74543 Xavier Inlet", city: "Ketchikan", state: "AK", zip: "99901-0840",
-        figures: (28, 4_410_000, 190), statuses: &[Hpsa, Rural, SmallPractice], apm: false,
-        clinicians: &[("10300001", "Tereza", "Pazderová", (18, 2_900_000, 120))] },
-    P { tin: "104000093", name: "Dittrich, Krajíček and Urbanová", line1: "414 Threlkeld Plains", city: "South Shannanmouth", state: "NJ", zip: "11044-0997",
-        figures: (230, 9_400_000, 640), statuses: &[SmallPractice], apm: false,
-        clinicians: &[("10400009", "Jan", "Dittrich", (120, 5_100_000, 350))] },
-    P { tin: "105000117", name: "Kowalczyk Family Medicine", line1: "1200 Harbor View Drive, Suite 4", city: "Duluth", state: "MN", zip: "55802-2317",
-        figures: (210, 8_800_000, 170), statuses: &[Rural], apm: true,
-        clinicians: &[("10500011", "Agnieszka", "Kowalczyk", (150, 6_000_000, 110))] },
+    P {
+        tin: "103000013",
+        name: "Pazderová, Dudek and Zelený",
+        line1: "74543 Xavier Inlet",
+        city: "Ketchikan",
+        state: "AK",
+        zip: "99901-0840",
+        figures: (28, 4_410_000, 190),
+        statuses: &[Hpsa, Rural, SmallPractice],
+        apm: false,
+        clinicians: &[("10300001", "Tereza", "Pazderová", (18, 2_900_000, 120))],
+    },
+    P {
+        tin: "104000093",
+        name: "Dittrich, Krajíček and Urbanová",
+        line1: "414 Threlkeld Plains",
+        city: "South Shannanmouth",
+        state: "NJ",
+        zip: "11044-0997",
+        figures: (230, 9_400_000, 640),
+        statuses: &[SmallPractice],
+        apm: false,
+        clinicians: &[("10400009", "Jan", "Dittrich", (120, 5_100_000, 350))],
+    },
+    P {
+        tin: "105000117",
+        name: "Kowalczyk Family Medicine",
+        line1: "1200 Harbor View Drive, Suite 4",
+        city: "Duluth",
+        state: "MN",
+        zip: "55802-2317",
+        figures: (210, 8_800_000, 170),
+        statuses: &[Rural],
+        apm: true,
+        clinicians: &[("10500011", "Agnieszka", "Kowalczyk", (150, 6_000_000, 110))],
+    },
 ];
 
 /// The same two practices for PY2021 with the guide's exact figures: its window is closed, so
 /// the app shows the options but refuses to elect, naming the dates.
 const PY2021_PRACTICES: &[P] = &[
-    P { tin: "103000013", name: "Pazderová, Dudek and Zelený", line1: "74543 Xavier Inlet", city: "Ketchikan", state: "AK", zip: "99901-0840",
-        figures: (33, 5_002_700, 1_419), statuses: &[Hpsa, Rural, SmallPractice], apm: false, clinicians: &[] },
-    P { tin: "104000093", name: "Dittrich, Krajíček and Urbanová", line1: "414 Threlkeld Plains", city: "South Shannanmouth", state: "NJ", zip: "11044-0997",
-        figures: (108, 5_086_200, 510), statuses: &[SmallPractice], apm: false, clinicians: &[] },
+    P {
+        tin: "103000013",
+        name: "Pazderová, Dudek and Zelený",
+        line1: "74543 Xavier Inlet",
+        city: "Ketchikan",
+        state: "AK",
+        zip: "99901-0840",
+        figures: (33, 5_002_700, 1_419),
+        statuses: &[Hpsa, Rural, SmallPractice],
+        apm: false,
+        clinicians: &[],
+    },
+    P {
+        tin: "104000093",
+        name: "Dittrich, Krajíček and Urbanová",
+        line1: "414 Threlkeld Plains",
+        city: "South Shannanmouth",
+        state: "NJ",
+        zip: "11044-0997",
+        figures: (108, 5_086_200, 510),
+        statuses: &[SmallPractice],
+        apm: false,
+        clinicians: &[],
+    },
 ];
 
 /// The demo registry's clients for the demo year: one practice per case of the Election
 /// Selection table (see README "Demo data").
 const REGISTRY_CLIENTS: &[P] = &[
     // Opt-in eligible group; two opt-in eligible clinicians and one who is not eligible.
-    P { tin: "201000019", name: "Harbor Point Family Practice", line1: "12 Wharf Road", city: "Portland", state: "ME", zip: "04101-4502",
-        figures: (120, 6_500_000, 420), statuses: &[SmallPractice], apm: false,
-        clinicians: &[("20100001", "Maya", "Chen", (70, 4_000_000, 260)), ("20100002", "Omar", "Haddad", (50, 2_500_000, 230)), ("20100003", "Lena", "Fischer", (0, 0, 0))] },
+    P {
+        tin: "201000019",
+        name: "Harbor Point Family Practice",
+        line1: "12 Wharf Road",
+        city: "Portland",
+        state: "ME",
+        zip: "04101-4502",
+        figures: (120, 6_500_000, 420),
+        statuses: &[SmallPractice],
+        apm: false,
+        clinicians: &[
+            ("20100001", "Maya", "Chen", (70, 4_000_000, 260)),
+            ("20100002", "Omar", "Haddad", (50, 2_500_000, 230)),
+            ("20100003", "Lena", "Fischer", (0, 0, 0)),
+        ],
+    },
     // MIPS eligible group and clinician; one clinician opt-in eligible on her own.
-    P { tin: "202000027", name: "Summit Cardiology Partners", line1: "400 Summit Avenue", city: "Denver", state: "CO", zip: "80203-1120",
-        figures: (900, 60_000_000, 3_000), statuses: &[], apm: false,
-        clinicians: &[("20200002", "Ravi", "Patel", (600, 40_000_000, 2_000)), ("20200003", "Ana", "Souza", (150, 12_000_000, 150))] },
+    P {
+        tin: "202000027",
+        name: "Summit Cardiology Partners",
+        line1: "400 Summit Avenue",
+        city: "Denver",
+        state: "CO",
+        zip: "80203-1120",
+        figures: (900, 60_000_000, 3_000),
+        statuses: &[],
+        apm: false,
+        clinicians: &[
+            ("20200002", "Ravi", "Patel", (600, 40_000_000, 2_000)),
+            ("20200003", "Ana", "Souza", (150, 12_000_000, 150)),
+        ],
+    },
     // Opt-in eligible, and already opted in (seeded below): needs no election.
-    P { tin: "203000035", name: "Prairie Rural Health Clinic", line1: "7 Main Street", city: "Hays", state: "KS", zip: "67601-4410",
-        figures: (80, 9_500_000, 120), statuses: &[Rural], apm: false, clinicians: &[] },
+    P {
+        tin: "203000035",
+        name: "Prairie Rural Health Clinic",
+        line1: "7 Main Street",
+        city: "Hays",
+        state: "KS",
+        zip: "67601-4410",
+        figures: (80, 9_500_000, 120),
+        statuses: &[Rural],
+        apm: false,
+        clinicians: &[],
+    },
     // Exceeds none of the thresholds: not eligible.
-    P { tin: "204000043", name: "Bayview Pediatrics", line1: "55 Bay Street", city: "Tampa", state: "FL", zip: "33602-3310",
-        figures: (40, 1_800_000, 90), statuses: &[SmallPractice], apm: false, clinicians: &[] },
+    P {
+        tin: "204000043",
+        name: "Bayview Pediatrics",
+        line1: "55 Bay Street",
+        city: "Tampa",
+        state: "FL",
+        zip: "33602-3310",
+        figures: (40, 1_800_000, 90),
+        statuses: &[SmallPractice],
+        apm: false,
+        clinicians: &[],
+    },
     // In the eligibility data but not a client of the demo registry.
-    P { tin: "205000051", name: "Northgate Orthopedics", line1: "900 North Gate Drive", city: "Seattle", state: "WA", zip: "98103-2200",
-        figures: (300, 20_000_000, 500), statuses: &[], apm: false, clinicians: &[] },
+    P {
+        tin: "205000051",
+        name: "Northgate Orthopedics",
+        line1: "900 North Gate Drive",
+        city: "Seattle",
+        state: "WA",
+        zip: "98103-2200",
+        figures: (300, 20_000_000, 500),
+        statuses: &[],
+        apm: false,
+        clinicians: &[],
+    },
     // Opt-in eligible group: the QRDA III demo file's participant.
-    P { tin: "206000069", name: "Lakeside Internal Medicine", line1: "3 Lakeside Court", city: "Madison", state: "WI", zip: "53703-1005",
-        figures: (150, 7_000_000, 350), statuses: &[], apm: false, clinicians: &[] },
-    P { tin: NETWORK_TIN, name: "Great Lakes Physician Network", line1: "1 Network Plaza", city: "Cleveland", state: "OH", zip: "44114-1900",
-        figures: (12_000, 900_000_000, 40_000), statuses: &[], apm: false, clinicians: &[] },
+    P {
+        tin: "206000069",
+        name: "Lakeside Internal Medicine",
+        line1: "3 Lakeside Court",
+        city: "Madison",
+        state: "WI",
+        zip: "53703-1005",
+        figures: (150, 7_000_000, 350),
+        statuses: &[],
+        apm: false,
+        clinicians: &[],
+    },
+    P {
+        tin: NETWORK_TIN,
+        name: "Great Lakes Physician Network",
+        line1: "1 Network Plaza",
+        city: "Cleveland",
+        state: "OH",
+        zip: "44114-1900",
+        figures: (12_000, 900_000_000, 40_000),
+        statuses: &[],
+        apm: false,
+        clinicians: &[],
+    },
 ];
 
 /// Clients of the demo registry. 208000085 has no eligibility record at all.
-const REGISTRY_CLIENT_TINS: &[&str] = &["201000019", "202000027", "203000035", "204000043", "206000069", NETWORK_TIN, "208000085"];
+const REGISTRY_CLIENT_TINS: &[&str] =
+    &["201000019", "202000027", "203000035", "204000043", "206000069", NETWORK_TIN, "208000085"];
 
 /// Seeds the demo registry's clients; the 10,000-clinician network only when `network` is set
 /// (the API tests leave it out except where they need it).
-pub async fn seed_registry_clients(store: &Store, year: PerformanceYear, now: Timestamp, network: bool) -> Result<(), sqlx::Error> {
+pub async fn seed_registry_clients(
+    store: &Store,
+    year: PerformanceYear,
+    now: Timestamp,
+    network: bool,
+) -> Result<(), sqlx::Error> {
     insert_practices(store, year, REGISTRY_CLIENTS).await?;
     for tin in REGISTRY_CLIENT_TINS {
         store.add_registry_client(DEMO_REGISTRY_ID, &Tin::parse(tin).expect("valid")).await?;
@@ -149,7 +349,7 @@ pub async fn seed_registry_clients(store: &Store, year: PerformanceYear, now: Ti
     let prairie = Tin::parse("203000035").expect("valid");
     if store.election(year, &prairie, None).await?.is_none() {
         store
-            .record_election(&super::store::NewElection {
+            .record_election(&super::store::elections::NewElection {
                 performance_year: year,
                 tin: prairie,
                 npi: None,
@@ -284,7 +484,13 @@ pub async fn seed_demo_data(store: &Store, now: Timestamp) -> Result<Performance
         .await?;
     store
         .upsert_registry(
-            &RegistrySummary { registry_id: DEMO_REGISTRY_ID.into(), name: "Demo Qualified Registry".into(), tin: tin("000006700"), kind: RegistryKind::QualifiedRegistry, is_demo: true },
+            &RegistrySummary {
+                registry_id: DEMO_REGISTRY_ID.into(),
+                name: "Demo Qualified Registry".into(),
+                tin: tin("000006700"),
+                kind: RegistryKind::QualifiedRegistry,
+                is_demo: true,
+            },
             DEMO_REGISTRY_USER,
         )
         .await?;

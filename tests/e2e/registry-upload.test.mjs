@@ -119,7 +119,7 @@ test('the whole registry flow with two files and one with errors', async () => {
   await expectStep(page, 'Are You Sure?');
   assert.match(await dialog(page).locator('.confirm-counts').innerText(), /Report Voluntarily\s*1[\s\S]*Opt-Ins\s*3/);
   await dialog(page).getByRole('button', { name: "I'm Sure, Confirm Elections" }).click();
-  await dialog(page).getByText('Enter CONFIRM', { exact: false }).or(dialog(page).locator('#confirm-elections-error')).first().waitFor();
+  await dialog(page).getByText('Enter CONFIRM', { exact: false }).or(dialog(page).locator('#confirm-elections-word-error')).first().waitFor();
   await expectNoAxeViolations(page, 'Are You Sure? (error)');
   await dialog(page).getByLabel('Please Type "CONFIRM"').fill('confirm');
   await screenshot(page, 'are-you-sure');

@@ -1,5 +1,6 @@
-use crate::api::paths;
-use crate::app::{client, use_app};
+use crate::api::endpoints;
+use crate::app::client;
+use crate::app::context::use_app;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use wasm_bindgen::JsCast;
@@ -96,8 +97,10 @@ pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoV
 pub fn InlineError(#[prop(into)] id: String, #[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
     move || {
         let id = id.clone();
-        message.get().map(|m| view! {
-            <p class="ds-c-inline-error" id=id><span class="ds-u-visibility--screen-reader">"Error: "</span>{m}</p>
+        message.get().map(|m| {
+            view! {
+                <p class="ds-c-inline-error" id=id><span class="ds-u-visibility--screen-reader">"Error: "</span>{m}</p>
+            }
         })
     }
 }
@@ -160,7 +163,8 @@ pub fn Shell(children: Children) -> impl IntoView {
     let app = use_app();
     let location = use_location();
     let navigate = use_navigate();
-    let sign_out = Action::new_local(move |_: &()| async move { client::delete(paths::SESSION).await });
+    let sign_out =
+        Action::new_local(move |_: &()| async move { client::call(&endpoints::SIGN_OUT, &[], "", None).await });
     let sign_out_error = RwSignal::new(None::<String>);
     Effect::new(move |_| match sign_out.value().get() {
         // A 401 means the session had already ended: signed out either way.
@@ -174,11 +178,25 @@ pub fn Shell(children: Children) -> impl IntoView {
     });
     let current = move |prefix: &'static str| {
         let p = location.pathname.get();
-        let on = if prefix == "/" { p == "/" } else { p.starts_with(prefix) || (prefix == "/eligibility" && p.starts_with("/practices")) };
-        if on { Some("page") } else { None }
+        let on = if prefix == "/" {
+            p == "/"
+        } else {
+            p.starts_with(prefix) || (prefix == "/eligibility" && p.starts_with("/practices"))
+        };
+        if on {
+            Some("page")
+        } else {
+            None
+        }
     };
     let name = move || app.session.get().map(|s| s.user.display_name).unwrap_or_default();
-    let nav_class = |c: Option<&str>| if c.is_some() { "ds-c-vertical-nav__label ds-c-vertical-nav__label--current" } else { "ds-c-vertical-nav__label" };
+    let nav_class = |c: Option<&str>| {
+        if c.is_some() {
+            "ds-c-vertical-nav__label ds-c-vertical-nav__label--current"
+        } else {
+            "ds-c-vertical-nav__label"
+        }
+    };
     view! {
         <a class="ds-c-skip-nav" href="#main-content">"Skip to main content"</a>
         <header class="site-header">

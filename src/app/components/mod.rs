@@ -1,27 +1,24 @@
-//! Components shared by the pages. Each carries its accessibility contract with it.
+//! Components shared by the pages. Each carries its accessibility contract with it and has its
+//! own test in `tests/wasm_components.rs`.
 
-mod dialog;
-mod layout;
-mod practice;
+pub mod alert;
+pub mod confirm_word;
+pub mod dialog;
+pub mod download;
+pub mod file_drop;
+pub mod layout;
+pub mod modal;
+pub mod pager;
+pub mod practice;
 
+pub use alert::{Alert, AlertKind, ProblemList};
+pub use confirm_word::ConfirmWord;
 pub use dialog::ConfirmElectionDialog;
-pub use layout::{AccountFrame, ErrorSummary, FieldError, InlineError, LoadError, Loading, PageHeading, RequireSignIn, Shell};
+pub use download::download;
+pub use file_drop::FileDrop;
+pub use layout::{
+    AccountFrame, ErrorSummary, FieldError, InlineError, LoadError, Loading, PageHeading, RequireSignIn, Shell,
+};
+pub use modal::{focus_id, focus_later, Modal};
+pub use pager::Pager;
 pub use practice::{EligibilityFacts, LowVolumePicture, StatusBadge, YearSelect};
-
-/// Hands a string to the browser as a file download (built here: no server round trip).
-pub fn download(filename: &str, mime: &str, content: &str) -> Result<(), wasm_bindgen::JsValue> {
-    use leptos::prelude::document;
-    use wasm_bindgen::JsCast;
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(content));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let a: web_sys::HtmlAnchorElement = document().create_element("a")?.unchecked_into();
-    a.set_href(&url);
-    a.set_download(filename);
-    document().body().ok_or("no body")?.append_child(&a)?;
-    a.click();
-    a.remove();
-    web_sys::Url::revoke_object_url(&url)
-}

@@ -47,15 +47,33 @@ pub fn LowVolumePicture(eligibility: EntityEligibility, #[prop(into)] id: String
                     format_usd_cents(e.figures.allowed_charges_cents),
                     format_usd_cents(e.threshold.allowed_charges_cents),
                 ),
-                Criterion::MedicarePatients => (e.figures.medicare_patients, e.threshold.part_b_patients, format_count(e.figures.medicare_patients), format_count(e.threshold.part_b_patients)),
-                Criterion::CoveredServices => (e.figures.covered_services, e.threshold.covered_services, format_count(e.figures.covered_services), format_count(e.threshold.covered_services)),
+                Criterion::MedicarePatients => (
+                    e.figures.medicare_patients,
+                    e.threshold.part_b_patients,
+                    format_count(e.figures.medicare_patients),
+                    format_count(e.threshold.part_b_patients),
+                ),
+                Criterion::CoveredServices => (
+                    e.figures.covered_services,
+                    e.threshold.covered_services,
+                    format_count(e.figures.covered_services),
+                    format_count(e.threshold.covered_services),
+                ),
             };
             (c, figure, threshold, e.assessment.exceeds(c), shown, limit)
         })
         .collect();
     let desc = rows
         .iter()
-        .map(|(c, _, _, ex, shown, limit)| format!("{}: {} against more than {} — {}.", c.label(), shown, limit, if *ex { "exceeded" } else { "not exceeded" }))
+        .map(|(c, _, _, ex, shown, limit)| {
+            format!(
+                "{}: {} against more than {} — {}.",
+                c.label(),
+                shown,
+                limit,
+                if *ex { "exceeded" } else { "not exceeded" }
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ");
     let title_id = format!("{id}-title");
@@ -89,7 +107,11 @@ pub fn LowVolumePicture(eligibility: EntityEligibility, #[prop(into)] id: String
 /// Performance year selector. Choosing a year changes nothing by itself (WCAG 3.2.2, On
 /// Input); "View year" applies it and calls `on_change`.
 #[component]
-pub fn YearSelect(years: Vec<PerformanceYearInfo>, selected: PerformanceYear, on_change: impl Fn(PerformanceYear) + 'static) -> impl IntoView {
+pub fn YearSelect(
+    years: Vec<PerformanceYearInfo>,
+    selected: PerformanceYear,
+    on_change: impl Fn(PerformanceYear) + 'static,
+) -> impl IntoView {
     let choice = RwSignal::new(selected);
     view! {
         <form class="year-select" on:submit=move |ev| { ev.prevent_default(); on_change(choice.get_untracked()); }>

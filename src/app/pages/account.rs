@@ -1,7 +1,7 @@
-use super::use_selected_year;
+use super::params::use_selected_year;
 use crate::api::PerformanceYearInfo;
 use crate::app::components::{LoadError, Loading, PageHeading, RequireSignIn, Shell, YearSelect};
-use crate::app::use_app;
+use crate::app::context::use_app;
 use crate::domain::{WindowPhase, WindowSource};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -56,20 +56,25 @@ fn KeyDates(info: PerformanceYearInfo) -> impl IntoView {
                 <p>{format!("No election period has been announced for the {y} performance year yet.")}</p>
                 <p><a class="ds-c-link" href=href>"View eligibility"</a></p>
             </section>
-        }.into_any();
+        }
+        .into_any();
     };
     let phase = info.window_phase.unwrap_or(WindowPhase::Closed);
     let headline = match phase {
         WindowPhase::Open => format!("Performance Year (PY) {y} Submission Reporting Window is Now Open"),
-        WindowPhase::NotYetOpen => format!("Performance Year (PY) {y} Submission Reporting Window Opens {}", w.opens_at.format_eastern_date()),
+        WindowPhase::NotYetOpen => {
+            format!("Performance Year (PY) {y} Submission Reporting Window Opens {}", w.opens_at.format_eastern_date())
+        }
         WindowPhase::Closed => format!("Performance Year (PY) {y} Submission Reporting Window Has Closed"),
     };
     let lede = match phase {
         WindowPhase::Open => format!("You are now able to start your reporting for the PY {y} submission year. {} Opt-in eligible practices and clinicians must elect to opt in or report voluntarily before their data can be submitted.", w.phase_sentence(phase)),
         _ => w.phase_sentence(phase),
     };
-    let demo = (w.source == WindowSource::Demo).then(|| view! {
-        <p class="demo-flag"><strong>"Demo: "</strong>{w.note.clone()}</p>
+    let demo = (w.source == WindowSource::Demo).then(|| {
+        view! {
+            <p class="demo-flag"><strong>"Demo: "</strong>{w.note.clone()}</p>
+        }
     });
     let expected = (w.source == WindowSource::Expected).then(|| view! { <p class="note">{w.note.clone()}</p> });
     view! {
@@ -92,13 +97,15 @@ fn KeyDates(info: PerformanceYearInfo) -> impl IntoView {
 #[component]
 pub fn NotFound() -> impl IntoView {
     let app = use_app();
-    let body = || view! {
-        <PageHeading text="Page not found"/>
-        <p>"There is no page at this address. Check the address, or go to a page below."</p>
-        <ul class="ds-c-list">
-            <li><a class="ds-c-link" href="/">"Account Home"</a></li>
-            <li><a class="ds-c-link" href="/eligibility">"Eligibility & Reporting"</a></li>
-        </ul>
+    let body = || {
+        view! {
+            <PageHeading text="Page not found"/>
+            <p>"There is no page at this address. Check the address, or go to a page below."</p>
+            <ul class="ds-c-list">
+                <li><a class="ds-c-link" href="/">"Account Home"</a></li>
+                <li><a class="ds-c-link" href="/eligibility">"Eligibility & Reporting"</a></li>
+            </ul>
+        }
     };
     view! {
         <Show when=move || app.session.get().is_some()

@@ -2,11 +2,18 @@
 //! (TIN) and a clinician reporting as an individual (TIN/NPI). The routes differ; the pages,
 //! the dialog and the rules are the same.
 
-use super::use_selected_year;
-use crate::api::{paths, ApiErrorDetail, ClinicianCard, ElectionChannel, ElectionRecord, ElectionRequest, ElectionResponse, EntityEligibility, PathwayRequest, PathwayResponse, PracticeCard};
+use super::params::use_selected_year;
+use crate::api::endpoints;
+use crate::api::{
+    ApiErrorDetail, ClinicianCard, ElectionChannel, ElectionRecord, ElectionRequest, EntityEligibility, PathwayRequest,
+    PracticeCard,
+};
 use crate::app::client::{self, ClientError};
-use crate::app::components::{ConfirmElectionDialog, EligibilityFacts, ErrorSummary, FieldError, LoadError, Loading, LowVolumePicture, PageHeading, RequireSignIn, Shell, StatusBadge};
-use crate::app::use_app;
+use crate::app::components::{
+    ConfirmElectionDialog, EligibilityFacts, ErrorSummary, FieldError, LoadError, Loading, LowVolumePicture,
+    PageHeading, RequireSignIn, Shell, StatusBadge,
+};
+use crate::app::context::use_app;
 use crate::domain::pathway::{needs_pathway_choice, PathwayRefusal};
 use crate::domain::{check_pathway, Election, LowVolumeStatus, Npi, PerformanceYear, ReportingPathway, Tin};
 use leptos::prelude::*;
@@ -25,7 +32,14 @@ pub struct EntityView {
 
 impl EntityView {
     pub fn from_practice(c: PracticeCard) -> EntityView {
-        EntityView { year: c.performance_year, subtitle: format!("TIN: {} | {}", c.tin, c.address.one_line()), tin: c.tin, npi: None, name: c.name, eligibility: c.eligibility }
+        EntityView {
+            year: c.performance_year,
+            subtitle: format!("TIN: {} | {}", c.tin, c.address.one_line()),
+            tin: c.tin,
+            npi: None,
+            name: c.name,
+            eligibility: c.eligibility,
+        }
     }
     pub fn from_clinician(c: ClinicianCard) -> EntityView {
         EntityView {
@@ -61,7 +75,10 @@ impl EntityView {
 }
 
 fn bad_request(message: String) -> ClientError {
-    ClientError::Api { status: 400, error: ApiErrorDetail { kind: "InvalidParameter".into(), message, details: vec![] } }
+    ClientError::Api {
+        status: 400,
+        error: ApiErrorDetail { kind: "InvalidParameter".into(), message, details: vec![] },
+    }
 }
 
 /// Loads the entity named by the route (`:tin`, optional `:npi`, `?year=`).
@@ -74,10 +91,14 @@ fn entity_resource() -> LocalResource<Result<Option<EntityView>, ClientError>> {
             let tin = Tin::parse(&tin).map_err(|e| bad_request(e.0))?;
             let Some(y) = y else { return Ok(None) };
             match npi {
-                None => client::get::<PracticeCard>(&format!("{}?year={y}", paths::practice(tin.as_str()))).await.map(|c| Some(EntityView::from_practice(c))),
+                None => client::call(&endpoints::PRACTICE, &[tin.as_str()], &client::year_query(y), None)
+                    .await
+                    .map(|c| Some(EntityView::from_practice(c))),
                 Some(n) => {
                     let npi = Npi::parse(&n).map_err(|e| bad_request(e.0))?;
-                    client::get::<ClinicianCard>(&format!("{}?year={y}", paths::clinician(tin.as_str(), npi.as_str()))).await.map(|c| Some(EntityView::from_clinician(c)))
+                    client::call(&endpoints::CLINICIAN, &[tin.as_str(), npi.as_str()], &client::year_query(y), None)
+                        .await
+                        .map(|c| Some(EntityView::from_clinician(c)))
                 }
             }
         }
@@ -130,7 +151,13 @@ pub fn InterplayNote() -> impl IntoView {
 #[component]
 pub fn ReportingOptionsPage() -> impl IntoView {
     let individual = is_individual_route();
-    let title = Signal::derive(move || if individual.get() { "Individual Reporting Options".to_string() } else { "Group Reporting Options".to_string() });
+    let title = Signal::derive(move || {
+        if individual.get() {
+            "Individual Reporting Options".to_string()
+        } else {
+            "Group Reporting Options".to_string()
+        }
+    });
     view! {
         <RequireSignIn><Shell>
             <PageHeading text=title/>
@@ -147,8 +174,14 @@ fn ElectionOptions(entity: EntityView) -> impl IntoView {
     let open = RwSignal::new(None::<Election>);
     let server_error = RwSignal::new(None::<String>);
     let elect = Action::new_local(move |(election, typed): &(Election, String)| {
-        let req = ElectionRequest { performance_year: year, tin: tin.clone(), npi: npi.clone(), election: *election, confirmation: typed.clone() };
-        async move { client::post::<_, ElectionResponse>(paths::ELECTIONS, &req).await }
+        let req = ElectionRequest {
+            performance_year: year,
+            tin: tin.clone(),
+            npi: npi.clone(),
+            election: *election,
+            confirmation: typed.clone(),
+        };
+        async move { client::call(&endpoints::ELECTIONS, &[], "", Some(&req)).await }
     });
     let navigate = use_navigate();
     let confirmed_url = entity.href("election-confirmed");
@@ -170,7 +203,9 @@ fn ElectionOptions(entity: EntityView) -> impl IntoView {
     let e = &entity.eligibility;
     let allowed = e.can_elect.allowed;
     let refusal = e.can_elect.reason.clone().map(|r| {
-        let overview = e.election.as_ref().map(|_| view! { <p><a class="ds-c-link" href=entity.href("overview")>"View the Reporting Overview"</a></p> });
+        let overview = e.election.as_ref().map(
+            |_| view! { <p><a class="ds-c-link" href=entity.href("overview")>"View the Reporting Overview"</a></p> },
+        );
         view! {
             <div class="ds-c-alert ds-c-alert--warn" role="region" aria-label="Why you can't elect">
                 <div class="ds-c-alert__body">
@@ -200,7 +235,11 @@ fn ElectionOptions(entity: EntityView) -> impl IntoView {
     let apm_note = (e.mips_apm_participant && e.low_volume_status == LowVolumeStatus::OptInEligible).then(|| view! {
         <p class="note">"This entity participates in a MIPS APM. After an Opt-In you choose between traditional MIPS and the APM Performance Pathway (APP). The APP can't be reported voluntarily."</p>
     });
-    let back = if entity.npi.is_some() { format!("/practices/{}/clinicians?year={year}", entity.tin) } else { format!("/eligibility?year={year}") };
+    let back = if entity.npi.is_some() {
+        format!("/practices/{}/clinicians?year={year}", entity.tin)
+    } else {
+        format!("/eligibility?year={year}")
+    };
     view! {
         <EntitySummary entity=entity.clone()/>
         {refusal}
@@ -290,7 +329,7 @@ fn PathwayOptions(entity: EntityView) -> impl IntoView {
     let (tin, npi) = (entity.tin.clone(), entity.npi.clone());
     let save = Action::new_local(move |p: &ReportingPathway| {
         let req = PathwayRequest { performance_year: year, tin: tin.clone(), npi: npi.clone(), pathway: *p };
-        async move { client::post::<_, PathwayResponse>(paths::PATHWAYS, &req).await }
+        async move { client::call(&endpoints::PATHWAYS, &[], "", Some(&req)).await }
     });
     let navigate = use_navigate();
     let overview = entity.href("overview");
@@ -309,7 +348,9 @@ fn PathwayOptions(entity: EntityView) -> impl IntoView {
     }
     let election = e.election.as_ref().map(|x| x.election);
     // Why the APP is missing, when it is: the domain's words.
-    let app_refusal = check_pathway(e.mips_apm_participant, e.low_volume_status, election, None, ReportingPathway::App).err().map(|r: PathwayRefusal| r.reason());
+    let app_refusal = check_pathway(e.mips_apm_participant, e.low_volume_status, election, None, ReportingPathway::App)
+        .err()
+        .map(|r: PathwayRefusal| r.reason());
     let offered = e.offered_pathways.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -318,7 +359,10 @@ fn PathwayOptions(entity: EntityView) -> impl IntoView {
                 errors.set(vec![]);
                 save.dispatch(p);
             }
-            None => errors.set(vec![FieldError { field_id: format!("pathway-{}", offered.first().map(|p| p.code().to_lowercase()).unwrap_or_default()), message: "Choose how you will report.".into() }]),
+            None => errors.set(vec![FieldError {
+                field_id: format!("pathway-{}", offered.first().map(|p| p.code().to_lowercase()).unwrap_or_default()),
+                message: "Choose how you will report.".into(),
+            }]),
         }
     };
     view! {
@@ -368,7 +412,13 @@ fn OverviewBody(entity: EntityView) -> impl IntoView {
     let y = entity.year;
     let e = entity.eligibility.clone();
     let noun = if entity.npi.is_some() { "clinician" } else { "practice" };
-    let window = move || app.years.get().and_then(|r| r.ok()).and_then(|ys| ys.years.into_iter().find(|i| i.performance_year == y)).and_then(|i| i.window);
+    let window = move || {
+        app.years
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|ys| ys.years.into_iter().find(|i| i.performance_year == y))
+            .and_then(|i| i.window)
+    };
     let participation = match (&e.election, e.low_volume_status) {
         (Some(el), _) => view! {
             <h3 class="ds-text-heading--xl">"Election"</h3>

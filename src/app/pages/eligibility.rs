@@ -1,9 +1,15 @@
 use super::election::InterplayNote;
-use super::use_selected_year;
-use crate::api::{paths, ClinicianCard, ConnectionsResponse, PerformanceYearInfo, PerformanceYearsResponse, PracticeCard, PracticesResponse, RegistryKind};
+use super::params::use_selected_year;
+use crate::api::endpoints;
+use crate::api::{
+    ClinicianCard, ConnectionsResponse, PerformanceYearInfo, PerformanceYearsResponse, PracticeCard, PracticesResponse,
+    RegistryKind,
+};
 use crate::app::client::{self, ClientError};
-use crate::app::components::{EligibilityFacts, LoadError, Loading, LowVolumePicture, PageHeading, RequireSignIn, Shell, StatusBadge, YearSelect};
-use crate::app::use_app;
+use crate::app::components::{
+    EligibilityFacts, LoadError, Loading, LowVolumePicture, PageHeading, RequireSignIn, Shell, StatusBadge, YearSelect,
+};
+use crate::app::context::use_app;
 use crate::domain::format::{format_count, name_matches};
 use crate::domain::time::format_iso_date;
 use crate::domain::{csv, ElectionRefusal, LowVolumeStatus, PerformanceYear, WindowPhase, WindowSource};
@@ -36,7 +42,10 @@ impl Tab {
         }
     }
     fn from_slug(s: &str) -> Tab {
-        [Tab::Registries, Tab::VirtualGroups, Tab::ApmEntities].into_iter().find(|t| t.slug() == s).unwrap_or(Tab::Practices)
+        [Tab::Registries, Tab::VirtualGroups, Tab::ApmEntities]
+            .into_iter()
+            .find(|t| t.slug() == s)
+            .unwrap_or(Tab::Practices)
     }
 }
 
@@ -55,7 +64,7 @@ fn EligibilityBody() -> impl IntoView {
         let y = year.get();
         async move {
             match y {
-                Some(y) => client::get::<PracticesResponse>(&format!("{}?year={y}", paths::PRACTICES)).await.map(Some),
+                Some(y) => client::call(&endpoints::PRACTICES, &[], &client::year_query(y), None).await.map(Some),
                 None => Ok(None),
             }
         }
@@ -64,13 +73,15 @@ fn EligibilityBody() -> impl IntoView {
         let y = year.get();
         async move {
             match y {
-                Some(y) => client::get::<ConnectionsResponse>(&format!("{}?year={y}", paths::CONNECTIONS)).await.map(Some),
+                Some(y) => client::call(&endpoints::CONNECTIONS, &[], &client::year_query(y), None).await.map(Some),
                 None => Ok(None),
             }
         }
     });
     let navigate = use_navigate();
-    let choose_year = move |y: PerformanceYear| navigate(&format!("/eligibility?year={y}&tab={}", tab.get_untracked().slug()), Default::default());
+    let choose_year = move |y: PerformanceYear| {
+        navigate(&format!("/eligibility?year={y}&tab={}", tab.get_untracked().slug()), Default::default())
+    };
 
     view! {
         <PageHeading text="Eligibility & Reporting"/>
@@ -119,7 +130,11 @@ fn YearNotices(info: PerformanceYearInfo) -> impl IntoView {
     let assumed = (!info.threshold_verified && info.threshold.is_some()).then(|| view! {
         <p class="ds-c-alert__text">{format!("The {y} low-volume thresholds are assumed to be the same as 2025's (more than $90,000, 200 patients, 200 services); no CMS source confirming them was available to this app.")}</p>
     });
-    let demo = info.window.clone().filter(|w| w.source == WindowSource::Demo).map(|w| view! { <p class="demo-flag">{w.note}</p> });
+    let demo = info
+        .window
+        .clone()
+        .filter(|w| w.source == WindowSource::Demo)
+        .map(|w| view! { <p class="demo-flag">{w.note}</p> });
     let runs = info.data_runs.clone();
     view! {
         <div class="ds-c-alert window-notice" role="region" aria-label="Election period and eligibility data">
@@ -284,8 +299,22 @@ fn PracticesTab(practices: LocalResource<Result<Option<PracticesResponse>, Clien
 /// The CSV of the year's practices and clinicians, built from what the page already loaded.
 pub fn practices_csv(data: &PracticesResponse) -> String {
     let header = [
-        "Performance year", "TIN", "NPI", "Practice name", "Clinician name", "Status", "Medicare patients", "Medicare patients exceeded", "Allowed charges (USD)",
-        "Allowed charges exceeded", "Covered services", "Covered services exceeded", "Special statuses", "Election", "Pathway", "Elected at (UTC)",
+        "Performance year",
+        "TIN",
+        "NPI",
+        "Practice name",
+        "Clinician name",
+        "Status",
+        "Medicare patients",
+        "Medicare patients exceeded",
+        "Allowed charges (USD)",
+        "Allowed charges exceeded",
+        "Covered services",
+        "Covered services exceeded",
+        "Special statuses",
+        "Election",
+        "Pathway",
+        "Elected at (UTC)",
     ];
     let mut out = String::from(csv::BOM);
     out.push_str(&csv::row(&header));
@@ -355,7 +384,14 @@ fn PracticeList(data: PracticesResponse, search: RwSignal<String>) -> impl IntoV
 /// What a card or row offers, from the entity's status: its overview once elected, the options
 /// page while opt-in eligible, Start Reporting when MIPS eligible, else why it can't elect.
 /// `base` is the entity's address ("/practices/{tin}" or ".../clinicians/{npi}").
-fn entity_actions(base: &str, year: PerformanceYear, name: &str, e: &crate::api::EntityEligibility, options: (&'static str, &'static str), not_eligible: &'static str) -> AnyView {
+fn entity_actions(
+    base: &str,
+    year: PerformanceYear,
+    name: &str,
+    e: &crate::api::EntityEligibility,
+    options: (&'static str, &'static str),
+    not_eligible: &'static str,
+) -> AnyView {
     let sr = |s: String| view! { <span class="ds-u-visibility--screen-reader">{s}</span> };
     let (options_page, options_label) = options;
     match (&e.election, e.low_volume_status) {
@@ -394,8 +430,13 @@ fn PracticeCardView(card: PracticeCard) -> impl IntoView {
         <a class="ds-c-button" href=format!("/practices/{tin}/clinicians?year={y}")>"REPORT AS INDIVIDUALS"{sr(format!(" for {name}"))}</a>
         <a class="ds-c-link" href=format!("/practices/{tin}/clinicians?year={y}#clinicians")>"View clinician eligibility"{sr(format!(" for {name}"))}</a>
     });
-    let apm = e.mips_apm_participant.then(|| view! { <p class="practice-note">"Includes clinicians who participate in a MIPS APM."</p> });
-    let pathway = e.pathway.clone().map(|p| view! { <p class="practice-note">{format!("Reporting pathway: {}.", p.pathway.label())}</p> });
+    let apm = e
+        .mips_apm_participant
+        .then(|| view! { <p class="practice-note">"Includes clinicians who participate in a MIPS APM."</p> });
+    let pathway = e
+        .pathway
+        .clone()
+        .map(|p| view! { <p class="practice-note">{format!("Reporting pathway: {}.", p.pathway.label())}</p> });
     let demo = card.is_demo.then(|| view! { <span class="demo-tag">"Demo data"</span> });
     view! {
         <article class="practice-card" aria-labelledby=labelled_by>
@@ -429,14 +470,19 @@ pub fn PracticeDetails() -> impl IntoView {
 
 #[component]
 fn PracticeDetailsBody() -> impl IntoView {
-    let tin = super::use_tin_param();
+    let tin = super::params::use_tin_param();
     let year = use_selected_year();
     let data = LocalResource::new(move || {
         let (t, y) = (tin.get(), year.get());
         async move {
             match (t, y) {
-                (Ok(t), Some(y)) => client::get::<crate::api::CliniciansResponse>(&format!("{}?year={y}", paths::clinicians(t.as_str()))).await.map(Some),
-                (Err(m), _) => Err(ClientError::Api { status: 400, error: crate::api::ApiErrorDetail { kind: "InvalidFormatTin".into(), message: m, details: vec![] } }),
+                (Ok(t), Some(y)) => {
+                    client::call(&endpoints::CLINICIANS, &[t.as_str()], &client::year_query(y), None).await.map(Some)
+                }
+                (Err(m), _) => Err(ClientError::Api {
+                    status: 400,
+                    error: crate::api::ApiErrorDetail { kind: "InvalidFormatTin".into(), message: m, details: vec![] },
+                }),
                 _ => Ok(None),
             }
         }

@@ -1,7 +1,9 @@
-use crate::api::{paths, SessionInfo, SignInRequest, STATEMENT_OF_TRUTH};
+use crate::api::endpoints;
+use crate::api::{SignInRequest, STATEMENT_OF_TRUTH};
 use crate::app::client::{self, ClientError};
 use crate::app::components::{AccountFrame, ErrorSummary, FieldError, InlineError, PageHeading};
-use crate::app::use_app;
+use crate::app::context::use_app;
+use crate::domain::sign_in::{missing_sign_in_fields, SignInField};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -16,7 +18,9 @@ fn safe_next(next: Option<String>) -> String {
         return fallback();
     }
     match web_sys::Url::new_with_base(&n, &origin) {
-        Ok(u) if u.origin() == origin && !u.pathname().starts_with("/sign-in") => format!("{}{}{}", u.pathname(), u.search(), u.hash()),
+        Ok(u) if u.origin() == origin && !u.pathname().starts_with("/sign-in") => {
+            format!("{}{}{}", u.pathname(), u.search(), u.hash())
+        }
         _ => fallback(),
     }
 }
@@ -31,11 +35,13 @@ pub fn SignIn() -> impl IntoView {
     let show_password = RwSignal::new(false);
     let agreed = RwSignal::new(false);
     let errors = RwSignal::new(Vec::<FieldError>::new());
-    let field_error = move |id: &'static str| Signal::derive(move || errors.get().into_iter().find(|e| e.field_id == id).map(|e| e.message));
+    let field_error = move |id: &'static str| {
+        Signal::derive(move || errors.get().into_iter().find(|e| e.field_id == id).map(|e| e.message))
+    };
 
     let sign_in = Action::new_local(move |req: &SignInRequest| {
         let req = req.clone();
-        async move { client::post::<_, SessionInfo>(paths::SESSION, &req).await }
+        async move { client::call(&endpoints::SIGN_IN, &[], "", Some(&req)).await }
     });
 
     // Already signed in (e.g. the back button): go on.
@@ -56,19 +62,18 @@ pub fn SignIn() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut problems = vec![];
-        if user_id.get_untracked().trim().is_empty() {
-            problems.push(FieldError { field_id: "user-id".into(), message: "Enter your User ID.".into() });
-        }
-        if password.get_untracked().is_empty() {
-            problems.push(FieldError { field_id: "password".into(), message: "Enter your password.".into() });
-        }
-        if !agreed.get_untracked() {
-            problems.push(FieldError { field_id: "agree".into(), message: "Agree to the Statement of Truth to sign in.".into() });
-        }
+        let problems: Vec<FieldError> =
+            missing_sign_in_fields(&user_id.get_untracked(), &password.get_untracked(), agreed.get_untracked())
+                .into_iter()
+                .map(|f| FieldError { field_id: field_id(f).into(), message: f.message().into() })
+                .collect();
         errors.set(problems.clone());
         if problems.is_empty() {
-            sign_in.dispatch(SignInRequest { user_id: user_id.get_untracked().trim().to_string(), password: password.get_untracked(), agree_statement_of_truth: true });
+            sign_in.dispatch(SignInRequest {
+                user_id: user_id.get_untracked().trim().to_string(),
+                password: password.get_untracked(),
+                agree_statement_of_truth: true,
+            });
         }
     };
 
@@ -131,13 +136,17 @@ pub fn SignIn() -> impl IntoView {
 }
 
 /// Maps the server's answer onto the form's fields.
+/// The form element of each field.
+fn field_id(f: SignInField) -> &'static str {
+    match f {
+        SignInField::UserId => "user-id",
+        SignInField::Password => "password",
+        SignInField::StatementOfTruth => "agree",
+    }
+}
+
 fn server_errors(e: &ClientError) -> Vec<FieldError> {
-    let field_for = |path: &str| match path {
-        "$.userId" => "user-id",
-        "$.password" => "password",
-        "$.agreeStatementOfTruth" => "agree",
-        _ => "",
-    };
+    let field_for = |path: &str| SignInField::from_json_path(path).map(field_id).unwrap_or("");
     match e {
         ClientError::Api { error, .. } if !error.details.is_empty() => error
             .details

@@ -1,0 +1,246 @@
+//! QPP JSON validation and registry uploads: participants found in files, their standings,
+//! the upload manifest and what an upload stored, elections for programs, the API token.
+
+use super::eligibility::RegistrySummary;
+use crate::domain::registry::{ElectionChoice, ParticipantKey, ParticipantStanding};
+use crate::domain::{Election, ElectionWindow, EntityType, Npi, PerformanceYear, Timestamp, Tin, WindowPhase};
+use serde::{Deserialize, Serialize};
+
+/// A QPP JSON file that passed validation (it may still carry warnings).
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QppValidationResponse {
+    pub report: crate::qpp::Report,
+}
+
+// ---- registry uploads (issue 5) ------------------------------------------------------------
+
+/// A participant as found in an uploaded file.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FoundParticipant {
+    pub tin: Tin,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npi: Option<Npi>,
+    /// `group`, `individual`, `apm`, `virtualGroup` or `subgroup`, as in the file.
+    pub entity_type: EntityType,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantsLookupRequest {
+    pub performance_year: PerformanceYear,
+    pub participants: Vec<FoundParticipant>,
+}
+
+/// A participant and where it stands: the Election Selection table's rows come from these.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantRow {
+    pub tin: Tin,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npi: Option<Npi>,
+    pub entity_type: EntityType,
+    /// The practice's or clinician's name from the eligibility data ("" when unknown).
+    pub name: String,
+    pub standing: ParticipantStanding,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantsLookupResponse {
+    pub performance_year: PerformanceYear,
+    pub registry: RegistrySummary,
+    pub participants: Vec<ParticipantRow>,
+}
+
+/// The choice made for one participant.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantChoice {
+    pub tin: Tin,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npi: Option<Npi>,
+    pub election: ElectionChoice,
+}
+
+impl ParticipantChoice {
+    pub fn key(&self) -> ParticipantKey {
+        ParticipantKey { tin: self.tin.clone(), npi: self.npi.clone() }
+    }
+}
+
+/// The `manifest` part of an upload: the year, the choices and the typed confirmation.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UploadManifest {
+    pub performance_year: PerformanceYear,
+    #[serde(default)]
+    pub elections: Vec<ParticipantChoice>,
+    /// Consent to leave out participants that can't be submitted (not a client, not eligible,
+    /// APM Entity…). Without it such a participant makes the upload fail, naming it.
+    #[serde(default)]
+    pub skip_unsubmittable: bool,
+    /// "CONFIRM" (any case), required when the upload records an election.
+    #[serde(default)]
+    pub confirmation: String,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FileFormat {
+    QppJson,
+    QrdaIii,
+}
+
+impl FileFormat {
+    pub fn code(self) -> &'static str {
+        match self {
+            FileFormat::QppJson => "QPP_JSON",
+            FileFormat::QrdaIii => "QRDA_III",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            FileFormat::QppJson => "QPP JSON",
+            FileFormat::QrdaIii => "QRDA III",
+        }
+    }
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadedFile {
+    pub name: String,
+    pub format: FileFormat,
+    pub bytes: u64,
+    pub sha256: String,
+    /// Participants whose data from this file was stored.
+    pub participants_stored: usize,
+    pub measurement_sets_stored: usize,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedParticipant {
+    /// "TIN 000123456", "TIN/NPI 000123456/1234567893" or "APM Entity A1234".
+    pub participant: String,
+    pub reason: String,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordedElection {
+    pub tin: Tin,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npi: Option<Npi>,
+    pub election: Election,
+}
+
+/// What a committed upload stored. A repeat of the same upload returns this again with
+/// `replayed: true` and stores nothing.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadResponse {
+    pub upload_id: String,
+    pub performance_year: PerformanceYear,
+    pub created_at: Timestamp,
+    #[serde(default)]
+    pub replayed: bool,
+    pub files: Vec<UploadedFile>,
+    pub elections_recorded: Vec<RecordedElection>,
+    pub participants_stored: usize,
+    pub skipped: Vec<SkippedParticipant>,
+}
+
+/// Elections without data, for programs using the API token.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RegistryElectionsRequest {
+    pub performance_year: PerformanceYear,
+    pub elections: Vec<ParticipantChoice>,
+    pub confirmation: String,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistryElectionsResponse {
+    pub recorded: Vec<RecordedElection>,
+    /// Already recorded with the same choice: nothing was written for these.
+    pub already_made: Vec<RecordedElection>,
+}
+
+/// One stored measurement set, as Registry Submission Details lists it.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredMeasurementSet {
+    pub category: String,
+    pub submission_method: String,
+    pub program_name: String,
+    pub measure_count: i64,
+    pub source_format: FileFormat,
+    pub source_file: String,
+    pub submitted_at: Timestamp,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParticipantSubmission {
+    pub tin: Tin,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npi: Option<Npi>,
+    pub entity_type: EntityType,
+    pub name: String,
+    pub election: Option<Election>,
+    pub measurement_sets: Vec<StoredMeasurementSet>,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiTokenInfo {
+    pub last_four: String,
+    pub created_at: Timestamp,
+    pub created_by: String,
+}
+
+/// The token itself appears only here, once.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiTokenCreated {
+    pub token: String,
+    pub info: ApiTokenInfo,
+    /// True when an earlier token was revoked by this rotation.
+    pub replaced_earlier: bool,
+}
+
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrySubmissionsResponse {
+    pub registry: RegistrySummary,
+    pub performance_year: PerformanceYear,
+    pub window: Option<ElectionWindow>,
+    pub window_phase: Option<WindowPhase>,
+    /// Only the registry's Security Official may create, rotate or revoke the API token.
+    pub is_security_official: bool,
+    pub api_token: Option<ApiTokenInfo>,
+    pub participants: Vec<ParticipantSubmission>,
+    pub uploads: i64,
+}

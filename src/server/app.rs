@@ -1,0 +1,37 @@
+//! The whole application: the API and, when a `dist` folder is given, the built SPA with
+//! deep-link fallback, behind the middleware every response passes through.
+
+use super::http::middleware::{cache_and_security_headers, log_errors, span_for, RequestIds, REQUEST_ID_HEADER};
+use super::routes;
+use super::state::AppState;
+use axum::http::HeaderName;
+use axum::middleware::from_fn;
+use axum::Router;
+use std::path::Path;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+pub fn app(state: AppState, dist: Option<&Path>) -> Router {
+    let router = routes::router().with_state(state);
+    let router = match dist {
+        Some(dir) => {
+            let spa = ServeDir::new(dir)
+                .append_index_html_on_directories(true)
+                .fallback(ServeFile::new(dir.join("index.html")));
+            router.fallback_service(spa).layer(CompressionLayer::new())
+        }
+        None => router,
+    };
+    let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
+    router.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(request_id.clone(), RequestIds::default()))
+            .layer(TraceLayer::new_for_http().make_span_with(span_for))
+            .layer(PropagateRequestIdLayer::new(request_id))
+            .layer(from_fn(log_errors))
+            .layer(from_fn(cache_and_security_headers)),
+    )
+}

@@ -1,0 +1,101 @@
+//! The registry's API token: who made the current one, create or rotate it (shown once), revoke.
+
+use crate::api::endpoints;
+use crate::api::{ApiErrorBody, ApiTokenCreated, ApiTokenInfo};
+use crate::server::http::error::ApiError;
+use crate::server::http::extract::RegistryPath;
+use crate::server::http::session::CurrentUser;
+use crate::server::services::auth::{random_token, token_hash};
+use crate::server::services::registry::{bearer, caller, load_registry, RegistryCaller};
+use crate::server::state::AppState;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(token_info, create_token, revoke_token))
+}
+
+/// A signed-in member of the registry: an API token never manages tokens.
+async fn signed_in_member(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: Result<CurrentUser, ApiError>,
+    id: &str,
+    refusal: &str,
+) -> Result<RegistryCaller, ApiError> {
+    let registry = load_registry(state, id).await?;
+    if bearer(headers).is_some() {
+        return Err(ApiError::forbidden("TokenCannotManageTokens", refusal));
+    }
+    caller(state, headers, session, registry).await
+}
+
+async fn security_official(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: Result<CurrentUser, ApiError>,
+    id: &str,
+) -> Result<RegistryCaller, ApiError> {
+    let refusal = "An API token can't create, rotate or revoke tokens; the registry's Security Official does that after signing in.";
+    let c = signed_in_member(state, headers, session, id, refusal).await?;
+    if !c.is_security_official {
+        return Err(ApiError::forbidden(
+            "SecurityOfficialOnly",
+            format!("Only the Security Official of {} can create, rotate or revoke its API token.", c.registry.name),
+        ));
+    }
+    Ok(c)
+}
+
+#[utoipa::path(get, path = endpoints::API_TOKEN.path, tag = "registries", params(("registryId" = String, Path)),
+    responses((status = 200, description = "The live token's last four characters, creation time and creator (never the token); null when there is none", body = Option<ApiTokenInfo>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
+pub async fn token_info(
+    State(state): State<AppState>,
+    session: Result<CurrentUser, ApiError>,
+    headers: HeaderMap,
+    RegistryPath(id): RegistryPath,
+) -> Result<Json<Option<ApiTokenInfo>>, ApiError> {
+    let refusal = "Sign in to see the registry's API token details.";
+    let c = signed_in_member(&state, &headers, session, &id, refusal).await?;
+    Ok(Json(state.store.live_api_token(&c.registry.registry_id).await?))
+}
+
+#[utoipa::path(post, path = endpoints::API_TOKEN_CREATE.path, tag = "registries", params(("registryId" = String, Path), ("x-csrf-token" = String, Header)),
+    responses((status = 201, description = "A new token, shown this once; any earlier token stops working", body = ApiTokenCreated), (status = 401, body = ApiErrorBody), (status = 403, description = "Not the registry's Security Official", body = ApiErrorBody)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    session: Result<CurrentUser, ApiError>,
+    headers: HeaderMap,
+    RegistryPath(id): RegistryPath,
+) -> Result<Response, ApiError> {
+    let c = security_official(&state, &headers, session, &id).await?;
+    let token = format!("mipsreg_{}", random_token());
+    let last_four = token[token.len() - 4..].to_string();
+    let now = state.now();
+    let replaced = state
+        .store
+        .rotate_api_token(&c.registry.registry_id, &token_hash(&token), &last_four, now, &c.actor_name)
+        .await?;
+    let info = ApiTokenInfo { last_four, created_at: now, created_by: c.actor_name };
+    let body = Json(ApiTokenCreated { token, info, replaced_earlier: replaced });
+    Ok((StatusCode::CREATED, [(header::CACHE_CONTROL, "no-store")], body).into_response())
+}
+
+#[utoipa::path(delete, path = endpoints::API_TOKEN_REVOKE.path, tag = "registries", params(("registryId" = String, Path), ("x-csrf-token" = String, Header)),
+    responses((status = 204, description = "Revoked: the token stops working at once"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, description = "No live token", body = ApiErrorBody)))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    session: Result<CurrentUser, ApiError>,
+    headers: HeaderMap,
+    RegistryPath(id): RegistryPath,
+) -> Result<StatusCode, ApiError> {
+    let c = security_official(&state, &headers, session, &id).await?;
+    if state.store.revoke_api_tokens(&c.registry.registry_id, state.now()).await? == 0 {
+        return Err(ApiError::not_found("NoApiToken", format!("{} has no API token to revoke.", c.registry.name)));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}

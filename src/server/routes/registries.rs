@@ -1,0 +1,117 @@
+//! The registry workflow's reads and elections: Registry Submission Details, the participant
+//! lookup behind the Election Selection table, elections and the opt-in read for programs.
+//! Every call is made by a signed-in member of the registry (session cookie + CSRF token) or by
+//! a program holding the registry's API token; both meet the same rules.
+
+use super::eligibility_api::entities_of;
+use crate::api::endpoints;
+use crate::api::{
+    ApiErrorBody, OptInResponse, ParticipantRow, ParticipantsLookupRequest, ParticipantsLookupResponse,
+    RegistryElectionsRequest, RegistryElectionsResponse, RegistrySubmissionsResponse, MAX_LOOKUP,
+};
+use crate::domain::registry::ParticipantKey;
+use crate::server::http::error::ApiError;
+use crate::server::http::extract::{JsonBody, OptionalYear, RegistryPath};
+use crate::server::http::session::CurrentUser;
+use crate::server::services::eligibility_api::opt_in_rows;
+use crate::server::services::registry::{registry_caller, ClientData};
+use crate::server::services::registry_elections::{record_elections, submissions_view};
+use crate::server::services::years::year_or_default;
+use crate::server::state::AppState;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(submissions))
+        .routes(routes!(participants))
+        .routes(routes!(elections))
+        .routes(routes!(opt_in))
+}
+
+#[utoipa::path(get, path = endpoints::REGISTRY_SUBMISSIONS.path, tag = "registries",
+    params(("registryId" = String, Path), ("year" = Option<u16>, Query, description = "Performance year; the default year when omitted")),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = RegistrySubmissionsResponse), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn submissions(
+    State(state): State<AppState>,
+    session: Result<CurrentUser, ApiError>,
+    headers: HeaderMap,
+    RegistryPath(id): RegistryPath,
+    OptionalYear(year): OptionalYear,
+) -> Result<Json<RegistrySubmissionsResponse>, ApiError> {
+    let c = registry_caller(&state, &headers, session, &id).await?;
+    let year = year_or_default(&state, year).await?;
+    Ok(Json(submissions_view(&state, c, year).await?))
+}
+
+#[utoipa::path(post, path = endpoints::REGISTRY_PARTICIPANTS.path, tag = "registries", request_body = ParticipantsLookupRequest,
+    params(("registryId" = String, Path)), security((), ("bearer" = [])),
+    responses((status = 200, description = "Each participant's standing: needs an election, needs none, or can't be submitted (with the reason)", body = ParticipantsLookupResponse), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn participants(
+    State(state): State<AppState>,
+    session: Result<CurrentUser, ApiError>,
+    headers: HeaderMap,
+    RegistryPath(id): RegistryPath,
+    JsonBody(req): JsonBody<ParticipantsLookupRequest>,
+) -> Result<Json<ParticipantsLookupResponse>, ApiError> {
+    let c = registry_caller(&state, &headers, session, &id).await?;
+    if req.participants.len() > MAX_LOOKUP {
+        let msg = format!("Look up at most {MAX_LOOKUP} participants at a time.");
+        return Err(ApiError::unprocessable("TooManyParticipants", msg));
+    }
+    let year = req.performance_year;
+    let data = ClientData::load(&state, &c.registry.registry_id, year).await?;
+    let rows = req
+        .participants
+        .into_iter()
+        .map(|p| {
+            let key = ParticipantKey { tin: p.tin.clone(), npi: p.npi.clone() };
+            let (name, standing) = data.standing(&key, Some(p.entity_type), &c.registry.name);
+            ParticipantRow { tin: p.tin, npi: p.npi, entity_type: p.entity_type, name, standing }
+        })
+        .collect();
+    Ok(Json(ParticipantsLookupResponse { performance_year: year, registry: c.registry, participants: rows }))
+}
+
+#[utoipa::path(post, path = endpoints::REGISTRY_ELECTIONS.path, tag = "registries", request_body = RegistryElectionsRequest,
+    params(("registryId" = String, Path)), security((), ("bearer" = [])),
+    responses((status = 201, body = RegistryElectionsResponse), (status = 200, description = "Every election was already recorded as asked", body = RegistryElectionsResponse), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, description = "A rule refused a participant (each named); nothing was recorded", body = ApiErrorBody)))]
+pub async fn elections(
+    State(state): State<AppState>,
+    session: Result<CurrentUser, ApiError>,
+    headers: HeaderMap,
+    RegistryPath(id): RegistryPath,
+    JsonBody(req): JsonBody<RegistryElectionsRequest>,
+) -> Result<Response, ApiError> {
+    let c = registry_caller(&state, &headers, session, &id).await?;
+    let (created, response): (bool, RegistryElectionsResponse) = record_elections(&state, &c, &req).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(response)).into_response())
+}
+
+#[utoipa::path(get, path = endpoints::REGISTRY_OPT_IN.path, tag = "registries",
+    params(("registryId" = String, Path), ("qpp-opt-in-entities" = String, Header, description = "Entities as TIN|NPI,TIN"), ("year" = Option<u16>, Query)),
+    security((), ("bearer" = [])),
+    responses((status = 200, body = OptInResponse), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, description = "An entity is not a client of the registry", body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn opt_in(
+    State(state): State<AppState>,
+    session: Result<CurrentUser, ApiError>,
+    headers: HeaderMap,
+    RegistryPath(id): RegistryPath,
+    OptionalYear(year): OptionalYear,
+) -> Result<Json<OptInResponse>, ApiError> {
+    let c = registry_caller(&state, &headers, session, &id).await?;
+    let entities = entities_of(&headers)?;
+    let clients: std::collections::HashSet<String> =
+        state.store.registry_client_tins(&c.registry.registry_id).await?.into_iter().collect();
+    if let Some((tin, _)) = entities.iter().find(|(t, _)| !clients.contains(t.as_str())) {
+        return Err(ApiError::forbidden("NotAClient", format!("TIN {tin} is not a client of {}.", c.registry.name)));
+    }
+    let year = year_or_default(&state, year).await?;
+    Ok(Json(OptInResponse { data: opt_in_rows(&state, year, entities).await? }))
+}

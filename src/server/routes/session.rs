@@ -1,0 +1,130 @@
+//! Signing in with the Statement of Truth, reading the session, signing out.
+
+use crate::api::endpoints;
+use crate::api::{ApiErrorBody, SessionInfo, SignInRequest, UserSummary};
+use crate::domain::sign_in::{missing_sign_in_fields, SignInField};
+use crate::domain::Timestamp;
+use crate::server::http::error::ApiError;
+use crate::server::http::extract::JsonBody;
+use crate::server::http::session::{
+    check_origin, clear_session_cookie, session_cookie, session_token_from, CurrentUser,
+};
+use crate::server::services::auth::{dummy_hash, random_token, token_hash, verify_password, SESSION_IDLE_MS};
+use crate::server::state::AppState;
+use crate::server::store::users::UserRow;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(get_session, sign_in, sign_out))
+}
+
+fn session_info(user: &UserRow, csrf: &str, agreed: Timestamp, expires: Timestamp) -> SessionInfo {
+    SessionInfo {
+        user: UserSummary { user_id: user.user_id.clone(), display_name: user.display_name.clone(), role: user.role },
+        csrf_token: csrf.to_string(),
+        statement_of_truth_agreed_at: agreed,
+        expires_at: expires,
+    }
+}
+
+/// Every missing field at once, in the page's words.
+fn missing_fields(req: &SignInRequest) -> Result<(), ApiError> {
+    let missing = missing_sign_in_fields(&req.user_id, &req.password, req.agree_statement_of_truth);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let kind = if missing == [SignInField::StatementOfTruth] { "StatementOfTruthRequired" } else { "ValidationError" };
+    let message = missing.iter().map(|f| f.message()).collect::<Vec<_>>().join(" ");
+    Err(missing.iter().fold(ApiError::unprocessable(kind, message), |e, f| e.with_detail(f.json_path(), f.message())))
+}
+
+/// Checks the password off the async workers, a few at a time; the same work for an unknown
+/// user (a dummy hash) so timing does not reveal which User IDs exist.
+async fn password_matches(state: &AppState, user: Option<&UserRow>, password: String) -> Result<bool, ApiError> {
+    let hash = user.map(|u| u.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_string());
+    let permit = state.hashing.clone().acquire_owned().await.map_err(ApiError::internal_because)?;
+    Ok(tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        verify_password(&password, &hash)
+    })
+    .await
+    .unwrap_or(false))
+}
+
+#[utoipa::path(post, path = endpoints::SIGN_IN.path, tag = "session", request_body = SignInRequest, responses((status = 200, description = "Signed in; sets the HttpOnly session cookie", body = SessionInfo), (status = 401, description = "Wrong User ID or password", body = ApiErrorBody), (status = 422, description = "Missing fields or Statement of Truth not agreed", body = ApiErrorBody)))]
+pub(crate) async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<SignInRequest>,
+) -> Result<Response, ApiError> {
+    check_origin(&headers)?;
+    missing_fields(&req)?;
+    let user_id = req.user_id.trim();
+    let now = state.now();
+    if let Some(until) = state.sign_in_limiter.locked_until(user_id, now) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManySignInAttempts",
+            format!("Too many failed sign-in attempts for this User ID. Try again after {}, or reset your password with HARP.", until.format_eastern()),
+        ));
+    }
+    let user = state.store.user(user_id).await?;
+    let user = match (password_matches(&state, user.as_ref(), req.password.clone()).await?, user) {
+        (true, Some(u)) => {
+            state.sign_in_limiter.record_success(user_id);
+            u
+        }
+        _ => {
+            state.sign_in_limiter.record_failure(user_id, now);
+            return Err(ApiError::unauthorized("The User ID or password you entered is incorrect.")
+                .with_kind("InvalidCredentials"));
+        }
+    };
+    let (token, csrf) = (random_token(), random_token());
+    let expires = Timestamp(now.0 + SESSION_IDLE_MS);
+    state.store.create_session(&token_hash(&token), &user.user_id, &csrf, &random_token(), now, expires).await?;
+    let cookie = session_cookie(&token, &headers, state.config.force_secure_cookies);
+    Ok(([(header::SET_COOKIE, cookie)], Json(session_info(&user, &csrf, now, expires))).into_response())
+}
+
+/// 200 with the session, or 204 when signed out: asking "am I signed in?" is not an error, and
+/// answering 401 would log a failed request in every visitor's console.
+#[utoipa::path(get, path = endpoints::SESSION.path, tag = "session", responses((status = 200, description = "The current session", body = SessionInfo), (status = 204, description = "Not signed in")))]
+pub(crate) async fn get_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    current: Result<CurrentUser, ApiError>,
+) -> Result<Response, ApiError> {
+    match current {
+        Ok(current) => {
+            let s = &current.session;
+            let info = session_info(&current.user, &s.csrf_token, s.statement_of_truth_agreed_at, s.expires_at);
+            Ok(Json(info).into_response())
+        }
+        Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+            let clear =
+                session_token_from(&headers).map(|_| clear_session_cookie(&headers, state.config.force_secure_cookies));
+            Ok(match clear {
+                Some(cookie) => (StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response(),
+                None => StatusCode::NO_CONTENT.into_response(),
+            })
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[utoipa::path(delete, path = endpoints::SIGN_OUT.path, tag = "session", params(("x-csrf-token" = String, Header, description = "The session's CSRF token")), responses((status = 204, description = "Signed out"), (status = 401, body = ApiErrorBody), (status = 403, description = "Missing CSRF token or cross-site request", body = ApiErrorBody)))]
+pub(crate) async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    current: CurrentUser,
+) -> Result<Response, ApiError> {
+    state.store.delete_session(&current.token_hash).await?;
+    let cookie = clear_session_cookie(&headers, state.config.force_secure_cookies);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]).into_response())
+}

@@ -1,0 +1,124 @@
+//! Builds what the screens show from stored rows, with the domain's rules. One function serves
+//! practices (group) and clinicians (individual), so both follow the same rules.
+
+use crate::api::{
+    Address, ClinicianCard, ElectionAvailability, ElectionRecord, EntityEligibility, PathwayRecord, PracticeCard,
+};
+use crate::domain::lvt::LowVolumeAssessment;
+use crate::domain::{
+    check_can_elect, offered_pathways, ElectionWindow, EntityKind, ParticipationStatus, PerformanceYear, SpecialStatus,
+    Timestamp, VolumeFigures,
+};
+use crate::server::http::error::ApiError;
+use crate::server::services::years::require_threshold;
+use crate::server::store::clinicians::ClinicianRow;
+use crate::server::store::pathways::PathwayRow;
+use crate::server::store::practices::PracticeRow;
+
+pub fn pathway_record(p: &PathwayRow) -> PathwayRecord {
+    PathwayRecord { pathway: p.pathway, chosen_at: p.chosen_at, chosen_by: p.chosen_by.clone() }
+}
+
+/// What a card needs besides the entity's own row: its election and pathway, whether its TIN
+/// is in a virtual group, the year's window, and now.
+#[derive(Clone, Copy)]
+pub struct CardContext<'a> {
+    pub election: Option<&'a ElectionRecord>,
+    pub pathway: Option<&'a PathwayRow>,
+    pub in_virtual_group: bool,
+    pub window: Option<&'a ElectionWindow>,
+    pub now: Timestamp,
+}
+
+/// The facts every entity card needs, whatever the entity.
+struct EntityFacts<'a> {
+    individual: bool,
+    year: PerformanceYear,
+    figures: VolumeFigures,
+    special_statuses: &'a [SpecialStatus],
+    mips_apm_participant: bool,
+}
+
+fn eligibility(f: EntityFacts<'_>, cx: CardContext<'_>) -> Result<EntityEligibility, ApiError> {
+    let threshold = require_threshold(f.year)?;
+    let assessment = LowVolumeAssessment::of(&f.figures, &threshold);
+    let lv = assessment.status();
+    let kind = EntityKind::of(f.individual, cx.in_virtual_group);
+    let can_elect = match cx.election {
+        Some(e) => ElectionAvailability {
+            allowed: false,
+            reason: Some(format!(
+                "An election to {} was made on {}. Elections are final.",
+                e.election.label(),
+                e.elected_at.format_eastern()
+            )),
+        },
+        None => match check_can_elect(kind, lv, cx.window, f.year, cx.now) {
+            Ok(()) => ElectionAvailability { allowed: true, reason: None },
+            Err(r) => ElectionAvailability { allowed: false, reason: Some(r.reason()) },
+        },
+    };
+    let election = cx.election.map(|e| e.election);
+    Ok(EntityEligibility {
+        figures: f.figures,
+        threshold,
+        assessment,
+        low_volume_status: lv,
+        status: ParticipationStatus::of(lv, election),
+        status_explanation: lv.explanation(&assessment),
+        special_statuses: f.special_statuses.to_vec(),
+        mips_apm_participant: f.mips_apm_participant,
+        election: cx.election.cloned(),
+        can_elect,
+        pathway: cx.pathway.map(pathway_record),
+        offered_pathways: if cx.pathway.is_some() {
+            vec![]
+        } else {
+            offered_pathways(f.mips_apm_participant, lv, election)
+        },
+    })
+}
+
+pub fn practice_card(p: &PracticeRow, clinicians: i64, cx: CardContext<'_>) -> Result<PracticeCard, ApiError> {
+    let facts = EntityFacts {
+        individual: false,
+        year: p.performance_year,
+        figures: p.figures(),
+        special_statuses: &p.special_statuses,
+        mips_apm_participant: p.mips_apm_participant,
+    };
+    Ok(PracticeCard {
+        performance_year: p.performance_year,
+        tin: p.tin.clone(),
+        name: p.name.clone(),
+        address: Address {
+            line1: p.address_line1.clone(),
+            city: p.city.clone(),
+            state: p.state.clone(),
+            zip: p.zip.clone(),
+        },
+        clinician_count: clinicians,
+        is_demo: p.is_demo,
+        eligibility: eligibility(facts, cx)?,
+    })
+}
+
+pub fn clinician_card(c: &ClinicianRow, practice_name: &str, cx: CardContext<'_>) -> Result<ClinicianCard, ApiError> {
+    let facts = EntityFacts {
+        individual: true,
+        year: c.performance_year,
+        figures: c.figures(),
+        special_statuses: &c.special_statuses,
+        mips_apm_participant: c.mips_apm_participant,
+    };
+    Ok(ClinicianCard {
+        performance_year: c.performance_year,
+        tin: c.tin.clone(),
+        npi: c.npi.clone(),
+        first_name: c.first_name.clone(),
+        last_name: c.last_name.clone(),
+        practice_name: practice_name.to_string(),
+        is_demo: c.is_demo,
+        eligibility: eligibility(facts, cx)?,
+    })
+}

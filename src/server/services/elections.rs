@@ -1,0 +1,137 @@
+//! Making an election and choosing a reporting pathway on the website: every rule checked here,
+//! whatever the browser checked, and each decided by `domain`.
+
+use super::cards::pathway_record;
+use super::practices::{no_clinician, no_practice, require_connection};
+use super::years::require_threshold;
+use crate::api::{ElectionChannel, ElectionRecord, ElectionRequest, PathwayRecord, PathwayRequest};
+use crate::domain::election::conflict_reason;
+use crate::domain::pathway::PathwayRefusal;
+use crate::domain::{
+    check_can_elect, check_confirmation, check_pathway, resolve_against_existing, Election, ElectionOutcome,
+    EntityKind, LowVolumeAssessment, LowVolumeStatus, Npi, PerformanceYear, Timestamp, Tin,
+};
+use crate::server::http::error::ApiError;
+use crate::server::state::AppState;
+use crate::server::store::elections::{NewElection, RecordOutcome};
+
+/// Who acts, as the audit trail records it.
+pub struct Actor {
+    pub user_id: String,
+    pub display_name: String,
+    pub statement_of_truth_agreed_at: Timestamp,
+}
+
+/// The entity's low-volume status and whether it participates in a MIPS APM: the practice for a
+/// group, the clinician for an individual.
+async fn standing_of(
+    state: &AppState,
+    year: PerformanceYear,
+    tin: &Tin,
+    npi: Option<&Npi>,
+) -> Result<(LowVolumeStatus, bool), ApiError> {
+    let (figures, apm) = match npi {
+        None => state
+            .store
+            .practice(year, tin)
+            .await?
+            .map(|p| (p.figures(), p.mips_apm_participant))
+            .ok_or_else(|| no_practice(tin, year))?,
+        Some(n) => state
+            .store
+            .clinician(year, tin, n)
+            .await?
+            .map(|c| (c.figures(), c.mips_apm_participant))
+            .ok_or_else(|| no_clinician(tin, n, year))?,
+    };
+    Ok((LowVolumeAssessment::of(&figures, &require_threshold(year)?).status(), apm))
+}
+
+fn conflict(prior: Election, e: &ElectionRecord) -> ApiError {
+    ApiError::conflict(
+        "ElectionAlreadyMade",
+        format!("{} It was made by {}.", conflict_reason(prior, e.elected_at), e.elected_by),
+    )
+    .with_detail("$.election", format!("existing election: {} ({})", prior.code(), e.elected_at))
+}
+
+/// Records the election; `(true, …)` when made now, `(false, …)` when the same election was
+/// already recorded (a harmless retry). A different recorded election is a 409.
+pub async fn make_election(
+    state: &AppState,
+    actor: &Actor,
+    req: &ElectionRequest,
+) -> Result<(bool, ElectionRecord), ApiError> {
+    check_confirmation(&req.confirmation)?;
+    let (year, tin, npi) = (req.performance_year, &req.tin, req.npi.as_ref());
+    require_connection(state, &actor.user_id, tin).await?;
+    let (lv, _) = standing_of(state, year, tin, npi).await?;
+
+    // Finality first: a repeat of the recorded election is answered with it, even after the
+    // window closed, so that a retry after a lost response is harmless.
+    let existing = state.store.election(year, tin, npi).await?;
+    match (resolve_against_existing(existing.as_ref().map(|e| e.election), req.election), existing) {
+        (ElectionOutcome::AlreadyMade, Some(e)) => return Ok((false, e)),
+        (ElectionOutcome::Conflict { existing: prior }, Some(e)) => return Err(conflict(prior, &e)),
+        _ => {}
+    }
+
+    let now = state.now();
+    let in_vg = state.store.virtual_group_tins(year).await?.contains(tin);
+    let window = state.store.window(year).await?;
+    check_can_elect(EntityKind::of(npi.is_some(), in_vg), lv, window.as_ref(), year, now)?;
+
+    let outcome = state
+        .store
+        .record_election(&NewElection {
+            performance_year: year,
+            tin: tin.clone(),
+            npi: npi.cloned(),
+            election: req.election,
+            at: now,
+            actor_user_id: actor.user_id.clone(),
+            actor_display_name: actor.display_name.clone(),
+            channel: ElectionChannel::Web,
+            statement_of_truth_agreed_at: actor.statement_of_truth_agreed_at,
+        })
+        .await?;
+    match outcome {
+        RecordOutcome::Created(e) => Ok((true, e)),
+        // Lost a race with a concurrent request: same rules as above.
+        RecordOutcome::Existing(e) if e.election == req.election => Ok((false, e)),
+        RecordOutcome::Existing(e) => Err(conflict(e.election, &e)),
+    }
+}
+
+/// Records the reporting pathway of a MIPS APM participant after its election; `(true, …)` when
+/// chosen now, `(false, …)` when the same pathway was chosen before.
+pub async fn choose_pathway(
+    state: &AppState,
+    actor: &Actor,
+    req: &PathwayRequest,
+) -> Result<(bool, PathwayRecord), ApiError> {
+    let (year, tin, npi) = (req.performance_year, &req.tin, req.npi.as_ref());
+    require_connection(state, &actor.user_id, tin).await?;
+    let (lv, apm) = standing_of(state, year, tin, npi).await?;
+    let election = state.store.election(year, tin, npi).await?.map(|e| e.election);
+    let existing = state.store.pathway(year, tin, npi).await?;
+    if existing.is_none() {
+        if let Some(Err(closed)) = state.store.window(year).await?.map(|w| w.check_submission_open(state.now())) {
+            let reason =
+                format!("A reporting pathway can be chosen only while data can be submitted: {}", closed.reason());
+            return Err(ApiError::unprocessable("SubmissionWindowClosed", reason));
+        }
+    }
+    check_pathway(apm, lv, election, existing.as_ref().map(|p| p.pathway), req.pathway).map_err(|r| {
+        let reason = r.reason();
+        ApiError::from(r).with_detail("$.pathway", reason)
+    })?;
+    let (created, row) = state
+        .store
+        .record_pathway(year, tin, npi, req.pathway, state.now(), &actor.user_id, &actor.display_name)
+        .await?;
+    if row.pathway != req.pathway {
+        return Err(PathwayRefusal::AlreadyChosen { existing: row.pathway }.into());
+    }
+    Ok((created, pathway_record(&row)))
+}

@@ -1,0 +1,15 @@
+//! What the handlers ask for: the rules of `domain` applied to what the store holds. Each
+//! service loads what it needs in as few queries as it can (never one query per row) and
+//! answers with API types or an `ApiError` that says what was refused.
+
+pub mod auth;
+pub mod cards;
+pub mod elections;
+pub mod eligibility_api;
+pub mod practices;
+pub mod qpp;
+pub mod registry;
+pub mod registry_elections;
+pub mod upload_files;
+pub mod uploads;
+pub mod years;

@@ -1,0 +1,199 @@
+//! Who calls for a registry (a signed-in member or the registry's API token) and what the
+//! server knows about the registry's clients in a year, read at once, so every participant's
+//! standing is decided by `domain::registry::standing` from fresh data.
+
+use super::auth::token_hash;
+use super::years::require_threshold;
+use crate::api::RegistrySummary;
+use crate::domain::registry::{standing, ParticipantFacts, ParticipantKey, ParticipantStanding};
+use crate::domain::{
+    Election, ElectionWindow, EntityType, LowVolumeAssessment, LowVolumeThreshold, Npi, PerformanceYear, Timestamp, Tin,
+};
+use crate::server::http::error::ApiError;
+use crate::server::http::session::CurrentUser;
+use crate::server::state::AppState;
+use crate::server::store::clinicians::ClinicianRow;
+use crate::server::store::practices::PracticeRow;
+use crate::server::store::Scope;
+use axum::http::{header, HeaderMap};
+use std::collections::{HashMap, HashSet};
+
+/// Who is calling for a registry, and through which door.
+pub struct RegistryCaller {
+    pub registry: RegistrySummary,
+    pub actor_id: String,
+    pub actor_name: String,
+    pub by_token: bool,
+    pub is_security_official: bool,
+    pub statement_of_truth_agreed_at: Timestamp,
+}
+
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+pub async fn load_registry(state: &AppState, id: &str) -> Result<RegistrySummary, ApiError> {
+    state
+        .store
+        .registry(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("NoRegistry", format!("There is no registry with ID {id}.")))
+}
+
+/// A session member of the registry, or its API token.
+pub async fn caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: Result<CurrentUser, ApiError>,
+    registry: RegistrySummary,
+) -> Result<RegistryCaller, ApiError> {
+    if let Some(token) = bearer(headers) {
+        let (registry_id, created_at, last_four) = state
+            .store
+            .api_token(&token_hash(&token))
+            .await?
+            .ok_or_else(|| ApiError::unauthorized("The API token is not valid or has been revoked. Ask the registry's Security Official for the current token.").with_kind("InvalidApiToken"))?;
+        if registry_id != registry.registry_id {
+            return Err(ApiError::forbidden(
+                "TokenNotForRegistry",
+                format!("This API token belongs to another registry, not to {}.", registry.name),
+            ));
+        }
+        return Ok(RegistryCaller {
+            actor_id: format!("api-token:{registry_id}:{last_four}"),
+            actor_name: format!("{} API token …{last_four}", registry.name),
+            registry,
+            by_token: true,
+            is_security_official: false,
+            statement_of_truth_agreed_at: created_at,
+        });
+    }
+    let current = session?;
+    let so = state.store.registry_membership(&current.user.user_id, &registry.registry_id).await?.ok_or_else(|| {
+        ApiError::forbidden(
+            "NotRegistryStaff",
+            format!(
+                "You are not connected to {}. Ask the registry's Security Official to connect you to it.",
+                registry.name
+            ),
+        )
+    })?;
+    Ok(RegistryCaller {
+        actor_id: current.user.user_id.clone(),
+        actor_name: current.user.display_name.clone(),
+        registry,
+        by_token: false,
+        is_security_official: so,
+        statement_of_truth_agreed_at: current.session.statement_of_truth_agreed_at,
+    })
+}
+
+/// The registry named in the path and who is calling for it.
+pub async fn registry_caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: Result<CurrentUser, ApiError>,
+    id: &str,
+) -> Result<RegistryCaller, ApiError> {
+    let registry = load_registry(state, id).await?;
+    caller(state, headers, session, registry).await
+}
+
+/// What the server knows about the registry's clients in a year, read at once.
+pub struct ClientData {
+    clients: HashSet<Tin>,
+    practices: HashMap<Tin, PracticeRow>,
+    clinicians: HashMap<(Tin, Npi), ClinicianRow>,
+    elections: HashMap<ParticipantKey, Election>,
+    in_virtual_group: HashSet<Tin>,
+    window: Option<ElectionWindow>,
+    threshold: LowVolumeThreshold,
+    year: PerformanceYear,
+    now: Timestamp,
+}
+
+impl ClientData {
+    pub async fn load(state: &AppState, registry_id: &str, year: PerformanceYear) -> Result<ClientData, ApiError> {
+        let threshold = require_threshold(year)?;
+        let scope = Scope::RegistryClients(registry_id);
+        let store = &state.store;
+        let mut clients = HashSet::new();
+        for tin in store.registry_client_tins(registry_id).await? {
+            clients
+                .insert(Tin::parse(&tin).map_err(|e| ApiError::internal_because(format!("stored client TIN: {e}")))?);
+        }
+        Ok(ClientData {
+            clients,
+            practices: store.practices_in(scope, year).await?.into_iter().map(|p| (p.tin.clone(), p)).collect(),
+            clinicians: store
+                .clinicians_in(scope, year)
+                .await?
+                .into_iter()
+                .map(|c| ((c.tin.clone(), c.npi.clone()), c))
+                .collect(),
+            elections: store
+                .elections_in(scope, year)
+                .await?
+                .into_iter()
+                .map(|e| (ParticipantKey { tin: e.tin, npi: e.npi }, e.election))
+                .collect(),
+            in_virtual_group: store.virtual_group_tins(year).await?.into_iter().collect(),
+            window: store.window(year).await?,
+            threshold,
+            year,
+            now: state.now(),
+        })
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.now
+    }
+
+    pub fn is_client(&self, tin: &Tin) -> bool {
+        self.clients.contains(tin)
+    }
+
+    /// The name from the eligibility data ("" when unknown).
+    pub fn name_of(&self, key: &ParticipantKey) -> String {
+        match &key.npi {
+            None => self.practices.get(&key.tin).map(|p| p.name.clone()),
+            Some(n) => {
+                self.clinicians.get(&(key.tin.clone(), n.clone())).map(|c| format!("{} {}", c.first_name, c.last_name))
+            }
+        }
+        .unwrap_or_default()
+    }
+
+    pub fn election_of(&self, key: &ParticipantKey) -> Option<Election> {
+        self.elections.get(key).copied()
+    }
+
+    /// (name, standing) of one participant. Names of other organizations' practices are not
+    /// shown to a registry.
+    pub fn standing(
+        &self,
+        key: &ParticipantKey,
+        entity_type: Option<EntityType>,
+        registry_name: &str,
+    ) -> (String, ParticipantStanding) {
+        let figures = match &key.npi {
+            None => self.practices.get(&key.tin).map(|p| p.figures()),
+            Some(n) => self.clinicians.get(&(key.tin.clone(), n.clone())).map(|c| c.figures()),
+        };
+        let facts = ParticipantFacts {
+            entity_type,
+            is_client: self.is_client(&key.tin),
+            registry_name,
+            low_volume: figures.map(|f| LowVolumeAssessment::of(&f, &self.threshold).status()),
+            in_virtual_group: self.in_virtual_group.contains(&key.tin),
+            existing: self.election_of(key),
+            window: self.window.as_ref(),
+            year: self.year,
+            now: self.now,
+        };
+        let name = if facts.is_client { self.name_of(key) } else { String::new() };
+        (name, standing(key, &facts))
+    }
+}

@@ -1,0 +1,62 @@
+//! What every handler shares: the store, the clock, the configuration and the limits on
+//! CPU-bound work.
+
+use super::services::auth::SignInLimiter;
+use super::store::Store;
+use crate::domain::Timestamp;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// At most this many argon2 verifications run at once, so sign-in floods can't starve the server.
+pub const CONCURRENT_PASSWORD_CHECKS: usize = 4;
+/// At most this many QPP JSON validations (CPU-bound, up to 64 MB each) run at once.
+pub const CONCURRENT_VALIDATIONS: usize = 2;
+
+/// The server's notion of "now". Injected so that tests can stand inside or outside a window.
+pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(|| {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0);
+        Timestamp(ms)
+    })
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    /// Mark cookies Secure even without X-Forwarded-Proto (set COOKIE_SECURE=1 behind TLS).
+    pub force_secure_cookies: bool,
+    /// Fault injection for the API tests: an upload fails after storing this many measurement
+    /// sets, proving its transaction leaves nothing behind. Never set outside tests.
+    pub fail_upload_after_sets: Option<usize>,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Clock,
+    pub config: Arc<Config>,
+    pub sign_in_limiter: Arc<SignInLimiter>,
+    pub hashing: Arc<Semaphore>,
+    pub validating: Arc<Semaphore>,
+}
+
+impl AppState {
+    pub fn new(store: Store, clock: Clock, config: Config) -> AppState {
+        AppState {
+            store,
+            clock,
+            config: Arc::new(config),
+            sign_in_limiter: Arc::default(),
+            hashing: Arc::new(Semaphore::new(CONCURRENT_PASSWORD_CHECKS)),
+            validating: Arc::new(Semaphore::new(CONCURRENT_VALIDATIONS)),
+        }
+    }
+
+    pub fn now(&self) -> Timestamp {
+        (self.clock)()
+    }
+}

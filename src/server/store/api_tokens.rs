@@ -1,0 +1,69 @@
+//! Registries' API tokens (`registry_api_tokens`): only SHA-256 hashes are stored.
+
+use super::Store;
+use crate::api::ApiTokenInfo;
+use crate::domain::Timestamp;
+use sqlx::Row;
+
+impl Store {
+    /// Stores a new token and revokes any earlier live one, in one transaction. Returns whether
+    /// an earlier token was revoked.
+    pub async fn rotate_api_token(
+        &self,
+        registry_id: &str,
+        token_hash: &str,
+        last_four: &str,
+        now: Timestamp,
+        by: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let revoked =
+            sqlx::query("UPDATE registry_api_tokens SET revoked_at = $1 WHERE registry_id = $2 AND revoked_at IS NULL")
+                .bind(now.0)
+                .bind(registry_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        sqlx::query("INSERT INTO registry_api_tokens (token_hash, registry_id, last_four, created_at, created_by) VALUES ($1, $2, $3, $4, $5)")
+            .bind(token_hash)
+            .bind(registry_id)
+            .bind(last_four)
+            .bind(now.0)
+            .bind(by)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(revoked > 0)
+    }
+
+    pub async fn revoke_api_tokens(&self, registry_id: &str, now: Timestamp) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query("UPDATE registry_api_tokens SET revoked_at = $1 WHERE registry_id = $2 AND revoked_at IS NULL")
+            .bind(now.0)
+            .bind(registry_id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected())
+    }
+
+    pub async fn live_api_token(&self, registry_id: &str) -> Result<Option<ApiTokenInfo>, sqlx::Error> {
+        let row = sqlx::query("SELECT last_four, created_at, created_by FROM registry_api_tokens WHERE registry_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC")
+            .bind(registry_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(ApiTokenInfo {
+                last_four: r.try_get("last_four")?,
+                created_at: Timestamp(r.try_get("created_at")?),
+                created_by: r.try_get("created_by")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// The registry of a live token: (registry_id, created_at, last_four).
+    pub async fn api_token(&self, token_hash: &str) -> Result<Option<(String, Timestamp, String)>, sqlx::Error> {
+        let row = sqlx::query("SELECT registry_id, created_at, last_four FROM registry_api_tokens WHERE token_hash = $1 AND revoked_at IS NULL").bind(token_hash).fetch_optional(&self.pool).await?;
+        row.map(|r| Ok((r.try_get("registry_id")?, Timestamp(r.try_get("created_at")?), r.try_get("last_four")?)))
+            .transpose()
+    }
+}

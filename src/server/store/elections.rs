@@ -1,0 +1,195 @@
+//! Final elections and their audit trail (`elections`, `election_audit`). The database refuses UPDATE and DELETE (migrations); the primary key decides races.
+
+use super::codec::{get_code, get_optional_npi, get_tin, get_year, npi_text, Code};
+use super::{Scope, Store};
+use crate::api::{ElectionChannel, ElectionRecord};
+use crate::domain::{Election, Npi, PerformanceYear, Timestamp, Tin};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// An election to record together with its audit row.
+#[derive(Clone, Debug)]
+pub struct NewElection {
+    pub performance_year: PerformanceYear,
+    pub tin: Tin,
+    pub npi: Option<Npi>,
+    pub election: Election,
+    pub at: Timestamp,
+    pub actor_user_id: String,
+    pub actor_display_name: String,
+    pub channel: ElectionChannel,
+    pub statement_of_truth_agreed_at: Timestamp,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RecordOutcome {
+    Created(ElectionRecord),
+    /// Another election already held the key (possibly written a moment ago by a concurrent
+    /// request); nothing was written.
+    Existing(ElectionRecord),
+}
+
+/// One row of the audit trail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditRow {
+    pub election: Election,
+    pub actor_user_id: String,
+    pub channel: ElectionChannel,
+    pub occurred_at: Timestamp,
+    pub statement_of_truth_agreed_at: Timestamp,
+}
+
+pub(super) const ELECTION_COLUMNS: &str =
+    "e.performance_year, e.tin, e.npi, e.election, e.elected_at, e.elected_by, e.channel";
+
+pub(super) fn election_from(r: &AnyRow) -> Result<ElectionRecord, sqlx::Error> {
+    Ok(ElectionRecord {
+        performance_year: get_year(r, "performance_year")?,
+        tin: get_tin(r, "tin")?,
+        npi: get_optional_npi(r, "npi")?,
+        election: get_code(r, "election")?,
+        elected_at: Timestamp(r.try_get("elected_at")?),
+        elected_by: r.try_get("elected_by")?,
+        channel: get_code(r, "channel")?,
+    })
+}
+
+/// Inserts an election and its audit row inside the caller's transaction. False when the key
+/// already held an election (nothing written).
+pub(super) async fn insert_election(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    e: &NewElection,
+) -> Result<bool, sqlx::Error> {
+    let npi = npi_text(e.npi.as_ref());
+    let inserted = sqlx::query(
+        "INSERT INTO elections (performance_year, tin, npi, election, elected_at, elected_by, channel) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (performance_year, tin, npi) DO NOTHING",
+    )
+    .bind(e.performance_year.get() as i64)
+    .bind(e.tin.as_str())
+    .bind(npi)
+    .bind(e.election.code())
+    .bind(e.at.0)
+    .bind(&e.actor_display_name)
+    .bind(e.channel.code())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if inserted != 1 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO election_audit (performance_year, tin, npi, election, actor_user_id, actor_display_name, channel, occurred_at, statement_of_truth_agreed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(e.performance_year.get() as i64)
+    .bind(e.tin.as_str())
+    .bind(npi)
+    .bind(e.election.code())
+    .bind(&e.actor_user_id)
+    .bind(&e.actor_display_name)
+    .bind(e.channel.code())
+    .bind(e.at.0)
+    .bind(e.statement_of_truth_agreed_at.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(true)
+}
+
+impl Store {
+    pub async fn election(
+        &self,
+        year: PerformanceYear,
+        tin: &Tin,
+        npi: Option<&Npi>,
+    ) -> Result<Option<ElectionRecord>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {ELECTION_COLUMNS} FROM elections e WHERE e.performance_year = $1 AND e.tin = $2 AND e.npi = $3"
+        );
+        let row = sqlx::query(&sql)
+            .bind(year.get() as i64)
+            .bind(tin.as_str())
+            .bind(npi_text(npi))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(election_from).transpose()
+    }
+
+    /// Writes the election and its audit row in one transaction, or nothing. The primary key
+    /// decides races: of any number of concurrent writers for one key exactly one inserts.
+    pub async fn record_election(&self, e: &NewElection) -> Result<RecordOutcome, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        if insert_election(&mut tx, e).await? {
+            tx.commit().await?;
+            Ok(RecordOutcome::Created(ElectionRecord {
+                performance_year: e.performance_year,
+                tin: e.tin.clone(),
+                npi: e.npi.clone(),
+                election: e.election,
+                elected_at: e.at,
+                elected_by: e.actor_display_name.clone(),
+                channel: e.channel,
+            }))
+        } else {
+            tx.rollback().await?;
+            let existing = self
+                .election(e.performance_year, &e.tin, e.npi.as_ref())
+                .await?
+                .ok_or_else(|| sqlx::Error::Protocol("election key conflicted but no election was found".into()))?;
+            Ok(RecordOutcome::Existing(existing))
+        }
+    }
+
+    /// Records several elections in one transaction. `Some(key)` when one was taken meanwhile
+    /// (nothing recorded).
+    pub async fn record_elections(&self, elections: &[NewElection]) -> Result<Option<(Tin, Option<Npi>)>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        for e in elections {
+            if !insert_election(&mut tx, e).await? {
+                tx.rollback().await?;
+                return Ok(Some((e.tin.clone(), e.npi.clone())));
+            }
+        }
+        tx.commit().await?;
+        Ok(None)
+    }
+
+    pub async fn audit(
+        &self,
+        year: PerformanceYear,
+        tin: &Tin,
+        npi: Option<&Npi>,
+    ) -> Result<Vec<AuditRow>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT election, actor_user_id, channel, occurred_at, statement_of_truth_agreed_at FROM election_audit \
+             WHERE performance_year = $1 AND tin = $2 AND npi = $3",
+        )
+        .bind(year.get() as i64)
+        .bind(tin.as_str())
+        .bind(npi_text(npi))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditRow {
+                    election: get_code(r, "election")?,
+                    actor_user_id: r.try_get("actor_user_id")?,
+                    channel: get_code(r, "channel")?,
+                    occurred_at: Timestamp(r.try_get("occurred_at")?),
+                    statement_of_truth_agreed_at: Timestamp(r.try_get("statement_of_truth_agreed_at")?),
+                })
+            })
+            .collect()
+    }
+
+    /// The elections (group and individual) in scope for one year.
+    pub async fn elections_in(
+        &self,
+        scope: Scope<'_>,
+        year: PerformanceYear,
+    ) -> Result<Vec<ElectionRecord>, sqlx::Error> {
+        let sql = scope.select(ELECTION_COLUMNS, "elections", "e", "");
+        let rows = sqlx::query(&sql).bind(scope.key()).bind(year.get() as i64).fetch_all(&self.pool).await?;
+        rows.iter().map(election_from).collect()
+    }
+}

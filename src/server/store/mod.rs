@@ -1,0 +1,148 @@
+//! Persistence through sqlx's `Any` driver: the same queries run on SQLite (the embedded default)
+//! and PostgreSQL. Queries use `$n` parameters, which both accept, and only text and 64-bit
+//! integer columns.
+
+pub mod api_tokens;
+pub mod clinicians;
+pub mod codec;
+pub mod data_runs;
+pub mod elections;
+pub mod organizations;
+pub mod pathways;
+pub mod practices;
+pub mod registries;
+pub mod sessions;
+pub mod uploads;
+pub mod users;
+pub mod windows;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+
+/// Whose rows a query reads: every practice a user is connected to, one practice, or a
+/// registry's clients. One query per table serves all three, so no page reads row by row.
+#[derive(Clone, Copy, Debug)]
+pub enum Scope<'a> {
+    User(&'a str),
+    Practice(&'a crate::domain::Tin),
+    RegistryClients(&'a str),
+}
+
+impl Scope<'_> {
+    /// The JOIN and the condition (with `$1`) that keep a table's rows (`alias.tin`) in scope.
+    fn sql(&self, alias: &str) -> (String, String) {
+        match self {
+            Scope::User(_) => {
+                (format!("JOIN user_practices sc ON sc.tin = {alias}.tin"), "sc.user_id = $1".to_string())
+            }
+            Scope::Practice(_) => (String::new(), format!("{alias}.tin = $1")),
+            Scope::RegistryClients(_) => {
+                (format!("JOIN registry_clients sc ON sc.tin = {alias}.tin"), "sc.registry_id = $1".to_string())
+            }
+        }
+    }
+
+    fn key(&self) -> &str {
+        match self {
+            Scope::User(id) | Scope::RegistryClients(id) => id,
+            Scope::Practice(tin) => tin.as_str(),
+        }
+    }
+
+    /// `SELECT {columns} FROM {table} {alias} … WHERE (in scope) AND {alias}.performance_year = $2`.
+    fn select(&self, columns: &str, table: &str, alias: &str, order: &str) -> String {
+        let (join, cond) = self.sql(alias);
+        format!("SELECT {columns} FROM {table} {alias} {join} WHERE {cond} AND {alias}.performance_year = $2 {order}")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects, creating a SQLite file (and its folder) if needed, and runs the migrations.
+    pub async fn connect(url: &str) -> Result<Store, String> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_string())
+        } else if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.trim_start_matches("//");
+            let file = path.split('?').next().unwrap_or("");
+            if !file.is_empty() && file != ":memory:" {
+                if let Some(dir) = std::path::Path::new(file).parent() {
+                    if !dir.as_os_str().is_empty() {
+                        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+                    }
+                }
+            }
+            let with_mode = if path.contains("mode=") {
+                format!("sqlite://{path}")
+            } else if path.contains('?') {
+                format!("sqlite://{path}&mode=rwc")
+            } else {
+                format!("sqlite://{path}?mode=rwc")
+            };
+            (Backend::Sqlite, with_mode)
+        } else {
+            return Err(format!("DATABASE_URL must start with sqlite: or postgres:// (got \"{url}\")"));
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .connect(&url)
+            .await
+            .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn migrate(&self) -> Result<(), String> {
+        if self.backend == Backend::Sqlite {
+            // WAL lets readers proceed while an election is being written; it persists in the file.
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&self.pool).await.map_err(|e| e.to_string())?;
+        }
+        let result = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await,
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await,
+        };
+        result.map_err(|e| format!("database migration failed: {e}"))
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Connects a user to an organization. `table` and `column` are fixed names from this file,
+    /// never input.
+    pub(super) async fn link_user(
+        &self,
+        table: &'static str,
+        column: &'static str,
+        user_id: &str,
+        id: &str,
+    ) -> Result<(), sqlx::Error> {
+        let sql = format!(
+            "INSERT INTO {table} (user_id, {column}) VALUES ($1, $2) ON CONFLICT (user_id, {column}) DO NOTHING"
+        );
+        sqlx::query(&sql).bind(user_id).bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Runs a raw statement; used by tests to prove the database itself refuses changes.
+    pub async fn execute_raw(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        Ok(sqlx::query(sql).execute(&self.pool).await?.rows_affected())
+    }
+}

@@ -1,0 +1,112 @@
+//! Practices' eligibility data per year (`practices`) and who is connected to them (`user_practices`).
+
+use super::codec::{get_bool, get_statuses, get_tin, get_year, statuses_text};
+use super::{Scope, Store};
+use crate::domain::{PerformanceYear, SpecialStatus, Tin, VolumeFigures};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// A practice's or clinician's eligibility data for one year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PracticeRow {
+    pub performance_year: PerformanceYear,
+    pub tin: Tin,
+    pub name: String,
+    pub address_line1: String,
+    pub city: String,
+    pub state: String,
+    pub zip: String,
+    pub medicare_patients: i64,
+    pub allowed_charges_cents: i64,
+    pub covered_services: i64,
+    pub special_statuses: Vec<SpecialStatus>,
+    pub mips_apm_participant: bool,
+    pub is_demo: bool,
+}
+
+pub(super) const PRACTICE_COLUMNS: &str = "p.performance_year, p.tin, p.name, p.address_line1, p.city, p.state, p.zip, p.medicare_patients, p.allowed_charges_cents, p.covered_services, p.special_statuses, p.mips_apm_participant, p.is_demo";
+
+pub(super) fn practice_from(r: &AnyRow) -> Result<PracticeRow, sqlx::Error> {
+    Ok(PracticeRow {
+        performance_year: get_year(r, "performance_year")?,
+        tin: get_tin(r, "tin")?,
+        name: r.try_get("name")?,
+        address_line1: r.try_get("address_line1")?,
+        city: r.try_get("city")?,
+        state: r.try_get("state")?,
+        zip: r.try_get("zip")?,
+        medicare_patients: r.try_get("medicare_patients")?,
+        allowed_charges_cents: r.try_get("allowed_charges_cents")?,
+        covered_services: r.try_get("covered_services")?,
+        special_statuses: get_statuses(r, "special_statuses")?,
+        mips_apm_participant: get_bool(r, "mips_apm_participant")?,
+        is_demo: get_bool(r, "is_demo")?,
+    })
+}
+
+impl PracticeRow {
+    /// The three low-volume figures.
+    pub fn figures(&self) -> VolumeFigures {
+        VolumeFigures {
+            allowed_charges_cents: self.allowed_charges_cents,
+            medicare_patients: self.medicare_patients,
+            covered_services: self.covered_services,
+        }
+    }
+}
+
+impl Store {
+    pub async fn upsert_practice(&self, p: &PracticeRow) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO practices (performance_year, tin, name, address_line1, city, state, zip, medicare_patients, allowed_charges_cents, covered_services, special_statuses, mips_apm_participant, is_demo) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (performance_year, tin) DO NOTHING",
+        )
+        .bind(p.performance_year.get() as i64)
+        .bind(p.tin.as_str())
+        .bind(&p.name)
+        .bind(&p.address_line1)
+        .bind(&p.city)
+        .bind(&p.state)
+        .bind(&p.zip)
+        .bind(p.medicare_patients)
+        .bind(p.allowed_charges_cents)
+        .bind(p.covered_services)
+        .bind(statuses_text(&p.special_statuses))
+        .bind(p.mips_apm_participant as i64)
+        .bind(p.is_demo as i64)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn connect_user(&self, user_id: &str, tin: &Tin) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO user_practices (user_id, tin) VALUES ($1, $2) ON CONFLICT (user_id, tin) DO NOTHING")
+            .bind(user_id)
+            .bind(tin.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn is_connected(&self, user_id: &str, tin: &Tin) -> Result<bool, sqlx::Error> {
+        let row = sqlx::query("SELECT 1 AS one FROM user_practices WHERE user_id = $1 AND tin = $2")
+            .bind(user_id)
+            .bind(tin.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.is_some())
+    }
+
+    pub async fn practice(&self, year: PerformanceYear, tin: &Tin) -> Result<Option<PracticeRow>, sqlx::Error> {
+        let sql = format!("SELECT {PRACTICE_COLUMNS} FROM practices p WHERE p.performance_year = $1 AND p.tin = $2");
+        let row = sqlx::query(&sql).bind(year.get() as i64).bind(tin.as_str()).fetch_optional(&self.pool).await?;
+        row.as_ref().map(practice_from).transpose()
+    }
+
+    /// The practices in scope for one year, by name.
+    pub async fn practices_in(&self, scope: Scope<'_>, year: PerformanceYear) -> Result<Vec<PracticeRow>, sqlx::Error> {
+        let sql = scope.select(PRACTICE_COLUMNS, "practices", "p", "ORDER BY p.name, p.tin");
+        let rows = sqlx::query(&sql).bind(scope.key()).bind(year.get() as i64).fetch_all(&self.pool).await?;
+        rows.iter().map(practice_from).collect()
+    }
+}

@@ -1,0 +1,94 @@
+//! Registries, their staff and their clients (`registries`, `user_registries`, `registry_clients`).
+
+use super::codec::{get_bool, get_code, get_tin, Code};
+use super::Store;
+use crate::api::RegistrySummary;
+use crate::domain::Tin;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+fn registry_from(r: &AnyRow) -> Result<RegistrySummary, sqlx::Error> {
+    Ok(RegistrySummary {
+        registry_id: r.try_get("registry_id")?,
+        name: r.try_get("name")?,
+        tin: get_tin(r, "tin")?,
+        kind: get_code(r, "kind")?,
+        is_demo: get_bool(r, "is_demo")?,
+    })
+}
+
+impl Store {
+    pub async fn upsert_registry(&self, r: &RegistrySummary, user_id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("INSERT INTO registries (registry_id, name, tin, kind, is_demo) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (registry_id) DO NOTHING")
+            .bind(&r.registry_id)
+            .bind(&r.name)
+            .bind(r.tin.as_str())
+            .bind(r.kind.code())
+            .bind(r.is_demo as i64)
+            .execute(&self.pool)
+            .await?;
+        self.link_user("user_registries", "registry_id", user_id, &r.registry_id).await
+    }
+
+    pub async fn registries_for_user(&self, user_id: &str) -> Result<Vec<RegistrySummary>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT r.registry_id, r.name, r.tin, r.kind, r.is_demo FROM registries r JOIN user_registries u ON u.registry_id = r.registry_id WHERE u.user_id = $1 ORDER BY r.name",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(registry_from).collect()
+    }
+
+    pub async fn registry(&self, registry_id: &str) -> Result<Option<RegistrySummary>, sqlx::Error> {
+        let row = sqlx::query("SELECT registry_id, name, tin, kind, is_demo FROM registries WHERE registry_id = $1")
+            .bind(registry_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(registry_from).transpose()
+    }
+
+    /// `Some(is_security_official)` when the user is staff of the registry.
+    pub async fn registry_membership(&self, user_id: &str, registry_id: &str) -> Result<Option<bool>, sqlx::Error> {
+        let row =
+            sqlx::query("SELECT is_security_official FROM user_registries WHERE user_id = $1 AND registry_id = $2")
+                .bind(user_id)
+                .bind(registry_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(|r| Ok(get_bool(&r, "is_security_official")?)).transpose()
+    }
+
+    pub async fn set_security_official(&self, user_id: &str, registry_id: &str, yes: bool) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE user_registries SET is_security_official = $1 WHERE user_id = $2 AND registry_id = $3")
+            .bind(yes as i64)
+            .bind(user_id)
+            .bind(registry_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn link_user_to_registry(&self, user_id: &str, registry_id: &str) -> Result<(), sqlx::Error> {
+        self.link_user("user_registries", "registry_id", user_id, registry_id).await
+    }
+
+    pub async fn add_registry_client(&self, registry_id: &str, tin: &Tin) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO registry_clients (registry_id, tin) VALUES ($1, $2) ON CONFLICT (registry_id, tin) DO NOTHING",
+        )
+        .bind(registry_id)
+        .bind(tin.as_str())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    pub async fn registry_client_tins(&self, registry_id: &str) -> Result<Vec<String>, sqlx::Error> {
+        let rows = sqlx::query("SELECT tin FROM registry_clients WHERE registry_id = $1")
+            .bind(registry_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| r.try_get::<String, _>("tin")).collect()
+    }
+}

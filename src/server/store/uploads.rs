@@ -1,0 +1,239 @@
+//! Registry uploads (`uploads`, `upload_files`, `submissions`, `measurement_sets`): everything of one upload in one transaction.
+
+use super::codec::{get_code, get_optional_npi, get_tin, npi_text, Code};
+use super::elections::{insert_election, NewElection};
+use super::Store;
+use crate::api::{ElectionChannel, FileFormat, StoredMeasurementSet};
+use crate::domain::{EntityType, Npi, PerformanceYear, Timestamp, Tin};
+use sqlx::Row;
+
+/// A measurement set ready to store.
+#[derive(Clone, Debug)]
+pub struct NewMeasurementSet {
+    pub tin: Tin,
+    pub npi: Option<Npi>,
+    pub entity_type: EntityType,
+    pub category: String,
+    pub submission_method: String,
+    pub program_name: String,
+    pub measure_count: i64,
+    pub source_format: FileFormat,
+    pub source_file: String,
+    pub body: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUploadFile {
+    pub name: String,
+    pub format: FileFormat,
+    pub bytes: i64,
+    pub sha256: String,
+    /// Kept whole for QRDA III (converted later); "" for QPP JSON (its sets are stored).
+    pub content: String,
+}
+
+/// Everything one upload writes, in one transaction.
+#[derive(Clone, Debug)]
+pub struct UploadPlan {
+    pub upload_id: String,
+    pub registry_id: String,
+    pub performance_year: PerformanceYear,
+    pub idempotency_key: String,
+    pub created_at: Timestamp,
+    pub created_by: String,
+    pub channel: ElectionChannel,
+    pub summary: String,
+    pub elections: Vec<NewElection>,
+    pub files: Vec<NewUploadFile>,
+    pub sets: Vec<NewMeasurementSet>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum UploadOutcome {
+    Committed,
+    /// The same upload was committed before: its stored summary, nothing written now.
+    Replayed(String),
+    /// An election was written by someone else meanwhile (a race); nothing written.
+    ElectionRace {
+        tin: Tin,
+        npi: Option<Npi>,
+    },
+}
+
+/// One stored set with the participant's name and election, for Registry Submission Details.
+#[derive(Clone, Debug)]
+pub struct StoredSetRow {
+    pub tin: Tin,
+    pub npi: Option<Npi>,
+    pub entity_type: EntityType,
+    pub set: StoredMeasurementSet,
+}
+
+impl Store {
+    pub async fn upload_summary(
+        &self,
+        registry_id: &str,
+        idempotency_key: &str,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let row = sqlx::query("SELECT summary FROM uploads WHERE registry_id = $1 AND idempotency_key = $2")
+            .bind(registry_id)
+            .bind(idempotency_key)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.try_get::<String, _>("summary")).transpose()
+    }
+
+    /// Writes the upload row, its elections, submissions, measurement sets and files — all or
+    /// nothing. `fail_after_sets` injects a failure after that many sets (tests only), to prove
+    /// the rollback.
+    pub async fn commit_upload(
+        &self,
+        plan: &UploadPlan,
+        fail_after_sets: Option<usize>,
+    ) -> Result<UploadOutcome, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO uploads (upload_id, registry_id, performance_year, idempotency_key, created_at, created_by, channel, summary) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (registry_id, idempotency_key) DO NOTHING",
+        )
+        .bind(&plan.upload_id)
+        .bind(&plan.registry_id)
+        .bind(plan.performance_year.get() as i64)
+        .bind(&plan.idempotency_key)
+        .bind(plan.created_at.0)
+        .bind(&plan.created_by)
+        .bind(plan.channel.code())
+        .bind(&plan.summary)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted != 1 {
+            tx.rollback().await?;
+            let summary = self.upload_summary(&plan.registry_id, &plan.idempotency_key).await?.unwrap_or_default();
+            return Ok(UploadOutcome::Replayed(summary));
+        }
+        for e in &plan.elections {
+            if !insert_election(&mut tx, e).await? {
+                tx.rollback().await?;
+                return Ok(UploadOutcome::ElectionRace { tin: e.tin.clone(), npi: e.npi.clone() });
+            }
+        }
+        let year = plan.performance_year.get() as i64;
+        for (i, f) in plan.files.iter().enumerate() {
+            sqlx::query("INSERT INTO upload_files (upload_id, file_index, file_name, format, bytes, sha256, content) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(&plan.upload_id)
+                .bind(i as i64)
+                .bind(&f.name)
+                .bind(Code::code(f.format))
+                .bind(f.bytes)
+                .bind(&f.sha256)
+                .bind(&f.content)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (i, m) in plan.sets.iter().enumerate() {
+            if fail_after_sets == Some(i) {
+                return Err(sqlx::Error::Protocol(format!("injected failure after {i} measurement sets")));
+            }
+            let npi = npi_text(m.npi.as_ref());
+            sqlx::query(
+                "INSERT INTO submissions (performance_year, tin, npi, entity_type, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
+                 ON CONFLICT (performance_year, tin, npi) DO UPDATE SET updated_at = excluded.updated_at",
+            )
+            .bind(year)
+            .bind(m.tin.as_str())
+            .bind(npi)
+            .bind(m.entity_type.code())
+            .bind(plan.created_at.0)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO measurement_sets (registry_id, performance_year, tin, npi, category, submission_method, program_name, measure_count, source_format, source_file, upload_id, submitted_at, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
+                 ON CONFLICT (registry_id, performance_year, tin, npi, category, submission_method, program_name) DO UPDATE SET \
+                 measure_count = excluded.measure_count, source_format = excluded.source_format, source_file = excluded.source_file, \
+                 upload_id = excluded.upload_id, submitted_at = excluded.submitted_at, body = excluded.body",
+            )
+            .bind(&plan.registry_id)
+            .bind(year)
+            .bind(m.tin.as_str())
+            .bind(npi)
+            .bind(&m.category)
+            .bind(&m.submission_method)
+            .bind(&m.program_name)
+            .bind(m.measure_count)
+            .bind(Code::code(m.source_format))
+            .bind(&m.source_file)
+            .bind(&plan.upload_id)
+            .bind(plan.created_at.0)
+            .bind(&m.body)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(UploadOutcome::Committed)
+    }
+
+    pub async fn registry_sets(
+        &self,
+        registry_id: &str,
+        year: PerformanceYear,
+    ) -> Result<Vec<StoredSetRow>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT m.tin, m.npi, s.entity_type, m.category, m.submission_method, m.program_name, m.measure_count, m.source_format, m.source_file, m.submitted_at \
+             FROM measurement_sets m JOIN submissions s ON s.performance_year = m.performance_year AND s.tin = m.tin AND s.npi = m.npi \
+             WHERE m.registry_id = $1 AND m.performance_year = $2 ORDER BY m.tin, m.npi, m.category, m.program_name",
+        )
+        .bind(registry_id)
+        .bind(year.get() as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StoredSetRow {
+                    tin: get_tin(r, "tin")?,
+                    npi: get_optional_npi(r, "npi")?,
+                    entity_type: get_code(r, "entity_type")?,
+                    set: StoredMeasurementSet {
+                        category: r.try_get("category")?,
+                        submission_method: r.try_get("submission_method")?,
+                        program_name: r.try_get("program_name")?,
+                        measure_count: r.try_get("measure_count")?,
+                        source_format: get_code(r, "source_format")?,
+                        source_file: r.try_get("source_file")?,
+                        submitted_at: Timestamp(r.try_get("submitted_at")?),
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// The stored JSON of one set (tests and future scoring read it back).
+    pub async fn measurement_set_body(
+        &self,
+        registry_id: &str,
+        year: PerformanceYear,
+        tin: &Tin,
+        npi: Option<&Npi>,
+        category: &str,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        let rows = sqlx::query("SELECT body FROM measurement_sets WHERE registry_id = $1 AND performance_year = $2 AND tin = $3 AND npi = $4 AND category = $5")
+            .bind(registry_id)
+            .bind(year.get() as i64)
+            .bind(tin.as_str())
+            .bind(npi_text(npi))
+            .bind(category)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| r.try_get::<String, _>("body")).collect()
+    }
+
+    pub async fn upload_count(&self, registry_id: &str, year: PerformanceYear) -> Result<i64, sqlx::Error> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM uploads WHERE registry_id = $1 AND performance_year = $2")
+            .bind(registry_id)
+            .bind(year.get() as i64)
+            .fetch_one(&self.pool)
+            .await?;
+        row.try_get("n")
+    }
+}

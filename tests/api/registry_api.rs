@@ -1,0 +1,215 @@
+//! The registry's participant lookup, its API token, and an upload of 10,000 participants.
+
+use crate::harness::*;
+use crate::registry_harness::*;
+
+on_both!(lookup_says_where_each_participant_stands, api_token_is_for_the_security_official_and_can_be_revoked,);
+
+// 10,000 participants: SQLite only, for time.
+mod large {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn ten_thousand_participants_and_the_body_limit() {
+        super::ten_thousand_participants_and_the_body_limit(crate::harness::harness(crate::harness::Db::Sqlite).await)
+            .await
+    }
+}
+
+async fn lookup_says_where_each_participant_stands(h: Harness) {
+    let s = registry(&h).await;
+    let p = |tin: &str, npi: Option<&str>, et: &str| json!({"tin": tin, "npi": npi, "entityType": et});
+    let body = json!({"performanceYear": h.demo_year.get(), "participants": [
+        p(HARBOR, None, "group"), p(HARBOR, Some(MAYA), "individual"), p("202000027", None, "group"), p("203000035", None, "group"),
+        p("204000043", None, "group"), p("205000051", None, "group"), p("208000085", None, "group"), p(HARBOR, None, "apm"),
+    ]});
+    let r =
+        h.call(Method::POST, &endpoints::REGISTRY_PARTICIPANTS.url(&[DEMO_REGISTRY_ID]), Some(body), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let rows = r.body["participants"].as_array().unwrap();
+    let st = |i: usize| rows[i]["standing"]["status"].as_str().unwrap().to_string();
+    let code = |i: usize| rows[i]["standing"]["code"].as_str().unwrap_or("").to_string();
+    assert_eq!(st(0), "NEEDS_ELECTION");
+    assert_eq!(rows[0]["name"], "Harbor Point Family Practice");
+    assert_eq!((st(1), rows[1]["name"].as_str().unwrap()), ("NEEDS_ELECTION".into(), "Maya Chen"));
+    assert_eq!(st(2), "MIPS_ELIGIBLE");
+    assert_eq!((st(3), rows[3]["standing"]["election"].as_str().unwrap()), ("ALREADY_ELECTED".into(), "OPT_IN"));
+    assert_eq!(code(4), "NotEligible");
+    assert_eq!(code(5), "NotAClient");
+    assert_eq!(rows[5]["name"], "", "another organization's practice name is not shown");
+    assert_eq!(code(6), "NoEligibilityInformation");
+    assert_eq!(code(7), "ApmEntity");
+    // Practice representatives are not registry staff.
+    let practice = h.demo().await;
+    let r = h
+        .call(
+            Method::POST,
+            &endpoints::REGISTRY_PARTICIPANTS.url(&[DEMO_REGISTRY_ID]),
+            Some(json!({"performanceYear": h.demo_year.get(), "participants": []})),
+            Some(&practice),
+        )
+        .await;
+    error_of(&r, StatusCode::FORBIDDEN, "NotRegistryStaff");
+}
+
+async fn api_token_is_for_the_security_official_and_can_be_revoked(h: Harness) {
+    let path = endpoints::API_TOKEN.url(&[DEMO_REGISTRY_ID]);
+    let staff = h.sign_in(DEMO_REGISTRY_STAFF_USER, DEMO_PASSWORD).await;
+    error_of(&h.call(Method::POST, &path, None, Some(&staff)).await, StatusCode::FORBIDDEN, "SecurityOfficialOnly");
+    let so = registry(&h).await;
+    let r = h.call(Method::POST, &path, None, Some(&so)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let token = r.body["token"].as_str().unwrap().to_string();
+    assert!(token.starts_with("mipsreg_") && token.len() > 60);
+    // Shown once: the info never carries it, and the database holds only its hash.
+    let info = h.call(Method::GET, &path, None, Some(&staff)).await;
+    assert_eq!(info.body["lastFour"], token[token.len() - 4..]);
+    assert!(!info.body.to_string().contains(&token));
+    assert!(h.store.api_token(&token).await.unwrap().is_none(), "the token itself is not a key");
+    assert!(
+        h.store.api_token(&mips_elections::server::services::auth::token_hash(&token)).await.unwrap().is_some(),
+        "its SHA-256 is"
+    );
+    // What a program can do with it: read opt-in status, elect, upload, read details.
+    let year = h.demo_year.get();
+    let r = with_token(
+        &h,
+        Method::GET,
+        &format!("{}?year={year}", endpoints::REGISTRY_OPT_IN.url(&[DEMO_REGISTRY_ID])),
+        &token,
+        None,
+        Some((OPT_IN_ENTITIES_HEADER, &format!("{HARBOR}|{MAYA},{HARBOR}"))),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["data"][0]["isOptInEligible"], true);
+    assert_eq!(r.body["data"][0]["isOptedIn"], Value::Null);
+    let r = with_token(
+        &h,
+        Method::GET,
+        &format!("{}?year={year}", endpoints::REGISTRY_OPT_IN.url(&[DEMO_REGISTRY_ID])),
+        &token,
+        None,
+        Some((OPT_IN_ENTITIES_HEADER, "205000051")),
+    )
+    .await;
+    error_of(&r, StatusCode::FORBIDDEN, "NotAClient");
+    let el = json!({"performanceYear": year, "confirmation": "CONFIRM", "elections": [{"tin": HARBOR, "npi": MAYA, "election": "OPT_IN"}]});
+    let r = with_token(
+        &h,
+        Method::POST,
+        &endpoints::REGISTRY_ELECTIONS.url(&[DEMO_REGISTRY_ID]),
+        &token,
+        Some(el.clone()),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let maya = h
+        .store
+        .election(h.demo_year, &Tin::parse(HARBOR).unwrap(), Some(&mips_elections::domain::Npi::parse(MAYA).unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(maya.channel, ElectionChannel::Api);
+    // The same rules and error shapes as the screens: a changed election is refused.
+    let mut change = el.clone();
+    change["elections"][0]["election"] = json!("VOLUNTARY");
+    error_of(
+        &with_token(
+            &h,
+            Method::POST,
+            &endpoints::REGISTRY_ELECTIONS.url(&[DEMO_REGISTRY_ID]),
+            &token,
+            Some(change),
+            None,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "ElectionRefused",
+    );
+    let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["measureId"].as_str().unwrap().to_string())
+        .collect();
+    let r = upload(
+        &h,
+        Auth::Token(&token),
+        json!({"performanceYear": year}),
+        &[("api.json", &harbor_file(year, &[&ia[0]], None))],
+        None,
+    )
+    .await;
+    assert!(r.status == StatusCode::CREATED || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.status, StatusCode::CREATED, "a program uploads with the token: {}", r.body);
+    let up = h.store.registry_sets(DEMO_REGISTRY_ID, h.demo_year).await.unwrap();
+    assert_eq!(up[0].set.source_file, "api.json");
+    // A token can't manage tokens.
+    error_of(
+        &with_token(&h, Method::POST, &path, &token, None, None).await,
+        StatusCode::FORBIDDEN,
+        "TokenCannotManageTokens",
+    );
+    // Rotation: the old token stops working at once.
+    let r = h.call(Method::POST, &path, None, Some(&so)).await;
+    assert_eq!(r.body["replacedEarlier"], true);
+    let new_token = r.body["token"].as_str().unwrap().to_string();
+    let read = |t: String| {
+        let h = &h;
+        async move {
+            with_token(
+                h,
+                Method::GET,
+                &format!("{}?year={year}", endpoints::REGISTRY_SUBMISSIONS.url(&[DEMO_REGISTRY_ID])),
+                &t,
+                None,
+                None,
+            )
+            .await
+        }
+    };
+    error_of(&read(token.clone()).await, StatusCode::UNAUTHORIZED, "InvalidApiToken");
+    assert_eq!(read(new_token.clone()).await.status, StatusCode::OK);
+    // Revocation.
+    assert_eq!(h.call(Method::DELETE, &path, None, Some(&so)).await.status, StatusCode::NO_CONTENT);
+    error_of(&read(new_token).await, StatusCode::UNAUTHORIZED, "InvalidApiToken");
+    error_of(&h.call(Method::DELETE, &path, None, Some(&so)).await, StatusCode::NOT_FOUND, "NoApiToken");
+}
+
+async fn ten_thousand_participants_and_the_body_limit(h: Harness) {
+    use mips_elections::server::seed::{network_npi, seed_registry_clients, NETWORK_SIZE, NETWORK_TIN};
+    seed_registry_clients(&h.store, h.demo_year, start_time(), true).await.unwrap();
+    let catalogue = mips_elections::qpp::embedded::year(h.demo_year.get()).unwrap();
+    let who: Vec<(String, Option<String>)> =
+        (0..NETWORK_SIZE).map(|i| (NETWORK_TIN.to_string(), Some(network_npi(i).as_str().to_string()))).collect();
+    let full: Value = serde_json::from_str(&mips_elections::qpp::generate::generate_for(catalogue, &who, 7)).unwrap();
+    // One IA set each keeps the debug-build test quick; the full generator file (≈53 MB) is
+    // the browser benchmark's.
+    let lean: Vec<Value> = full
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            let ia = s["measurementSets"][2].clone();
+            s["measurementSets"] = json!([ia]);
+            s
+        })
+        .collect();
+    let bytes = serde_json::to_vec(&lean).unwrap();
+    assert!(bytes.len() < MAX_UPLOAD_BYTES);
+    let s = registry(&h).await;
+    let elections: Vec<Value> = (0..NETWORK_SIZE).map(|i| json!({"tin": NETWORK_TIN, "npi": network_npi(i).as_str(), "election": if i % 2 == 0 { "OPT_IN" } else { "VOLUNTARY" }})).collect();
+    let m = json!({"performanceYear": h.demo_year.get(), "elections": elections, "confirmation": "CONFIRM"});
+    let r = upload(&h, Auth::Session(&s), m, &[("network.json", &bytes)], None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body.to_string().chars().take(600).collect::<String>());
+    assert_eq!(r.body["electionsRecorded"].as_array().unwrap().len(), NETWORK_SIZE);
+    assert_eq!(details(&h, &s).await.participants.len(), NETWORK_SIZE);
+    // Over the limit: a clear 413 in the error shape, nothing stored.
+    let big = vec![b' '; MAX_UPLOAD_BYTES + 1024];
+    let r = upload(&h, Auth::Session(&s), json!({"performanceYear": h.demo_year.get()}), &[("huge.json", &big)], None)
+        .await;
+    let e = error_of(&r, StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLarge");
+    assert!(e["message"].as_str().unwrap().contains("128 MB"), "{e}");
+    assert_eq!(details(&h, &s).await.uploads, 1);
+}

@@ -1,0 +1,310 @@
+//! Registry uploads: elections and data in one transaction, every rule re-checked, idempotent.
+
+use crate::harness::*;
+use crate::registry_harness::*;
+
+on_both!(
+    upload_records_elections_and_data_together,
+    participant_without_election_is_refused_by_name,
+    unsubmittable_participants_need_explicit_consent_and_non_clients_are_refused,
+    failure_mid_upload_stores_nothing,
+    new_measurement_sets_replace_same_category_method_and_program,
+    re_sending_the_same_upload_stores_nothing_twice,
+    voluntary_reporters_get_no_app_data,
+    no_decision_is_never_stored_and_an_empty_upload_is_refused,
+    files_with_errors_or_another_year_are_refused,
+);
+
+async fn upload_records_elections_and_data_together(h: Harness) {
+    let s = registry(&h).await;
+    let r = upload(
+        &h,
+        Auth::Session(&s),
+        full_manifest(&h),
+        &[("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let up: UploadResponse = serde_json::from_value(r.body).unwrap();
+    assert_eq!(up.elections_recorded.len(), 4, "Harbor, Maya, Ana, Lakeside");
+    assert_eq!(up.files[1].format, FileFormat::QrdaIii);
+    assert_eq!(up.files[1].participants_stored, 1);
+    // Stored: Harbor group, Maya, Summit group + Ravi (MIPS eligible), Ana, Prairie (already elected), Lakeside.
+    assert_eq!(up.participants_stored, 7, "{:?}", up.skipped);
+    let skipped: Vec<&str> = up.skipped.iter().map(|s| s.participant.as_str()).collect();
+    assert!(skipped.contains(&format!("TIN/NPI {HARBOR}/{OMAR}").as_str()), "No Decision is skipped: {skipped:?}");
+    assert!(
+        skipped.contains(&"TIN 205000051") && skipped.contains(&"TIN 204000043") && skipped.contains(&"TIN 208000085"),
+        "{skipped:?}"
+    );
+    // Elections: final, by registry upload, with the audit row; No Decision left none.
+    let harbor = h.store.election(h.demo_year, &Tin::parse(HARBOR).unwrap(), None).await.unwrap().unwrap();
+    assert_eq!(
+        (harbor.election, harbor.channel),
+        (mips_elections::domain::Election::OptIn, ElectionChannel::RegistryUpload)
+    );
+    assert_eq!(
+        h.store.audit(h.demo_year, &Tin::parse(HARBOR).unwrap(), None).await.unwrap()[0].actor_user_id,
+        "demo-registry"
+    );
+    let omar = mips_elections::domain::Npi::parse(OMAR).unwrap();
+    assert!(
+        h.store.election(h.demo_year, &Tin::parse(HARBOR).unwrap(), Some(&omar)).await.unwrap().is_none(),
+        "Omar stays exempt"
+    );
+    // Details: per participant, sets with measure counts, source file and time.
+    let d = details(&h, &s).await;
+    assert_eq!(d.participants.len(), 7);
+    assert!(d.participants.iter().all(|p| p.npi.as_ref() != Some(&omar)));
+    let lakeside = d.participants.iter().find(|p| p.tin.as_str() == LAKESIDE).unwrap();
+    assert_eq!(
+        (
+            lakeside.measurement_sets[0].category.as_str(),
+            lakeside.measurement_sets[0].measure_count,
+            lakeside.measurement_sets[0].source_file.as_str()
+        ),
+        ("quality", 3, "lakeside.xml")
+    );
+    let harbor = d.participants.iter().find(|p| p.tin.as_str() == HARBOR && p.npi.is_none()).unwrap();
+    assert_eq!(harbor.measurement_sets.len(), 3);
+    assert!(harbor.measurement_sets.iter().all(|m| m.source_file == "clients.json" && m.submitted_at == start_time()));
+    // What was sent is what was stored.
+    let body = h
+        .store
+        .measurement_set_body(DEMO_REGISTRY_ID, h.demo_year, &Tin::parse(HARBOR).unwrap(), None, "ia")
+        .await
+        .unwrap();
+    let sent: Value = serde_json::from_str(DEMO_JSON).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&body[0]).unwrap(), sent[0]["measurementSets"][2]);
+    // The practice sees the election on its own screens.
+    assert_eq!(harbor.election, Some(mips_elections::domain::Election::OptIn));
+}
+
+async fn participant_without_election_is_refused_by_name(h: Harness) {
+    let s = registry(&h).await;
+    let mut m = full_manifest(&h);
+    m["elections"].as_array_mut().unwrap().remove(0);
+    let r = upload(
+        &h,
+        Auth::Session(&s),
+        m,
+        &[("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())],
+        None,
+    )
+    .await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ElectionRequired");
+    assert!(e["message"].as_str().unwrap().contains("TIN 201000019 is opt-in eligible and has no election"), "{e}");
+    assert!(e["details"].as_array().unwrap().iter().any(|d| d["path"] == "TIN 201000019"), "{e}");
+    nothing_stored(&h, &s).await;
+    // Elections need the typed confirmation.
+    let mut m = full_manifest(&h);
+    m["confirmation"] = json!("yes");
+    let r = upload(
+        &h,
+        Auth::Session(&s),
+        m,
+        &[("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())],
+        None,
+    )
+    .await;
+    error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ConfirmationRequired");
+    nothing_stored(&h, &s).await;
+}
+
+async fn unsubmittable_participants_need_explicit_consent_and_non_clients_are_refused(h: Harness) {
+    let s = registry(&h).await;
+    let mut m = full_manifest(&h);
+    m["skipUnsubmittable"] = json!(false);
+    let r = upload(
+        &h,
+        Auth::Session(&s),
+        m,
+        &[("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())],
+        None,
+    )
+    .await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "UploadRefused");
+    let details: Vec<String> =
+        e["details"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap().to_string()).collect();
+    assert!(
+        details.iter().any(|d| d.contains("TIN 205000051 is not a client of Demo Qualified Registry")),
+        "{details:?}"
+    );
+    assert!(details.iter().any(|d| d.contains("204000043") && d.contains("not eligible")), "{details:?}");
+    nothing_stored(&h, &s).await;
+    // The opt-in read is for clients only.
+    let r = h.call(Method::GET, &endpoints::REGISTRY_OPT_IN.url(&[DEMO_REGISTRY_ID]), None, Some(&s)).await;
+    error_of(&r, StatusCode::BAD_REQUEST, "MissingOptInEntities");
+}
+
+async fn failure_mid_upload_stores_nothing(h: Harness) {
+    let s = registry(&h).await;
+    let failing = h.with_config(Config { fail_upload_after_sets: Some(5), ..Config::default() });
+    let r = upload(
+        &failing,
+        Auth::Session(&s),
+        full_manifest(&h),
+        &[("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())],
+        None,
+    )
+    .await;
+    error_of(&r, StatusCode::INTERNAL_SERVER_ERROR, "InternalError");
+    nothing_stored(&h, &s).await;
+    // The same upload then goes through whole (the failed attempt left no idempotency record).
+    let r = upload(
+        &h,
+        Auth::Session(&s),
+        full_manifest(&h),
+        &[("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())],
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
+
+async fn new_measurement_sets_replace_same_category_method_and_program(h: Harness) {
+    let s = registry(&h).await;
+    let y = h.demo_year.get();
+    let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["measureId"].as_str().unwrap().to_string())
+        .collect();
+    let ia: Vec<&str> = ia.iter().map(String::as_str).collect();
+    let m = json!({"performanceYear": y});
+    assert_eq!(
+        upload(&h, Auth::Session(&s), m.clone(), &[("first.json", &harbor_file(y, &ia[..2], None))], None).await.status,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        upload(&h, Auth::Session(&s), m.clone(), &[("second.json", &harbor_file(y, &ia[..1], Some("mips")))], None)
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    let d = details(&h, &s).await;
+    let sets = &d.participants[0].measurement_sets;
+    assert_eq!(sets.len(), 1, "same category, method and program (mips is the default): replaced");
+    assert_eq!((sets[0].measure_count, sets[0].source_file.as_str()), (1, "second.json"));
+    assert_eq!(d.uploads, 2);
+}
+
+async fn re_sending_the_same_upload_stores_nothing_twice(h: Harness) {
+    let s = registry(&h).await;
+    let files: [(&str, &[u8]); 2] = [("clients.json", DEMO_JSON.as_bytes()), ("lakeside.xml", DEMO_XML.as_bytes())];
+    let first = upload(&h, Auth::Session(&s), full_manifest(&h), &files, None).await;
+    assert_eq!(first.status, StatusCode::CREATED);
+    h.advance_minutes(1);
+    let again = upload(&h, Auth::Session(&s), full_manifest(&h), &files, None).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    assert_eq!(again.body["replayed"], true);
+    assert_eq!(again.body["uploadId"], first.body["uploadId"]);
+    assert_eq!(details(&h, &s).await.uploads, 1);
+    // With an Idempotency-Key: the same request is answered from the first; the same key with
+    // other content is another upload, never answered with the first one's result.
+    let y = h.demo_year.get();
+    let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["measureId"].as_str().unwrap().to_string())
+        .collect();
+    let m = json!({"performanceYear": y});
+    let a = upload(&h, Auth::Session(&s), m.clone(), &[("a.json", &harbor_file(y, &[&ia[0]], None))], Some("batch-42"))
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let b = upload(&h, Auth::Session(&s), m.clone(), &[("a.json", &harbor_file(y, &[&ia[0]], None))], Some("batch-42"))
+        .await;
+    assert_eq!((b.status, &b.body["uploadId"]), (StatusCode::OK, &a.body["uploadId"]));
+    let c = upload(&h, Auth::Session(&s), m, &[("a.json", &harbor_file(y, &[&ia[0], &ia[1]], None))], Some("batch-42"))
+        .await;
+    assert_eq!(c.status, StatusCode::CREATED, "other content under the same key: {}", c.body);
+    assert_ne!(c.body["uploadId"], a.body["uploadId"]);
+}
+
+async fn voluntary_reporters_get_no_app_data(h: Harness) {
+    let s = registry(&h).await;
+    let y = h.demo_year.get();
+    // Maya Chen's data, her Improvement Activities sent for the APM Performance Pathway.
+    let mut doc: Value = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[1].clone();
+    doc["measurementSets"] = json!([doc["measurementSets"][2].clone()]);
+    doc["measurementSets"][0]["programName"] = json!("app1");
+    let file = serde_json::to_vec(&doc).unwrap();
+    let m = |e: &str| json!({"performanceYear": y, "elections": [{"tin": HARBOR, "npi": MAYA, "election": e}], "confirmation": "CONFIRM"});
+    let r = upload(&h, Auth::Session(&s), m("VOLUNTARY"), &[("maya-app.json", &file)], None).await;
+    if r.status == StatusCode::UNPROCESSABLE_ENTITY && r.body["error"]["type"] == "FileHasErrors" {
+        panic!("the test file must be valid QPP JSON: {}", r.body);
+    }
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "UploadRefused");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("voluntary reporting through the APM Performance Pathway (APP) isn't permitted"),
+        "{e}"
+    );
+    nothing_stored(&h, &s).await;
+    let r = upload(&h, Auth::Session(&s), m("OPT_IN"), &[("maya-app.json", &file)], None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "Opt-In may report through the APP: {}", r.body);
+}
+
+async fn no_decision_is_never_stored_and_an_empty_upload_is_refused(h: Harness) {
+    let s = registry(&h).await;
+    let y = h.demo_year.get();
+    // Summit is MIPS eligible: an explicit No Decision (the table's value if its standing
+    // changed meanwhile) still keeps its data out.
+    let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["measureId"].as_str().unwrap().to_string())
+        .collect();
+    let m = json!({"performanceYear": y, "elections": [{"tin": "202000027", "election": "NO_DECISION"}]});
+    let r = upload(&h, Auth::Session(&s), m, &[("summit.json", &harbor_file(y, &[&ia[0]], None))], None).await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "NothingToStore");
+    assert!(e["message"].as_str().unwrap().contains("Nothing was stored"));
+    nothing_stored(&h, &s).await;
+}
+
+async fn files_with_errors_or_another_year_are_refused(h: Harness) {
+    let s = registry(&h).await;
+    let r = upload(
+        &h,
+        Auth::Session(&s),
+        full_manifest(&h),
+        &[("clients.json", DEMO_JSON.as_bytes()), ("bad.json", WITH_ERRORS.as_bytes())],
+        None,
+    )
+    .await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "FileHasErrors");
+    assert!(e["message"].as_str().unwrap().starts_with("bad.json has 2 errors"), "{e}");
+    nothing_stored(&h, &s).await;
+    let r = upload(
+        &h,
+        Auth::Session(&s),
+        json!({"performanceYear": 2025}),
+        &[("clients.json", DEMO_JSON.as_bytes())],
+        None,
+    )
+    .await;
+    error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "PerformanceYearMismatch");
+    let r = upload(&h, Auth::Session(&s), full_manifest(&h), &[("x.xml", b"<ClinicalDocument><title>cut")], None).await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "FileHasErrors");
+    assert!(e["message"].as_str().unwrap().contains("QRDA III"), "{e}");
+    // Malformed requests get the same error shape.
+    let r = h.call(Method::POST, &base(), Some(json!({})), Some(&s)).await;
+    error_of(&r, StatusCode::BAD_REQUEST, "MalformedUpload");
+    let r = upload(
+        &h,
+        Auth::Session(&s),
+        json!({"performanceYear": "soon"}),
+        &[("clients.json", DEMO_JSON.as_bytes())],
+        None,
+    )
+    .await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ValidationError");
+    assert_eq!(e["details"][0]["path"], "$.performanceYear");
+    nothing_stored(&h, &s).await;
+}

@@ -57,6 +57,13 @@ pub struct QrdaSummary {
     pub problems: Vec<QrdaProblem>,
 }
 
+impl QrdaProblem {
+    fn with_code(mut self, code: &str) -> QrdaProblem {
+        self.code = code.into();
+        self
+    }
+}
+
 impl QrdaSummary {
     pub fn is_usable(&self) -> bool {
         self.problems.is_empty()
@@ -109,9 +116,6 @@ fn problem(code: &str, message: impl Into<String>, line: Option<u32>) -> QrdaPro
 
 /// Reads a QRDA III document. Never panics; every problem is reported with a plain message.
 pub fn read(bytes: &[u8]) -> QrdaSummary {
-    use quick_xml::events::Event;
-    use quick_xml::Reader;
-
     let mut s = QrdaSummary { bytes: bytes.len(), ..Default::default() };
     let text = match std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)) {
         Ok(t) => t,
@@ -134,190 +138,210 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
         s.problems.push(problem("CT 2", "This is not an XML document, so it can't be a QRDA III file. Upload QPP JSON (.json) or QRDA III XML (.xml).", Some(1)));
         return s;
     }
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().check_end_names = true;
+    let mut walker = Walker::default();
+    if let Err(p) = walker.walk(text, &mut s) {
+        s.problems.push(p);
+        return s;
+    }
+    finish(&mut s, walker);
+    s
+}
 
-    // Element names from the root down, and for each open element whether it is a section /
-    // entry we are counting.
-    let mut stack: Vec<String> = vec![];
-    let mut roots = 0usize;
-    let mut has_qrda_template = false;
-    let mut section: Option<(usize, Option<String>, usize)> = None; // (depth, category, measures)
-    let mut entry: Option<(usize, bool)> = None; // (depth, is reporting parameters)
-    let mut in_reporting_parameters_depth: Option<usize> = None;
-    let mut programs: Vec<String> = vec![];
+/// What the walk over the elements keeps: the open elements from the root down, and the
+/// section / entry being counted.
+#[derive(Default)]
+struct Walker {
+    stack: Vec<String>,
+    roots: usize,
+    has_qrda_template: bool,
+    /// (depth, category, measures)
+    section: Option<(usize, Option<String>, usize)>,
+    /// (depth, is reporting parameters)
+    entry: Option<(usize, bool)>,
+    in_reporting_parameters_depth: Option<usize>,
+    programs: Vec<String>,
+}
 
-    loop {
-        let pos = reader.buffer_position() as usize;
-        let event = match reader.read_event() {
-            Ok(e) => e,
-            Err(e) => {
-                let at = reader.error_position() as usize;
-                s.problems.push(problem(
-                    "CT 2",
-                    format!("The XML is not well-formed: {e}. Fix the file where the error is and upload it again."),
-                    Some(line_at(text.as_bytes(), at)),
-                ));
-                return s;
-            }
-        };
-        let (start, empty) = match &event {
-            Event::Start(e) => (Some(e.clone()), false),
-            Event::Empty(e) => (Some(e.clone()), true),
-            Event::End(_) => {
-                let depth = stack.len();
-                if let Some((d, is_rp)) = entry {
-                    if d == depth {
-                        if let Some(sec) = section.as_mut() {
-                            if !is_rp {
-                                sec.2 += 1;
-                            }
-                        }
-                        entry = None;
-                    }
+/// The attributes of an element that matter here.
+struct Attributes {
+    root: Option<String>,
+    extension: Option<String>,
+    value: Option<String>,
+}
+
+fn not_well_formed(message: impl Into<String>, text: &str, at: usize) -> QrdaProblem {
+    problem("CT 2", message, Some(line_at(text.as_bytes(), at)))
+}
+
+impl Walker {
+    fn walk(&mut self, text: &str, s: &mut QrdaSummary) -> Result<(), QrdaProblem> {
+        use quick_xml::events::Event;
+        let mut reader = quick_xml::Reader::from_str(text);
+        reader.config_mut().check_end_names = true;
+        loop {
+            let pos = reader.buffer_position() as usize;
+            let event = reader.read_event().map_err(|e| {
+                let msg =
+                    format!("The XML is not well-formed: {e}. Fix the file where the error is and upload it again.");
+                not_well_formed(msg, text, reader.error_position() as usize)
+            })?;
+            match &event {
+                Event::Start(e) => {
+                    self.start(e, false, s).map_err(|m| not_well_formed(m.1, text, pos).with_code(m.0))?
                 }
-                if in_reporting_parameters_depth.is_some_and(|d| d >= depth) {
-                    in_reporting_parameters_depth = None;
+                Event::Empty(e) => {
+                    self.start(e, true, s).map_err(|m| not_well_formed(m.1, text, pos).with_code(m.0))?
                 }
-                if let Some((d, cat, n)) = section.take() {
-                    if d == depth {
-                        if let Some(category) = cat {
-                            s.sections.push(QrdaSection { category, measures: n });
-                        }
-                    } else {
-                        section = Some((d, cat, n));
-                    }
+                Event::End(_) => self.end(s),
+                Event::Text(t) if self.stack.is_empty() && !AsRef::<str>::as_ref(t).trim().is_empty() => {
+                    return Err(not_well_formed("The XML has text outside its root element.", text, pos));
                 }
-                stack.pop();
-                continue;
-            }
-            Event::Text(t) => {
-                if stack.is_empty() && !AsRef::<str>::as_ref(t).trim().is_empty() {
-                    s.problems.push(problem(
-                        "CT 2",
-                        "The XML has text outside its root element.",
-                        Some(line_at(text.as_bytes(), pos)),
-                    ));
-                    return s;
-                }
-                continue;
-            }
-            Event::Eof => break,
-            _ => continue,
-        };
-        let Some(e) = start else { continue };
-        let name = e.local_name().as_ref().to_string();
-        if stack.is_empty() {
-            roots += 1;
-            if roots > 1 {
-                s.problems.push(problem(
-                    "CT 2",
-                    "The XML has more than one root element.",
-                    Some(line_at(text.as_bytes(), pos)),
-                ));
-                return s;
-            }
-            if name != "ClinicalDocument" {
-                s.problems.push(problem(
-                    "CT 5",
-                    format!("The root element is <{name}>, not <ClinicalDocument>: this is not a QRDA III document."),
-                    Some(line_at(text.as_bytes(), pos)),
-                ));
-                return s;
-            }
-        }
-        let mut root_attr = None;
-        let mut extension = None;
-        let mut value = None;
-        for a in e.attributes().flatten() {
-            let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(|c| c.into_owned()).unwrap_or_default();
-            match a.key.local_name().as_ref() {
-                "root" => root_attr = Some(v),
-                "extension" => extension = Some(v),
-                "value" => value = Some(v),
+                Event::Eof => break,
                 _ => {}
             }
         }
-        let depth = stack.len() + 1;
-        let parent = stack.last().map(String::as_str).unwrap_or("");
-        let grandparent = if stack.len() >= 2 { stack[stack.len() - 2].as_str() } else { "" };
+        if let Some(open) = self.stack.last() {
+            let msg = format!("The XML ends before <{open}> is closed: the file may be cut off.");
+            return Err(not_well_formed(msg, text, text.len()));
+        }
+        if self.roots == 0 {
+            return Err(problem("CT 2", "The file holds no XML element.", Some(1)));
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, s: &mut QrdaSummary) {
+        let depth = self.stack.len();
+        if let Some((d, is_rp)) = self.entry {
+            if d == depth {
+                if let Some(sec) = self.section.as_mut() {
+                    if !is_rp {
+                        sec.2 += 1;
+                    }
+                }
+                self.entry = None;
+            }
+        }
+        if self.in_reporting_parameters_depth.is_some_and(|d| d >= depth) {
+            self.in_reporting_parameters_depth = None;
+        }
+        if let Some((d, cat, n)) = self.section.take() {
+            if d == depth {
+                if let Some(category) = cat {
+                    s.sections.push(QrdaSection { category, measures: n });
+                }
+            } else {
+                self.section = Some((d, cat, n));
+            }
+        }
+        self.stack.pop();
+    }
+
+    /// An opening (or empty) element. `Err((code, message))` stops the walk.
+    fn start(
+        &mut self,
+        e: &quick_xml::events::BytesStart,
+        empty: bool,
+        s: &mut QrdaSummary,
+    ) -> Result<(), (&'static str, String)> {
+        let name = e.local_name().as_ref().to_string();
+        if self.stack.is_empty() {
+            self.roots += 1;
+            if self.roots > 1 {
+                return Err(("CT 2", "The XML has more than one root element.".into()));
+            }
+            if name != "ClinicalDocument" {
+                return Err((
+                    "CT 5",
+                    format!("The root element is <{name}>, not <ClinicalDocument>: this is not a QRDA III document."),
+                ));
+            }
+        }
+        let attrs = attributes(e);
+        let depth = self.stack.len() + 1;
+        let parent = self.stack.last().cloned().unwrap_or_default();
         match name.as_str() {
-            "templateId" => {
-                let root = root_attr.as_deref().unwrap_or("");
-                if depth == 2 && (root == QRDA_III_TEMPLATE || root == CMS_QRDA_III_TEMPLATE) {
-                    has_qrda_template = true;
-                }
-                if parent == "section" {
-                    if let Some(sec) = section.as_mut() {
-                        let cat = match root {
-                            "2.16.840.1.113883.10.20.27.2.1" | "2.16.840.1.113883.10.20.27.2.3" => Some("quality"),
-                            "2.16.840.1.113883.10.20.27.2.4" => Some("ia"),
-                            "2.16.840.1.113883.10.20.27.2.5" => Some("pi"),
-                            _ => None,
-                        };
-                        if let Some(c) = cat {
-                            sec.1 = Some(c.to_string());
-                        }
-                    }
-                }
-                if root == REPORTING_PARAMETERS {
-                    if let Some(en) = entry.as_mut() {
-                        en.1 = true;
-                    }
-                    in_reporting_parameters_depth = Some(depth - 1);
-                }
+            "templateId" => self.template(attrs.root.as_deref().unwrap_or(""), depth, &parent),
+            "section" => self.section = Some((depth, None, 0)),
+            "entry" if parent == "section" => self.entry = Some((depth, false)),
+            "low" if self.in_reporting_parameters_depth.is_some() && s.performance_year.is_none() => {
+                s.performance_year = attrs.value.as_deref().and_then(|v| v.get(..4)).and_then(|y| y.parse().ok());
             }
-            "section" => section = Some((depth, None, 0)),
-            "entry" if parent == "section" => entry = Some((depth, false)),
-            "low" if in_reporting_parameters_depth.is_some() && s.performance_year.is_none() => {
-                s.performance_year = value.as_deref().and_then(|v| v.get(..4)).and_then(|y| y.parse().ok());
-            }
-            "id" => {
-                let root = root_attr.as_deref().unwrap_or("");
-                let ext = extension.clone().filter(|x| !x.trim().is_empty());
-                match (root, parent, grandparent) {
-                    (PROGRAM_ROOT, "intendedRecipient", _) => programs.extend(ext),
-                    (NPI_ROOT, "assignedEntity", _) if s.npi.is_none() && stack.iter().any(|n| n == "performer") => {
-                        s.npi = ext
-                    }
-                    (TIN_ROOT, "representedOrganization", _)
-                        if s.tin.is_none() && stack.iter().any(|n| n == "performer") =>
-                    {
-                        s.tin = ext
-                    }
-                    (VIRTUAL_GROUP_ROOT | APM_ENTITY_ROOT | SUBGROUP_ROOT, "representedOrganization", _)
-                        if s.entity_id.is_none() =>
-                    {
-                        s.entity_id = ext
-                    }
-                    _ => {}
-                }
-            }
+            "id" => self.id(&attrs, &parent, s),
             _ => {}
         }
         if !empty {
-            stack.push(name);
+            self.stack.push(name);
         } else if name == "entry" && parent == "section" {
             // An empty <entry/> counts as nothing.
-            entry = None;
+            self.entry = None;
+        }
+        Ok(())
+    }
+
+    fn template(&mut self, root: &str, depth: usize, parent: &str) {
+        if depth == 2 && (root == QRDA_III_TEMPLATE || root == CMS_QRDA_III_TEMPLATE) {
+            self.has_qrda_template = true;
+        }
+        if parent == "section" {
+            if let Some(sec) = self.section.as_mut() {
+                let cat = match root {
+                    "2.16.840.1.113883.10.20.27.2.1" | "2.16.840.1.113883.10.20.27.2.3" => Some("quality"),
+                    "2.16.840.1.113883.10.20.27.2.4" => Some("ia"),
+                    "2.16.840.1.113883.10.20.27.2.5" => Some("pi"),
+                    _ => None,
+                };
+                if let Some(c) = cat {
+                    sec.1 = Some(c.to_string());
+                }
+            }
+        }
+        if root == REPORTING_PARAMETERS {
+            if let Some(en) = self.entry.as_mut() {
+                en.1 = true;
+            }
+            self.in_reporting_parameters_depth = Some(depth - 1);
         }
     }
-    if !stack.is_empty() {
-        s.problems.push(problem(
-            "CT 2",
-            format!(
-                "The XML ends before <{}> is closed: the file may be cut off.",
-                stack.last().map(String::as_str).unwrap_or("")
-            ),
-            Some(line_at(text.as_bytes(), text.len())),
-        ));
-        return s;
+
+    /// The program, TIN, NPI and entity IDs, each where the conversion tool reads it.
+    fn id(&mut self, attrs: &Attributes, parent: &str, s: &mut QrdaSummary) {
+        let root = attrs.root.as_deref().unwrap_or("");
+        let ext = attrs.extension.clone().filter(|x| !x.trim().is_empty());
+        let in_performer = self.stack.iter().any(|n| n == "performer");
+        match (root, parent) {
+            (PROGRAM_ROOT, "intendedRecipient") => self.programs.extend(ext),
+            (NPI_ROOT, "assignedEntity") if s.npi.is_none() && in_performer => s.npi = ext,
+            (TIN_ROOT, "representedOrganization") if s.tin.is_none() && in_performer => s.tin = ext,
+            (VIRTUAL_GROUP_ROOT | APM_ENTITY_ROOT | SUBGROUP_ROOT, "representedOrganization")
+                if s.entity_id.is_none() =>
+            {
+                s.entity_id = ext
+            }
+            _ => {}
+        }
     }
-    if roots == 0 {
-        s.problems.push(problem("CT 2", "The file holds no XML element.", Some(1)));
-        return s;
+}
+
+fn attributes(e: &quick_xml::events::BytesStart) -> Attributes {
+    let mut out = Attributes { root: None, extension: None, value: None };
+    for a in e.attributes().flatten() {
+        let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(|c| c.into_owned()).unwrap_or_default();
+        match a.key.local_name().as_ref() {
+            "root" => out.root = Some(v),
+            "extension" => out.extension = Some(v),
+            "value" => out.value = Some(v),
+            _ => {}
+        }
     }
-    if !has_qrda_template {
+    out
+}
+
+/// What the whole document must hold: the QRDA III template, one program, a performance year,
+/// and the identifiers its entity type needs.
+fn finish(s: &mut QrdaSummary, w: Walker) {
+    let programs = w.programs;
+    if !w.has_qrda_template {
         s.problems.push(problem(
             "CT 5",
             format!("The document has no QRDA III templateId ({QRDA_III_TEMPLATE} or {CMS_QRDA_III_TEMPLATE}): this is not a QRDA III file. Check it against the CMS QRDA III Implementation Guide."),
@@ -361,7 +385,6 @@ pub fn read(bytes: &[u8]) -> QrdaSummary {
     if s.sections.is_empty() && s.problems.is_empty() {
         s.problems.push(problem("NoSections", "The file has no quality, Promoting Interoperability or Improvement Activities section, so there is no data to upload.", None));
     }
-    s
 }
 
 #[cfg(test)]

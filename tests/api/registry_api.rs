@@ -68,82 +68,8 @@ async fn api_token_is_for_the_security_official_and_can_be_revoked(h: Harness) {
         h.store.api_token(&mips_elections::server::services::auth::token_hash(&token)).await.unwrap().is_some(),
         "its SHA-256 is"
     );
-    // What a program can do with it: read opt-in status, elect, upload, read details.
+    a_program_uses_the_token(&h, &token).await;
     let year = h.demo_year.get();
-    let r = with_token(
-        &h,
-        Method::GET,
-        &format!("{}?year={year}", endpoints::REGISTRY_OPT_IN.url(&[DEMO_REGISTRY_ID])),
-        &token,
-        None,
-        Some((OPT_IN_ENTITIES_HEADER, &format!("{HARBOR}|{MAYA},{HARBOR}"))),
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert_eq!(r.body["data"][0]["isOptInEligible"], true);
-    assert_eq!(r.body["data"][0]["isOptedIn"], Value::Null);
-    let r = with_token(
-        &h,
-        Method::GET,
-        &format!("{}?year={year}", endpoints::REGISTRY_OPT_IN.url(&[DEMO_REGISTRY_ID])),
-        &token,
-        None,
-        Some((OPT_IN_ENTITIES_HEADER, "205000051")),
-    )
-    .await;
-    error_of(&r, StatusCode::FORBIDDEN, "NotAClient");
-    let el = json!({"performanceYear": year, "confirmation": "CONFIRM", "elections": [{"tin": HARBOR, "npi": MAYA, "election": "OPT_IN"}]});
-    let r = with_token(
-        &h,
-        Method::POST,
-        &endpoints::REGISTRY_ELECTIONS.url(&[DEMO_REGISTRY_ID]),
-        &token,
-        Some(el.clone()),
-        None,
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let maya = h
-        .store
-        .election(h.demo_year, &Tin::parse(HARBOR).unwrap(), Some(&mips_elections::domain::Npi::parse(MAYA).unwrap()))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(maya.channel, ElectionChannel::Api);
-    // The same rules and error shapes as the screens: a changed election is refused.
-    let mut change = el.clone();
-    change["elections"][0]["election"] = json!("VOLUNTARY");
-    error_of(
-        &with_token(
-            &h,
-            Method::POST,
-            &endpoints::REGISTRY_ELECTIONS.url(&[DEMO_REGISTRY_ID]),
-            &token,
-            Some(change),
-            None,
-        )
-        .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "ElectionRefused",
-    );
-    let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["measureId"].as_str().unwrap().to_string())
-        .collect();
-    let r = upload(
-        &h,
-        Auth::Token(&token),
-        json!({"performanceYear": year}),
-        &[("api.json", &harbor_file(year, &[&ia[0]], None))],
-        None,
-    )
-    .await;
-    assert!(r.status == StatusCode::CREATED || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.status, StatusCode::CREATED, "a program uploads with the token: {}", r.body);
-    let up = h.store.registry_sets(DEMO_REGISTRY_ID, h.demo_year).await.unwrap();
-    assert_eq!(up[0].set.source_file, "api.json");
     // A token can't manage tokens.
     error_of(
         &with_token(&h, Method::POST, &path, &token, None, None).await,
@@ -212,4 +138,85 @@ async fn ten_thousand_participants_and_the_body_limit(h: Harness) {
     let e = error_of(&r, StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLarge");
     assert!(e["message"].as_str().unwrap().contains("128 MB"), "{e}");
     assert_eq!(details(&h, &s).await.uploads, 1);
+}
+
+/// What a program can do with the token: read opt-in status, elect (under the same rules as the
+/// screens), upload.
+async fn a_program_uses_the_token(h: &Harness, token: &str) {
+    let year = h.demo_year.get();
+    // What a program can do with it: read opt-in status, elect, upload, read details.
+    let r = with_token(
+        h,
+        Method::GET,
+        &format!("{}?year={year}", endpoints::REGISTRY_OPT_IN.url(&[DEMO_REGISTRY_ID])),
+        token,
+        None,
+        Some((OPT_IN_ENTITIES_HEADER, &format!("{HARBOR}|{MAYA},{HARBOR}"))),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["data"][0]["isOptInEligible"], true);
+    assert_eq!(r.body["data"][0]["isOptedIn"], Value::Null);
+    let r = with_token(
+        h,
+        Method::GET,
+        &format!("{}?year={year}", endpoints::REGISTRY_OPT_IN.url(&[DEMO_REGISTRY_ID])),
+        token,
+        None,
+        Some((OPT_IN_ENTITIES_HEADER, "205000051")),
+    )
+    .await;
+    error_of(&r, StatusCode::FORBIDDEN, "NotAClient");
+    let el = json!({"performanceYear": year, "confirmation": "CONFIRM", "elections": [{"tin": HARBOR, "npi": MAYA, "election": "OPT_IN"}]});
+    let r = with_token(
+        h,
+        Method::POST,
+        &endpoints::REGISTRY_ELECTIONS.url(&[DEMO_REGISTRY_ID]),
+        token,
+        Some(el.clone()),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let maya = h
+        .store
+        .election(h.demo_year, &Tin::parse(HARBOR).unwrap(), Some(&mips_elections::domain::Npi::parse(MAYA).unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(maya.channel, ElectionChannel::Api);
+    // The same rules and error shapes as the screens: a changed election is refused.
+    let mut change = el.clone();
+    change["elections"][0]["election"] = json!("VOLUNTARY");
+    error_of(
+        &with_token(
+            h,
+            Method::POST,
+            &endpoints::REGISTRY_ELECTIONS.url(&[DEMO_REGISTRY_ID]),
+            token,
+            Some(change),
+            None,
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "ElectionRefused",
+    );
+    let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["measureId"].as_str().unwrap().to_string())
+        .collect();
+    let r = upload(
+        h,
+        Auth::Token(token),
+        json!({"performanceYear": year}),
+        &[("api.json", &harbor_file(year, &[&ia[0]], None))],
+        None,
+    )
+    .await;
+    assert!(r.status == StatusCode::CREATED || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.status, StatusCode::CREATED, "a program uploads with the token: {}", r.body);
+    let up = h.store.registry_sets(DEMO_REGISTRY_ID, h.demo_year).await.unwrap();
+    assert_eq!(up[0].set.source_file, "api.json");
 }

@@ -31,4 +31,3 @@ impl Job {
 /// The chosen files by job id: a `File` is a handle, not the content. Kept to show a finding's
 /// place in the file (browser handles are not `Send`: kept out of reactive state).
 pub type Files = StoredValue<Vec<(u32, web_sys::File)>, LocalStorage>;
-

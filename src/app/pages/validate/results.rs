@@ -1,8 +1,8 @@
 //! The results of a check: a summary sentence and verdict, then file → participant → measurement
 //! set with errors first, each finding with its place, CMS's wording and how to fix it; exports.
 
-use super::place::PlaceDialog;
 use super::jobs::{Files, Job, JobState};
+use super::place::PlaceDialog;
 use crate::app::components::download;
 use crate::qpp::results::{self, format_size, participant_label, set_label, verdict};
 use crate::qpp::rules::{plural, summary_sentence, Diagnostic, Report, Severity};

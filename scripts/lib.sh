@@ -40,6 +40,8 @@ ensure_base_packages() {
 }
 
 ensure_rust() {
+  # rustfmt and clippy come with rustup's default profile; a minimal profile lacks them.
+  local need_components=()
   if ! have cargo; then
     say "Installing the Rust toolchain (rustup)"
     curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
@@ -48,6 +50,12 @@ ensure_rust() {
   if ! have rustup; then
     echo "rustup is needed to add the wasm32-unknown-unknown target (Debian's rustc has no wasm32 standard library)." >&2
     exit 1
+  fi
+  have cargo-fmt || need_components+=(rustfmt)
+  have cargo-clippy || need_components+=(clippy)
+  if [ ${#need_components[@]} -gt 0 ]; then
+    say "Adding Rust components: ${need_components[*]}"
+    rustup component add "${need_components[@]}"
   fi
   if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
     say "Adding the wasm32-unknown-unknown target"
@@ -83,6 +91,19 @@ ensure_build_tools() {
   ensure_npm_packages
   ensure_wasm_bindgen
   ensure_trunk
+}
+
+# Style and architecture, in seconds: rustfmt, clippy (native and wasm32, warnings are errors)
+# and tests/architecture.rs (which room imports which, no cycles, file and function sizes).
+run_checks() {
+  say "Checks: cargo fmt --check"
+  cargo fmt --all -- --check
+  say "Checks: clippy (native, all targets)"
+  cargo clippy --all-targets --locked -- -D warnings
+  say "Checks: clippy (wasm32: the SPA, its worker exports and component tests)"
+  cargo clippy --target wasm32-unknown-unknown --lib --bins --tests --locked -- -D warnings
+  say "Checks: architecture (tests/architecture.rs)"
+  cargo test --locked --test architecture
 }
 
 # Builds the SPA into dist/ (release, size-optimised, wasm-opt from npm's binaryen).

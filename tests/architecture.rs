@@ -50,7 +50,7 @@ fn module_name(src: &Path, file: &Path) -> Option<String> {
 /// Drops line comments and everything from the first `#[cfg(test)]` on: test modules sit at the
 /// end of a file and may use anything.
 fn production_code(text: &str) -> String {
-    let cut = text.find("#[cfg(test)]").unwrap_or(text.len());
+    let cut = ["#[cfg(test)]", "#[cfg(all(test"].iter().filter_map(|m| text.find(m)).min().unwrap_or(text.len());
     text[..cut].lines().map(|l| l.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n")
 }
 

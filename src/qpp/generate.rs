@@ -88,8 +88,7 @@ pub fn generate_for(catalogue: &Index, who: &[(String, Option<String>)], seed: u
     let start = format!("{year}-01-01");
     let end = format!("{year}-12-31");
     let mut out = Vec::with_capacity(participants);
-    for i in 0..participants {
-        let (tin, npi) = &who[i];
+    for (i, (tin, npi)) in who.iter().enumerate().take(participants) {
         let mut sub = match npi {
             None => json!({ "entityType": "group", "taxpayerIdentificationNumber": tin, "performanceYear": year }),
             Some(npi) => {

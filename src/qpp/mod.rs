@@ -66,5 +66,5 @@ pub mod embedded {
 /// which keeps memory bounded.
 pub const MAX_FILE_BYTES: usize = 64 * 1024 * 1024;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -73,7 +73,7 @@ pub fn qrda_participant(s: &QrdaSummary) -> FileParticipant {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

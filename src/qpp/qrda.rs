@@ -365,8 +365,8 @@ fn finish(s: &mut QrdaSummary, w: Walker) {
     if s.entity_type != Some(EntityType::Individual) {
         s.npi = None;
     }
-    match s.entity_type {
-        Some(EntityType::Individual | EntityType::Group) => {
+    if let Some(EntityType::Individual | EntityType::Group) = s.entity_type {
+        {
             match s.tin.as_deref().map(crate::domain::Tin::parse) {
                 None => s.problems.push(problem("MissingTin", "The file names no TIN (performer/assignedEntity/representedOrganization/id with root 2.16.840.1.113883.4.2).", None)),
                 Some(Err(e)) => s.problems.push(problem("InvalidTin", format!("The TIN in the file is not valid: {e}"), None)),
@@ -380,7 +380,6 @@ fn finish(s: &mut QrdaSummary, w: Walker) {
                 }
             }
         }
-        _ => {}
     }
     if s.sections.is_empty() && s.problems.is_empty() {
         s.problems.push(problem("NoSections", "The file has no quality, Promoting Interoperability or Improvement Activities section, so there is no data to upload.", None));

@@ -155,7 +155,7 @@ pub fn json_export(files: &[(String, &Report)]) -> String {
     serde_json::to_string_pretty(&serde_json::json!({ "files": list })).unwrap_or_default()
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -57,8 +57,11 @@ struct P {
     figures: (i64, i64, i64),
     statuses: &'static [SpecialStatus],
     apm: bool,
-    clinicians: &'static [(&'static str, &'static str, &'static str, (i64, i64, i64))],
+    clinicians: &'static [DemoClinician],
 }
+
+/// (NPI without check digit, first name, last name, figures as above) of a demo clinician.
+type DemoClinician = (&'static str, &'static str, &'static str, (i64, i64, i64));
 
 use SpecialStatus::*;
 

@@ -40,6 +40,7 @@ impl<'r, 's> Submission<'r, 's> {
         self.sink.emit(Severity::Error, code, pos, path, Some(self.index), measure, message, api, hint, evidence)
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn warn(
         &mut self,
         code: &str,

@@ -14,6 +14,7 @@ use crate::domain::{
 use crate::server::http::error::ApiError;
 use crate::server::state::AppState;
 use crate::server::store::elections::{NewElection, RecordOutcome};
+use crate::server::store::pathways::NewPathway;
 
 /// Who acts, as the audit trail records it.
 pub struct Actor {
@@ -128,7 +129,15 @@ pub async fn choose_pathway(
     })?;
     let (created, row) = state
         .store
-        .record_pathway(year, tin, npi, req.pathway, state.now(), &actor.user_id, &actor.display_name)
+        .record_pathway(&NewPathway {
+            year,
+            tin,
+            npi,
+            pathway: req.pathway,
+            at: state.now(),
+            actor_user_id: &actor.user_id,
+            actor_name: &actor.display_name,
+        })
         .await?;
     if row.pathway != req.pathway {
         return Err(PathwayRefusal::AlreadyChosen { existing: row.pathway }.into());

@@ -54,7 +54,7 @@ pub async fn npi_lookup(
     npi: &Npi,
     year: PerformanceYear,
 ) -> Result<NpiEligibilityResponse, ApiError> {
-    let rows = state.store.clinician_by_npi(year, &npi).await?;
+    let rows = state.store.clinician_by_npi(year, npi).await?;
     let first = rows.first().ok_or_else(|| {
         ApiError::not_found("NoProviderInformation", "No individual clinician information exists for this NPI")
     })?;

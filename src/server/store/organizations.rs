@@ -108,7 +108,7 @@ impl Store {
                 Ok(VirtualGroupSummary {
                     vg_id: r.try_get("vg_id")?,
                     name: r.try_get("name")?,
-                    member_tins: get_tins(&r, "member_tins")?,
+                    member_tins: get_tins(r, "member_tins")?,
                     elected_on: r.try_get("elected_on")?,
                     is_demo: get_bool(r, "is_demo")?,
                 })

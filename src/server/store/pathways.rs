@@ -21,6 +21,18 @@ fn pathway_from(r: &AnyRow) -> Result<PathwayRow, sqlx::Error> {
     })
 }
 
+/// A pathway to record, and who chose it when.
+#[derive(Clone, Copy, Debug)]
+pub struct NewPathway<'a> {
+    pub year: PerformanceYear,
+    pub tin: &'a Tin,
+    pub npi: Option<&'a Npi>,
+    pub pathway: ReportingPathway,
+    pub at: Timestamp,
+    pub actor_user_id: &'a str,
+    pub actor_name: &'a str,
+}
+
 impl Store {
     pub async fn pathway(
         &self,
@@ -38,16 +50,8 @@ impl Store {
     }
 
     /// Records a pathway, or returns the one recorded first (the key decides races).
-    pub async fn record_pathway(
-        &self,
-        year: PerformanceYear,
-        tin: &Tin,
-        npi: Option<&Npi>,
-        pathway: ReportingPathway,
-        at: Timestamp,
-        actor_user_id: &str,
-        actor_name: &str,
-    ) -> Result<(bool, PathwayRow), sqlx::Error> {
+    pub async fn record_pathway(&self, p: &NewPathway<'_>) -> Result<(bool, PathwayRow), sqlx::Error> {
+        let NewPathway { year, tin, npi, pathway, at, actor_user_id, actor_name } = *p;
         let inserted = sqlx::query(
             "INSERT INTO reporting_pathways (performance_year, tin, npi, pathway, chosen_at, chosen_by, actor_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7) \
              ON CONFLICT (performance_year, tin, npi) DO NOTHING",

@@ -56,7 +56,7 @@ impl Store {
                 .bind(registry_id)
                 .fetch_optional(&self.pool)
                 .await?;
-        row.map(|r| Ok(get_bool(&r, "is_security_official")?)).transpose()
+        row.map(|r| get_bool(&r, "is_security_official")).transpose()
     }
 
     pub async fn set_security_official(&self, user_id: &str, registry_id: &str, yes: bool) -> Result<(), sqlx::Error> {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// QPP JSON's `entityType` (docs/qpp-json.md, "submission" object).
+/// QPP JSON's `entityType` (the "submission" object of CMS's QPP JSON format).
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

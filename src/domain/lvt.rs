@@ -2,8 +2,9 @@
 //!
 //! A clinician or group *exceeds* the LVT — and must take part in MIPS — only when it exceeds
 //! all three criteria. Exceeding one or two makes it *opt-in eligible*; exceeding none leaves it
-//! exempt with no election possible (42 CFR 414.1310(b)(1)(iii); `docs/elections.md` §2.2–2.4).
+//! exempt with no election possible (42 CFR 414.1305 and 414.1310(b)(1)(iii); the QPP Participation Status Tool).
 
+use super::format::{format_count, format_usd_cents};
 use super::year::PerformanceYear;
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +21,8 @@ pub struct LowVolumeThreshold {
 }
 
 /// (year, allowed charges in dollars, Part B patients, covered professional services).
-/// 2019–2025 are verified in `docs/elections.md` §2.2. 2026 and 2027 carry the same values
+/// 2019–2025 are the values CMS published for each year (QPP Participation Status Tool and the
+/// yearly Physician Fee Schedule final rules). 2026 and 2027 carry the same values
 /// because CMS announced no change; they are marked as assumed in `threshold_is_verified`.
 const LVT_TABLE: &[(u16, i64, i64, i64)] = &[
     (2019, 90_000, 200, 200),
@@ -52,6 +54,20 @@ pub fn last_threshold_year() -> u16 {
 /// False for years whose values are carried forward rather than read in a CMS source.
 pub fn threshold_is_verified(year: PerformanceYear) -> bool {
     year.get() <= LAST_VERIFIED_LVT_YEAR
+}
+
+/// For a year whose thresholds are carried forward, the sentence that says so with the values,
+/// e.g. "The 2026 low-volume thresholds are assumed to be the same as 2025's (more than
+/// $90,000, 200 patients, 200 services); …". `None` for verified years and years without one.
+pub fn assumed_threshold_notice(year: PerformanceYear) -> Option<String> {
+    let t = low_volume_threshold(year).filter(|_| !threshold_is_verified(year))?;
+    let dollars = format_usd_cents(t.allowed_charges_cents);
+    let dollars = dollars.strip_suffix(".00").unwrap_or(&dollars);
+    Some(format!(
+        "The {year} low-volume thresholds are assumed to be the same as {LAST_VERIFIED_LVT_YEAR}'s (more than {dollars}, {} patients, {} services); no CMS source confirming them was available to this app.",
+        format_count(t.part_b_patients),
+        format_count(t.covered_services)
+    ))
 }
 
 /// The figures CMS counts for an entity during the determination period.
@@ -186,6 +202,16 @@ impl LowVolumeStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn carried_forward_thresholds_are_said_with_their_values() {
+        let y = |n| PerformanceYear::new(n).unwrap();
+        assert_eq!(assumed_threshold_notice(y(2025)), None);
+        assert_eq!(
+            assumed_threshold_notice(y(2026)).unwrap(),
+            "The 2026 low-volume thresholds are assumed to be the same as 2025's (more than $90,000, 200 patients, 200 services); no CMS source confirming them was available to this app."
+        );
+    }
 
     fn y(n: u16) -> PerformanceYear {
         PerformanceYear::new(n).unwrap()

@@ -1,7 +1,7 @@
 //! Reporting pathways for MIPS APM participants: traditional MIPS or the APM Performance
 //! Pathway (APP). "Group or Individual APM participants MUST be above the LVT threshold OR they
 //! must be LVT Opt-In eligible and have elected to Opt-In to submit to the APP program"
-//! (`docs/elections.md` §1.5, §3.4): a voluntary reporter can never report the APP.
+//! (the 2021 election guide and the QPP APP toolkit): a voluntary reporter can never report the APP.
 
 use super::election::Election;
 use super::lvt::LowVolumeStatus;

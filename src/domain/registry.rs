@@ -1,5 +1,5 @@
 //! The rules of a registry upload (2021 guide, "QCDRs and Qualified Registries: Election
-//! Process", steps 4–5; `../shared/docs/elections.md` §3.6): which participants found in the
+//! Process", steps 4–5): which participants found in the
 //! files need an election, which need none, which can't be submitted at all, and what each
 //! choice in the Election Selection table does with the participant's data.
 

@@ -64,7 +64,7 @@ impl ParticipationStatus {
 }
 
 /// Special statuses, exceptions and other reporting factors shown on the card. They never exempt
-/// anyone; they change scoring and requirements (`docs/elections.md` §2.5).
+/// anyone; they change scoring and requirements (QPP Participation Status Tool, "special statuses").
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -2,7 +2,8 @@
 //!
 //! Elections are made during the data-submission period that follows the performance year and
 //! close at 8:00 p.m. Eastern on the published election deadline, which can come before an
-//! extended data-submission close (PY2024). See `docs/elections.md` §3.3.
+//! extended data-submission close (PY2024). The official dates are in `official_windows`, each
+//! with its source.
 
 use super::time::Timestamp;
 use super::year::PerformanceYear;

@@ -46,7 +46,7 @@ impl PerformanceYear {
 impl PerformanceYear {
     /// The two 12-month segments of the MIPS determination period, as (start, end) ISO dates:
     /// October 1 two years before to September 30 of the year before, and October 1 of the year
-    /// before to September 30 of the performance year (`docs/elections.md` §2.2).
+    /// before to September 30 of the performance year (the MIPS determination period, 42 CFR 414.1305).
     pub fn determination_segments(self) -> [(String, String); 2] {
         let y = self.0;
         [(format!("{}-10-01", y - 2), format!("{}-09-30", y - 1)), (format!("{}-10-01", y - 1), format!("{y}-09-30"))]

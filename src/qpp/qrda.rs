@@ -1,7 +1,7 @@
 //! QRDA III (XML) files: a well-formedness check and a reader for what an election needs — the
 //! participant (program name, entity type, TIN, NPI, entity ID), the performance year and the
 //! category sections with their measure counts. Where each value lives follows the conversion
-//! tool's mapping (`../shared/docs/qpp-json.md` §1.5).
+//! tool's mapping (CMS's QPP Conversion Tool, its `path-correlation.json` of XPaths).
 //!
 //! This is deliberately *not* full QRDA III validation or conversion to QPP JSON: measure
 //! GUIDs, populations and the CMS implementation guide's conformance statements are not checked.

@@ -11,6 +11,7 @@ use crate::app::components::{
 };
 use crate::app::context::use_app;
 use crate::domain::format::{format_count, name_matches};
+use crate::domain::lvt::assumed_threshold_notice;
 use crate::domain::time::format_iso_date;
 use crate::domain::{csv, ElectionRefusal, LowVolumeStatus, PerformanceYear, WindowPhase, WindowSource};
 use leptos::prelude::*;
@@ -127,9 +128,7 @@ fn YearNotices(info: PerformanceYearInfo) -> impl IntoView {
         Some(w) => w.phase_sentence(info.window_phase.unwrap_or(WindowPhase::Closed)),
         None => format!("No election period has been announced for the {y} performance year yet."),
     };
-    let assumed = (!info.threshold_verified && info.threshold.is_some()).then(|| view! {
-        <p class="ds-c-alert__text">{format!("The {y} low-volume thresholds are assumed to be the same as 2025's (more than $90,000, 200 patients, 200 services); no CMS source confirming them was available to this app.")}</p>
-    });
+    let assumed = assumed_threshold_notice(y).map(|text| view! { <p class="ds-c-alert__text">{text}</p> });
     let demo = info
         .window
         .clone()

@@ -1,5 +1,6 @@
-//! The QPP JSON rules: what CMS's Submissions API and its upload client check (docs/qpp-json.md
-//! §2.1, §2.3), plus the stricter checks of §2.6 as warnings where the evidence is inferred.
+//! The QPP JSON rules: what CMS's Submissions API and its upload client check (CMS's QPP
+//! JSON developer documentation and the Submissions API's messages), plus stricter checks as
+//! warnings where the evidence is only inferred.
 //!
 //! Every finding is a `Diagnostic`: severity, a stable code, a plain-English message, the exact
 //! Submissions API message where one is publicly known, the JSON path, line and column, the

@@ -13,7 +13,7 @@ pub enum Severity {
     Warning,
 }
 
-/// How we know CMS enforces a rule (the grades of docs/qpp-json.md §2).
+/// How we know CMS enforces a rule: confirmed by CMS's own messages, documented, or inferred.
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -104,7 +104,7 @@ fn catalogues_hold_what_the_rules_need() {
 }
 
 /// CMS's own QPP JSON examples (tests/fixtures/qpp, see its README) give the findings that
-/// docs/qpp-json.md predicts for them.
+/// CMS's documentation predicts for them.
 #[test]
 fn cms_examples_give_the_findings_the_docs_predict() {
     let file = |name: &str, year: Option<u32>| {

@@ -1,10 +1,13 @@
-//! Component tests in a real browser (wasm-bindgen-test in headless Chromium): the
-//! "Are You Sure?" dialog's states, and that status badges carry text.
+//! Component tests in a real browser (wasm-bindgen-test in headless Chromium): every shared
+//! component (the "Are You Sure?" dialog, status badges, the low-volume picture, `Modal`,
+//! `Pager`, `ConfirmWord`, `FileDrop`, `Alert` and `ProblemList`) and the validator in wasm.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
 use mips_elections::api::{ElectionAvailability, EntityEligibility};
-use mips_elections::app::components::{ConfirmElectionDialog, LowVolumePicture, StatusBadge};
+use mips_elections::app::components::{
+    Alert, AlertKind, ConfirmElectionDialog, ConfirmWord, FileDrop, LowVolumePicture, Modal, Pager, ProblemList, StatusBadge,
+};
 use mips_elections::domain::{low_volume_threshold, LowVolumeAssessment, SpecialStatus, VolumeFigures};
 use mips_elections::domain::{Election, ParticipationStatus, PerformanceYear};
 use wasm_bindgen::JsCast;
@@ -210,7 +213,7 @@ async fn low_volume_picture_says_in_words_what_the_bars_show() {
 
 // ---- QPP JSON validation in wasm: the same findings as native --------------------------------
 
-/// The files of `src/qpp/tests.rs`'s GOLDEN list, with their expected findings (written and
+/// The files of `src/qpp/tests/files.rs`'s GOLDEN list, with their expected findings (written and
 /// checked by the native test): the wasm build of the validator must produce them exactly.
 const QPP_GOLDEN: &[(&str, &str, &str)] = &[
     (
@@ -246,4 +249,171 @@ fn qpp_findings_in_wasm_match_native() {
         let actual = serde_json::to_string_pretty(&report.diagnostics).unwrap() + "\n";
         assert_eq!(&actual, expected, "{name}");
     }
+}
+
+// ---- shared components: each with its own test ------------------------------------------------
+
+/// Waits for the browser's next task (dialog `close` events and `requestAnimationFrame`).
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window().unwrap().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+#[wasm_bindgen_test]
+async fn modal_opens_with_show_modal_takes_focus_and_gives_it_back() {
+    let root = container();
+    let open = RwSignal::new(false);
+    let closed = RwSignal::new(0u32);
+    let opened = RwSignal::new(0u32);
+    let busy = RwSignal::new(false);
+    std::mem::forget(leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <button type="button" id="modal-opener">"Open"</button>
+            <Modal open on_close=Callback::new(move |_| { open.set(false); closed.update(|n| *n += 1) })
+                labelledby="modal-title" focus="modal-field" return_focus="modal-opener"
+                on_open=Callback::new(move |_| opened.update(|n| *n += 1)) busy>
+                <h2 id="modal-title">"A question"</h2>
+                <input id="modal-field" type="text"/>
+            </Modal>
+        }
+    }));
+    settle().await;
+    let dialog: HtmlDialogElement = find(&root, "dialog");
+    assert!(!dialog.open());
+    assert_eq!(dialog.get_attribute("aria-labelledby").as_deref(), Some("modal-title"));
+    open.set(true);
+    settle().await;
+    assert!(dialog.open(), "showModal() was called");
+    assert_eq!(opened.get_untracked(), 1, "on_open ran before it showed");
+    assert_eq!(document().active_element().unwrap().id(), "modal-field", "the named field has focus");
+    // While busy, Escape (the dialog's cancel event) does not close it.
+    busy.set(true);
+    let cancel = web_sys::Event::new_with_event_init_dict("cancel", &{
+        let init = web_sys::EventInit::new();
+        init.set_cancelable(true);
+        init
+    })
+    .unwrap();
+    dialog.dispatch_event(&cancel).unwrap();
+    assert!(cancel.default_prevented(), "a busy dialog refuses Escape");
+    busy.set(false);
+    open.set(false);
+    settle().await;
+    assert!(!dialog.open());
+    next_task().await;
+    assert_eq!(closed.get_untracked(), 1, "on_close ran once");
+    assert_eq!(document().active_element().unwrap().id(), "modal-opener", "focus went back to the opener");
+}
+
+#[wasm_bindgen_test]
+async fn pager_says_which_page_and_refuses_to_go_past_the_ends() {
+    let root = container();
+    let page = RwSignal::new(0usize);
+    std::mem::forget(leptos::mount::mount_to(root.clone(), move || {
+        view! { <Pager page pages=Signal::derive(|| 3) label="Results pages"/> }
+    }));
+    settle().await;
+    let nav: HtmlElement = find(&root, "nav");
+    assert_eq!(nav.get_attribute("aria-label").as_deref(), Some("Results pages"));
+    let status = || find::<HtmlElement>(&root, "[role=status]").text_content().unwrap();
+    assert_eq!(status(), "Page 1 of 3");
+    assert_eq!(button_with_text(&root, "Previous page").get_attribute("aria-disabled").as_deref(), Some("true"));
+    button_with_text(&root, "Previous page").click();
+    settle().await;
+    assert_eq!(page.get_untracked(), 0);
+    button_with_text(&root, "Next page").click();
+    button_with_text(&root, "Next page").click();
+    settle().await;
+    assert_eq!(status(), "Page 3 of 3");
+    assert_eq!(button_with_text(&root, "Next page").get_attribute("aria-disabled").as_deref(), Some("true"));
+    button_with_text(&root, "Next page").click();
+    settle().await;
+    assert_eq!(page.get_untracked(), 2, "no page past the last");
+}
+
+#[wasm_bindgen_test]
+async fn confirm_word_names_its_hint_and_its_error() {
+    let root = container();
+    let typed = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    std::mem::forget(leptos::mount::mount_to(root.clone(), move || {
+        view! { <ConfirmWord id="word" typed error=error/> }
+    }));
+    settle().await;
+    let input: HtmlInputElement = find(&root, "#word");
+    let label: HtmlElement = find(&root, "label[for=word]");
+    assert!(label.text_content().unwrap().contains("Please Type \"CONFIRM\""));
+    assert_eq!(input.get_attribute("aria-describedby").as_deref(), Some("word-hint"));
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("false"));
+    type_into(&input, "confirm");
+    assert_eq!(typed.get_untracked(), "confirm");
+    error.set(Some("You typed \"yes\".".into()));
+    settle().await;
+    assert_eq!(input.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(input.get_attribute("aria-describedby").as_deref(), Some("word-hint word-error"));
+    assert!(find::<HtmlElement>(&root, "#word-error").text_content().unwrap().contains("Error: You typed"));
+}
+
+#[wasm_bindgen_test]
+async fn file_drop_is_a_labelled_file_input_that_hands_over_the_files() {
+    let root = container();
+    let names = RwSignal::new(Vec::<String>::new());
+    std::mem::forget(leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <FileDrop id="files" label="Choose QPP JSON files" hint="Up to 64 MB each." accept=".json"
+                on_files=Callback::new(move |list: web_sys::FileList| {
+                    names.set((0..list.length()).filter_map(|i| list.get(i)).map(|f| f.name()).collect())
+                })/>
+        }
+    }));
+    settle().await;
+    let input: HtmlInputElement = find(&root, "#files");
+    assert_eq!(input.type_(), "file");
+    assert!(input.multiple());
+    assert_eq!(input.get_attribute("aria-describedby").as_deref(), Some("files-hint"));
+    assert_eq!(find::<HtmlElement>(&root, "label[for=files]").text_content().unwrap(), "Choose QPP JSON files");
+    // Dragging over the zone shows it (in words the label already says: drop here).
+    let zone: HtmlElement = find(&root, ".file-drop");
+    zone.dispatch_event(&web_sys::Event::new("dragover").unwrap()).unwrap();
+    settle().await;
+    assert!(zone.class_name().contains("file-drop--active"));
+    zone.dispatch_event(&web_sys::Event::new("dragleave").unwrap()).unwrap();
+    settle().await;
+    assert!(!zone.class_name().contains("file-drop--active"));
+    // Choosing a file hands it over, then clears the input so the same file can be chosen again.
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str("{}"));
+    let file = web_sys::File::new_with_str_sequence(&parts, "a.json").unwrap();
+    let dt = web_sys::DataTransfer::new().unwrap();
+    dt.items().add_with_file(&file).unwrap();
+    input.set_files(dt.files().as_ref());
+    input.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    settle().await;
+    assert_eq!(names.get_untracked(), vec!["a.json".to_string()]);
+    assert_eq!(input.value(), "");
+}
+
+#[wasm_bindgen_test]
+async fn alerts_say_it_in_words_with_the_role_that_fits() {
+    let root = container();
+    let problems = RwSignal::new(Vec::<String>::new());
+    std::mem::forget(leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <Alert kind=AlertKind::Error text="The upload was refused."/>
+            <Alert kind=AlertKind::Success text="Saved."/>
+            <ProblemList id="problems" problems/>
+        }
+    }));
+    settle().await;
+    assert_eq!(find::<HtmlElement>(&root, "[role=alert]").text_content().unwrap(), "The upload was refused.");
+    assert_eq!(find::<HtmlElement>(&root, "[role=status]").text_content().unwrap(), "Saved.");
+    assert!(root.query_selector("#problems").unwrap().is_none(), "no problems, no list");
+    problems.set(vec!["Add at least one file.".into(), "Wait until every file has been checked.".into()]);
+    settle().await;
+    let list: HtmlElement = find(&root, "#problems");
+    assert_eq!(list.get_attribute("role").as_deref(), Some("alert"));
+    assert_eq!(list.get_attribute("tabindex").as_deref(), Some("-1"), "it can take focus to be announced");
+    let text = list.text_content().unwrap();
+    assert!(text.contains("There is a problem") && text.contains("Add at least one file."), "{text}");
 }

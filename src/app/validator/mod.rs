@@ -143,3 +143,44 @@ impl Drop for Validator {
         self.worker.terminate();
     }
 }
+
+/// A page's worker: started when first needed, stopped (ending every check) and started again
+/// after a cancel or a crash. `Copy`, so page state can hold it.
+#[derive(Clone, Copy)]
+pub struct ValidatorSlot(leptos::prelude::StoredValue<Option<Validator>, leptos::prelude::LocalStorage>);
+
+impl Default for ValidatorSlot {
+    fn default() -> Self {
+        ValidatorSlot(leptos::prelude::StoredValue::new_local(None))
+    }
+}
+
+impl ValidatorSlot {
+    /// Starts the worker unless one runs. `Err` says, in a sentence, why this browser can't.
+    pub fn ensure(self, on_event: impl Fn(WorkerEvent) + 'static) -> Result<(), String> {
+        use leptos::prelude::*;
+        if self.0.with_value(|v| v.is_some()) {
+            return Ok(());
+        }
+        let v = Validator::start(on_event)?;
+        self.0.set_value(Some(v));
+        Ok(())
+    }
+
+    /// Posts `file` to the running worker; false when none runs.
+    pub fn check(self, id: u32, file: &web_sys::File) -> bool {
+        use leptos::prelude::*;
+        self.0.with_value(|v| v.as_ref().is_some_and(|v| v.check(id, file)))
+    }
+
+    pub fn prefetch(self) {
+        use leptos::prelude::*;
+        self.0.with_value(|v| v.as_ref().map(Validator::prefetch));
+    }
+
+    /// Ends the worker and every check in progress.
+    pub fn stop(self) {
+        use leptos::prelude::*;
+        self.0.set_value(None);
+    }
+}

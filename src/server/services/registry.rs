@@ -4,7 +4,7 @@
 
 use super::auth::token_hash;
 use super::years::require_threshold;
-use crate::api::RegistrySummary;
+use crate::api::{ElectionChannel, RegistrySummary};
 use crate::domain::registry::{standing, ParticipantFacts, ParticipantKey, ParticipantStanding};
 use crate::domain::{
     Election, ElectionWindow, EntityType, LowVolumeAssessment, LowVolumeThreshold, Npi, PerformanceYear, Timestamp, Tin,
@@ -13,6 +13,7 @@ use crate::server::http::error::ApiError;
 use crate::server::http::session::CurrentUser;
 use crate::server::state::AppState;
 use crate::server::store::clinicians::ClinicianRow;
+use crate::server::store::elections::NewElection;
 use crate::server::store::practices::PracticeRow;
 use crate::server::store::Scope;
 use axum::http::{header, HeaderMap};
@@ -88,6 +89,30 @@ pub async fn caller(
         is_security_official: so,
         statement_of_truth_agreed_at: current.session.statement_of_truth_agreed_at,
     })
+}
+
+impl RegistryCaller {
+    /// An election this caller makes now, as the audit trail records it.
+    pub fn election(
+        &self,
+        year: PerformanceYear,
+        key: &ParticipantKey,
+        election: Election,
+        channel: ElectionChannel,
+        at: Timestamp,
+    ) -> NewElection {
+        NewElection {
+            performance_year: year,
+            tin: key.tin.clone(),
+            npi: key.npi.clone(),
+            election,
+            at,
+            actor_user_id: self.actor_id.clone(),
+            actor_display_name: self.actor_name.clone(),
+            channel,
+            statement_of_truth_agreed_at: self.statement_of_truth_agreed_at,
+        }
+    }
 }
 
 /// The registry named in the path and who is calling for it.

@@ -11,7 +11,6 @@ use crate::domain::registry::{decide, ParticipantKey, ParticipantStanding};
 use crate::domain::{check_confirmation, EntityType, PerformanceYear};
 use crate::server::http::error::ApiError;
 use crate::server::state::AppState;
-use crate::server::store::elections::NewElection;
 use std::collections::HashSet;
 
 /// The registry's stored submissions for a year, one entry per participant with its sets.
@@ -87,17 +86,10 @@ pub async fn record_elections(
             (ParticipantStanding::AlreadyElected { .. }, Ok(_)) => {
                 already.push(RecordedElection { tin: key.tin.clone(), npi: key.npi.clone(), election })
             }
-            (_, Ok(_)) => new.push(NewElection {
-                performance_year: year,
-                tin: key.tin.clone(),
-                npi: key.npi.clone(),
-                election,
-                at: data.now(),
-                actor_user_id: c.actor_id.clone(),
-                actor_display_name: c.actor_name.clone(),
-                channel: if c.by_token { ElectionChannel::Api } else { ElectionChannel::Web },
-                statement_of_truth_agreed_at: c.statement_of_truth_agreed_at,
-            }),
+            (_, Ok(_)) => {
+                let channel = if c.by_token { ElectionChannel::Api } else { ElectionChannel::Web };
+                new.push(c.election(year, &key, election, channel, data.now()))
+            }
         }
     }
     if !refusals.is_empty() {

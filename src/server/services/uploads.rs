@@ -142,17 +142,7 @@ fn decide_all(c: &RegistryCaller, upload: &ReceivedUpload, mut read: FilesRead, 
             }),
             Ok(UploadAction::Store { record }) => {
                 if let Some(election) = record {
-                    d.elections.push(NewElection {
-                        performance_year: year,
-                        tin: key.tin.clone(),
-                        npi: key.npi.clone(),
-                        election,
-                        at: data.now(),
-                        actor_user_id: c.actor_id.clone(),
-                        actor_display_name: c.actor_name.clone(),
-                        channel: ElectionChannel::RegistryUpload,
-                        statement_of_truth_agreed_at: c.statement_of_truth_agreed_at,
-                    });
+                    d.elections.push(c.election(year, key, election, ElectionChannel::RegistryUpload, data.now()));
                 }
                 let election = record.or(data.election_of(key));
                 if let Some(r) = fd.sets.iter().find_map(|(_, set)| app_refusal(key, election, &set.program_name)) {

@@ -11,7 +11,7 @@ use crate::api::{
 };
 use crate::app::client::{self, ClientError};
 use crate::app::components::focus_later;
-use crate::app::validator::{Validator, WorkerEvent};
+use crate::app::validator::{ValidatorSlot, WorkerEvent};
 use crate::domain::election::check_confirmation;
 use crate::domain::registry::{entity_type_refusal, ElectionChoice, ParticipantStanding};
 use crate::domain::{Election, PerformanceYear};
@@ -50,7 +50,7 @@ pub struct Upload {
     pub items: RwSignal<Vec<FileItem>>,
     /// The chosen files (browser handles: not `Send`, kept out of reactive state).
     files: StoredValue<Vec<(u32, web_sys::File)>, LocalStorage>,
-    validator: StoredValue<Option<Validator>, LocalStorage>,
+    validator: ValidatorSlot,
     next_id: StoredValue<u32>,
     pub errors: RwSignal<Vec<String>>,
     pub busy: RwSignal<bool>,
@@ -90,7 +90,7 @@ impl Upload {
             step: RwSignal::new(Step::Files),
             items: RwSignal::new(vec![]),
             files: StoredValue::new_local(vec![]),
-            validator: StoredValue::new_local(None),
+            validator: ValidatorSlot::default(),
             next_id: StoredValue::new(1),
             errors: RwSignal::new(vec![]),
             busy: RwSignal::new(false),
@@ -108,7 +108,7 @@ impl Upload {
 
     /// Stops the worker: every check in progress ends.
     pub fn stop_checks(self) {
-        self.validator.update_value(|v| *v = None);
+        self.validator.stop();
     }
 
     /// Everything back to the start: nothing of this upload is kept.
@@ -161,19 +161,7 @@ impl Upload {
 
     /// Starts the worker if none runs. False when this browser can't check files.
     fn ensure_validator(self) -> bool {
-        if self.validator.with_value(|v| v.is_some()) {
-            return true;
-        }
-        match Validator::start(move |e| self.on_event(e)) {
-            Ok(v) => {
-                self.validator.set_value(Some(v));
-                true
-            }
-            Err(m) => {
-                self.errors.set(vec![m]);
-                false
-            }
-        }
+        self.validator.ensure(move |e| self.on_event(e)).map_err(|m| self.errors.set(vec![m])).is_ok()
     }
 
     /// Sends the next waiting file to the worker, one at a time.
@@ -191,12 +179,7 @@ impl Upload {
         if !self.ensure_validator() {
             return;
         }
-        let posted = self.validator.with_value(|v| {
-            self.files.with_value(|fs| match (v, fs.iter().find(|(i, _)| *i == id)) {
-                (Some(v), Some((_, f))) => v.check(id, f),
-                _ => false,
-            })
-        });
+        let posted = self.files.with_value(|fs| fs.iter().find(|(i, _)| *i == id).is_some_and(|(_, f)| self.validator.check(id, f)));
         let check = if posted {
             Check::Working { fraction: 0.0, what: "Reading" }
         } else {

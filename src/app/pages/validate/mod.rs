@@ -6,7 +6,7 @@ mod place;
 mod results;
 
 use crate::app::components::{Alert, AlertKind, FileDrop, PageHeading, Shell};
-use crate::app::validator::{Validator, WorkerEvent};
+use crate::app::validator::{ValidatorSlot, WorkerEvent};
 use crate::qpp::results::format_size;
 use crate::qpp::rules::{summary_sentence, Report};
 use crate::qpp::MAX_FILE_BYTES;
@@ -24,7 +24,7 @@ struct Checks {
     jobs: RwSignal<Vec<Job>>,
     announce: RwSignal<String>,
     files: Files,
-    validator: StoredValue<Option<Validator>, LocalStorage>,
+    validator: ValidatorSlot,
     next_id: StoredValue<u32>,
     unavailable: RwSignal<Option<String>>,
 }
@@ -35,7 +35,7 @@ impl Checks {
             jobs: RwSignal::new(vec![]),
             announce: RwSignal::new(String::new()),
             files: StoredValue::new_local(vec![]),
-            validator: StoredValue::new_local(None),
+            validator: ValidatorSlot::default(),
             next_id: StoredValue::new(1),
             unavailable: RwSignal::new(None),
         }
@@ -59,7 +59,7 @@ impl Checks {
             WorkerEvent::Qrda { id, .. } => self.set_state(id, JobState::Failed(QRDA_HERE.into())),
             WorkerEvent::Failed { id, message } => self.set_state(id, JobState::Failed(message)),
             WorkerEvent::Crashed => {
-                self.validator.set_value(None);
+                self.validator.stop();
                 let msg = "The checker stopped unexpectedly (the browser may be out of memory).";
                 self.jobs.update(|js| {
                     js.iter_mut().filter(|j| j.running()).for_each(|j| j.state = JobState::Failed(msg.into()))
@@ -71,19 +71,7 @@ impl Checks {
 
     /// Starts the worker (again after a cancel). False when this browser can't check files.
     fn ensure_validator(self) -> bool {
-        if self.validator.with_value(|v| v.is_some()) {
-            return true;
-        }
-        match Validator::start(move |e| self.on_event(e)) {
-            Ok(v) => {
-                self.validator.set_value(Some(v));
-                true
-            }
-            Err(m) => {
-                self.unavailable.set(Some(m));
-                false
-            }
-        }
+        self.validator.ensure(move |e| self.on_event(e)).map_err(|m| self.unavailable.set(Some(m))).is_ok()
     }
 
     /// Starts the next waiting file, if none is running; says so when all are done.
@@ -99,12 +87,7 @@ impl Checks {
             self.jobs.with_untracked(|js| (js.iter().position(|j| j.id == id).unwrap_or(0) + 1, js.len()));
         self.announce.set(format!("Checking file {position} of {count}: {name}."));
         let posted = self.ensure_validator()
-            && self.validator.with_value(|v| {
-                self.files.with_value(|fs| match (v, fs.iter().find(|(i, _)| *i == id)) {
-                    (Some(v), Some((_, f))) => v.check(id, f),
-                    _ => false,
-                })
-            });
+            && self.files.with_value(|fs| fs.iter().find(|(i, _)| *i == id).is_some_and(|(_, f)| self.validator.check(id, f)));
         if posted {
             self.set_state(id, JobState::Reading { done: 0.0, total: size });
         } else {
@@ -145,7 +128,7 @@ impl Checks {
     }
 
     fn cancel(self) {
-        self.validator.set_value(None);
+        self.validator.stop();
         self.jobs.update(|js| {
             for j in js.iter_mut().filter(|j| j.running() || j.state == JobState::Waiting) {
                 j.state = JobState::Cancelled;
@@ -173,10 +156,10 @@ pub fn ValidateFile() -> impl IntoView {
     // are then in the browser's cache and the check works offline.
     Effect::new(move |_| {
         if c.ensure_validator() {
-            c.validator.with_value(|v| v.as_ref().map(Validator::prefetch));
+            c.validator.prefetch();
         }
     });
-    on_cleanup(move || c.validator.set_value(None));
+    on_cleanup(move || c.validator.stop());
     let pending = move |j: &Job| j.running() || j.state == JobState::Waiting;
     let running = Memo::new(move |_| c.jobs.with(|js| js.iter().any(pending)));
     let finished = Memo::new(move |_| c.jobs.with(|js| !js.is_empty() && !js.iter().any(pending)));

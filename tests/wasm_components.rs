@@ -6,7 +6,8 @@
 use leptos::prelude::*;
 use mips_elections::api::{ElectionAvailability, EntityEligibility};
 use mips_elections::app::components::{
-    Alert, AlertKind, ConfirmElectionDialog, ConfirmWord, FileDrop, LowVolumePicture, Modal, Pager, ProblemList, StatusBadge,
+    Alert, AlertKind, ConfirmElectionDialog, ConfirmWord, FileDrop, LowVolumePicture, Modal, Pager, ProblemList,
+    StatusBadge,
 };
 use mips_elections::domain::{low_volume_threshold, LowVolumeAssessment, SpecialStatus, VolumeFigures};
 use mips_elections::domain::{Election, ParticipationStatus, PerformanceYear};

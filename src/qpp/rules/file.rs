@@ -50,7 +50,8 @@ pub fn validate(bytes: &[u8], catalogues: &dyn Catalogues, progress: &mut dyn Fn
     match layout {
         Ok(Layout::Array { items: 0 }) => {
             is_array = true;
-            sink.error_at(
+            sink.emit(
+                Severity::Error,
                 "EmptyArray",
                 Pos { line: 1, line_start: 0, offset: 0 },
                 "",

@@ -84,20 +84,4 @@ impl<'s> Sink<'s> {
             evidence,
         });
     }
-
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn error_at(
-        &mut self,
-        code: &str,
-        pos: Pos,
-        path: &str,
-        submission: Option<usize>,
-        measure: Option<&str>,
-        message: String,
-        api: Option<String>,
-        hint: Option<String>,
-        evidence: Evidence,
-    ) {
-        self.emit(Severity::Error, code, pos, path, submission, measure, message, api, hint, evidence)
-    }
 }

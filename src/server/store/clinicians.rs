@@ -100,8 +100,7 @@ impl Store {
     ) -> Result<Vec<ClinicianRow>, sqlx::Error> {
         let sql =
             scope.select(CLINICIAN_COLUMNS, "clinicians", "c", "ORDER BY c.tin, c.last_name, c.first_name, c.npi");
-        let rows = sqlx::query(&sql).bind(scope.key()).bind(year.get() as i64).fetch_all(&self.pool).await?;
-        rows.iter().map(clinician_from).collect()
+        self.rows_for_year(&sql, scope.key(), year, clinician_from).await
     }
 }
 

@@ -189,7 +189,6 @@ impl Store {
         year: PerformanceYear,
     ) -> Result<Vec<ElectionRecord>, sqlx::Error> {
         let sql = scope.select(ELECTION_COLUMNS, "elections", "e", "");
-        let rows = sqlx::query(&sql).bind(scope.key()).bind(year.get() as i64).fetch_all(&self.pool).await?;
-        rows.iter().map(election_from).collect()
+        self.rows_for_year(&sql, scope.key(), year, election_from).await
     }
 }

@@ -121,6 +121,19 @@ impl Store {
         result.map_err(|e| format!("database migration failed: {e}"))
     }
 
+    /// Rows of a query whose parameters are `$1` = a key (user, TIN, registry) and `$2` = the
+    /// performance year, each decoded by `decode`.
+    pub(super) async fn rows_for_year<T>(
+        &self,
+        sql: &str,
+        key: &str,
+        year: crate::domain::PerformanceYear,
+        decode: impl Fn(&sqlx::any::AnyRow) -> Result<T, sqlx::Error>,
+    ) -> Result<Vec<T>, sqlx::Error> {
+        let rows = sqlx::query(sql).bind(key).bind(year.get() as i64).fetch_all(&self.pool).await?;
+        rows.iter().map(decode).collect()
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

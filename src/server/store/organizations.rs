@@ -34,26 +34,19 @@ impl Store {
         user_id: &str,
         year: PerformanceYear,
     ) -> Result<Vec<ApmEntitySummary>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT a.entity_id, a.name, a.apm_name, a.track, a.participant_tins, a.is_demo FROM apm_entities a JOIN user_apm_entities u ON u.entity_id = a.entity_id \
-             WHERE u.user_id = $1 AND a.performance_year = $2 ORDER BY a.name",
-        )
-        .bind(user_id)
-        .bind(year.get() as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ApmEntitySummary {
-                    entity_id: r.try_get("entity_id")?,
-                    name: r.try_get("name")?,
-                    apm_name: r.try_get("apm_name")?,
-                    track: r.try_get("track")?,
-                    participant_tins: get_tins(r, "participant_tins")?,
-                    is_demo: get_bool(r, "is_demo")?,
-                })
+        let sql = "SELECT a.entity_id, a.name, a.apm_name, a.track, a.participant_tins, a.is_demo FROM apm_entities a JOIN user_apm_entities u ON u.entity_id = a.entity_id \
+             WHERE u.user_id = $1 AND a.performance_year = $2 ORDER BY a.name";
+        self.rows_for_year(sql, user_id, year, |r| {
+            Ok(ApmEntitySummary {
+                entity_id: r.try_get("entity_id")?,
+                name: r.try_get("name")?,
+                apm_name: r.try_get("apm_name")?,
+                track: r.try_get("track")?,
+                participant_tins: get_tins(r, "participant_tins")?,
+                is_demo: get_bool(r, "is_demo")?,
             })
-            .collect()
+        })
+        .await
     }
 
     pub async fn upsert_virtual_group(
@@ -95,24 +88,17 @@ impl Store {
         user_id: &str,
         year: PerformanceYear,
     ) -> Result<Vec<VirtualGroupSummary>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT v.vg_id, v.name, v.member_tins, v.elected_on, v.is_demo FROM virtual_groups v JOIN user_virtual_groups u ON u.vg_id = v.vg_id \
-             WHERE u.user_id = $1 AND v.performance_year = $2 ORDER BY v.name",
-        )
-        .bind(user_id)
-        .bind(year.get() as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(VirtualGroupSummary {
-                    vg_id: r.try_get("vg_id")?,
-                    name: r.try_get("name")?,
-                    member_tins: get_tins(r, "member_tins")?,
-                    elected_on: r.try_get("elected_on")?,
-                    is_demo: get_bool(r, "is_demo")?,
-                })
+        let sql = "SELECT v.vg_id, v.name, v.member_tins, v.elected_on, v.is_demo FROM virtual_groups v JOIN user_virtual_groups u ON u.vg_id = v.vg_id \
+             WHERE u.user_id = $1 AND v.performance_year = $2 ORDER BY v.name";
+        self.rows_for_year(sql, user_id, year, |r| {
+            Ok(VirtualGroupSummary {
+                vg_id: r.try_get("vg_id")?,
+                name: r.try_get("name")?,
+                member_tins: get_tins(r, "member_tins")?,
+                elected_on: r.try_get("elected_on")?,
+                is_demo: get_bool(r, "is_demo")?,
             })
-            .collect()
+        })
+        .await
     }
 }

@@ -79,7 +79,9 @@ impl Store {
     ) -> Result<Vec<(Tin, Option<Npi>, PathwayRow)>, sqlx::Error> {
         let sql =
             scope.select("rp.tin, rp.npi, rp.pathway, rp.chosen_at, rp.chosen_by", "reporting_pathways", "rp", "");
-        let rows = sqlx::query(&sql).bind(scope.key()).bind(year.get() as i64).fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok((get_tin(r, "tin")?, get_optional_npi(r, "npi")?, pathway_from(r)?))).collect()
+        self.rows_for_year(&sql, scope.key(), year, |r| {
+            Ok((get_tin(r, "tin")?, get_optional_npi(r, "npi")?, pathway_from(r)?))
+        })
+        .await
     }
 }

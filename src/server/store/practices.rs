@@ -106,7 +106,6 @@ impl Store {
     /// The practices in scope for one year, by name.
     pub async fn practices_in(&self, scope: Scope<'_>, year: PerformanceYear) -> Result<Vec<PracticeRow>, sqlx::Error> {
         let sql = scope.select(PRACTICE_COLUMNS, "practices", "p", "ORDER BY p.name, p.tin");
-        let rows = sqlx::query(&sql).bind(scope.key()).bind(year.get() as i64).fetch_all(&self.pool).await?;
-        rows.iter().map(practice_from).collect()
+        self.rows_for_year(&sql, scope.key(), year, practice_from).await
     }
 }

@@ -179,7 +179,9 @@ impl Upload {
         if !self.ensure_validator() {
             return;
         }
-        let posted = self.files.with_value(|fs| fs.iter().find(|(i, _)| *i == id).is_some_and(|(_, f)| self.validator.check(id, f)));
+        let posted = self
+            .files
+            .with_value(|fs| fs.iter().find(|(i, _)| *i == id).is_some_and(|(_, f)| self.validator.check(id, f)));
         let check = if posted {
             Check::Working { fraction: 0.0, what: "Reading" }
         } else {

@@ -87,7 +87,9 @@ impl Checks {
             self.jobs.with_untracked(|js| (js.iter().position(|j| j.id == id).unwrap_or(0) + 1, js.len()));
         self.announce.set(format!("Checking file {position} of {count}: {name}."));
         let posted = self.ensure_validator()
-            && self.files.with_value(|fs| fs.iter().find(|(i, _)| *i == id).is_some_and(|(_, f)| self.validator.check(id, f)));
+            && self
+                .files
+                .with_value(|fs| fs.iter().find(|(i, _)| *i == id).is_some_and(|(_, f)| self.validator.check(id, f)));
         if posted {
             self.set_state(id, JobState::Reading { done: 0.0, total: size });
         } else {

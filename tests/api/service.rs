@@ -3,6 +3,7 @@
 use crate::harness::*;
 
 on_both!(
+    every_endpoint_of_the_contract_is_routed_and_documented_with_its_types,
     malformed_bodies_get_the_error_shape,
     unknown_paths_and_methods_answer_in_json,
     openapi_documents_every_route_from_the_shared_types,
@@ -213,3 +214,27 @@ fn futures_stream(bytes: Vec<u8>) -> Body {
 }
 
 // ---- registry workflow (issue 5) -------------------------------------------------------------
+
+/// `api::endpoints` is the one list: each endpoint there is in the OpenAPI document with its
+/// method, its request body type and its answer type, and the document has no other route.
+async fn every_endpoint_of_the_contract_is_routed_and_documented_with_its_types(h: Harness) {
+    let doc = h.call(Method::GET, endpoints::OPENAPI.path, None, None).await.body;
+    let raw = ["", "RawBody", "Health", "OpenApiDocument"];
+    let all = endpoints::all();
+    for e in &all {
+        let op = &doc["paths"][e.path][e.method.as_str()];
+        assert!(op.is_object(), "{} {} is documented", e.method.as_str(), e.path);
+        let responses = op["responses"].to_string();
+        if !raw.contains(&e.response.as_str()) {
+            let r = format!("#/components/schemas/{}", e.response);
+            assert!(responses.contains(&r), "{} {} answers {}: {responses}", e.method.as_str(), e.path, e.response);
+        }
+        if !raw.contains(&e.request.as_str()) {
+            let body = op["requestBody"].to_string();
+            let r = format!("#/components/schemas/{}", e.request);
+            assert!(body.contains(&r), "{} {} takes {}: {body}", e.method.as_str(), e.path, e.request);
+        }
+    }
+    let documented: usize = doc["paths"].as_object().unwrap().values().map(|ops| ops.as_object().unwrap().len()).sum();
+    assert_eq!(documented, all.len(), "the document lists exactly the contract's endpoints");
+}

@@ -1,7 +1,7 @@
 //! Reference data every deployment needs (the official election windows) and the demo data
 //! that `./scripts/run` asks for. Demo rows are flagged `is_demo` and the UI labels them.
 
-use super::services::auth::hash_password;
+use super::secrets::hash_password;
 use super::store::clinicians::ClinicianRow;
 use super::store::practices::PracticeRow;
 use super::store::Store;

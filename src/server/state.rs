@@ -1,7 +1,7 @@
 //! What every handler shares: the store, the clock, the configuration and the limits on
 //! CPU-bound work.
 
-use super::services::auth::SignInLimiter;
+use super::secrets::SignInLimiter;
 use super::store::Store;
 use crate::domain::Timestamp;
 use std::sync::Arc;

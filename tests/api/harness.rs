@@ -78,7 +78,7 @@ pub async fn harness(db: Db) -> Harness {
     seed::seed_reference_data(&store).await.unwrap();
     let demo_year = seed::seed_demo_data(&store, start_time()).await.unwrap();
     // A second practice representative, connected only to the practice demo-practice lacks.
-    let hash = mips_elections::server::services::auth::hash_password("other-password-1");
+    let hash = mips_elections::server::secrets::hash_password("other-password-1");
     store
         .upsert_user("other-practice", "Olga Other", &hash, UserRole::PracticeRepresentative, false, start_time())
         .await

@@ -65,7 +65,7 @@ async fn api_token_is_for_the_security_official_and_can_be_revoked(h: Harness) {
     assert!(!info.body.to_string().contains(&token));
     assert!(h.store.api_token(&token).await.unwrap().is_none(), "the token itself is not a key");
     assert!(
-        h.store.api_token(&mips_elections::server::services::auth::token_hash(&token)).await.unwrap().is_some(),
+        h.store.api_token(&mips_elections::server::secrets::token_hash(&token)).await.unwrap().is_some(),
         "its SHA-256 is"
     );
     a_program_uses_the_token(&h, &token).await;

@@ -135,7 +135,6 @@ pub fn SignIn() -> impl IntoView {
     }
 }
 
-/// Maps the server's answer onto the form's fields.
 /// The form element of each field.
 fn field_id(f: SignInField) -> &'static str {
     match f {
@@ -145,6 +144,7 @@ fn field_id(f: SignInField) -> &'static str {
     }
 }
 
+/// Maps the server's answer onto the form's fields.
 fn server_errors(e: &ClientError) -> Vec<FieldError> {
     let field_for = |path: &str| SignInField::from_json_path(path).map(field_id).unwrap_or("");
     match e {

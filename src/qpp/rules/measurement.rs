@@ -79,7 +79,7 @@ impl Submission<'_, '_> {
         Some(id)
     }
 
-    /// The value's shape is decided by the measure's metricType (docs §1.4).
+    /// The value's shape is decided by the measure's metricType in CMS's measures data.
     pub(super) fn value(&mut self, v: &Node, vp: &str, mpath: &str, measure: &Measure, method: Option<&str>) {
         let id = measure.id.as_str();
         let mid = Some(id);

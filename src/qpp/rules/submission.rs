@@ -189,10 +189,10 @@ impl<'r, 's> Submission<'r, 's> {
 
         let entity_type = self.entity_type(node, &path);
         summary.entity_type = entity_type.as_deref().and_then(EntityType::from_code);
-        let et = entity_type.as_deref();
-        summary.taxpayer_identification_number = self.tin(node, &path, et);
-        summary.national_provider_identifier = self.npi(node, &path, et);
-        summary.entity_id = self.entity_id(node, &path, et);
+        let kind = summary.entity_type;
+        summary.taxpayer_identification_number = self.tin(node, &path, kind);
+        summary.national_provider_identifier = self.npi(node, &path, kind);
+        summary.entity_id = self.entity_id(node, &path, kind);
         let year = self.performance_year(node, &path, summary);
         let catalogue = year.and_then(|y| {
             let c = self.catalogues.get(y);
@@ -237,7 +237,7 @@ impl<'r, 's> Submission<'r, 's> {
     }
 
     /// The TIN (groups and individuals); `None` when absent.
-    fn tin(&mut self, node: &Node, path: &str, et: Option<&str>) -> Option<String> {
+    fn tin(&mut self, node: &Node, path: &str, et: Option<EntityType>) -> Option<String> {
         let tin = self.string(node, path, "taxpayerIdentificationNumber", None).map(|(s, p)| (s.to_owned(), p));
         match (&tin, et) {
             (Some((t, pos)), _) if !is_digits(t, 9) => {
@@ -250,7 +250,7 @@ impl<'r, 's> Submission<'r, 's> {
                 };
                 self.err("InvalidTin", *pos, &join(path, "taxpayerIdentificationNumber"), None, format!("The TIN \"{t}\" is not 9 digits."), Some(format!("field 'taxpayerIdentificationNumber' in Submission is invalid: \"{t}\" must be a 9-digit string")), Some(hint), Evidence::Documented);
             }
-            (Some((_, pos)), Some("apm" | "subgroup" | "virtualGroup")) => {
+            (Some((_, pos)), Some(kind)) if kind.is_named_by_id() => {
                 self.warn(
                     "TinNotUsed",
                     *pos,
@@ -258,13 +258,15 @@ impl<'r, 's> Submission<'r, 's> {
                     None,
                     format!(
                         "A TIN is only read for individual and group submissions; for entity type {} it is ignored.",
-                        et.unwrap_or("")
+                        et.map(EntityType::code).unwrap_or("")
                     ),
                     Some("Identify this entity by entityId.".into()),
                     Evidence::Documented,
                 );
             }
-            (None, Some("individual" | "group")) if node.get("taxpayerIdentificationNumber").is_none() => {
+            (None, Some(EntityType::Individual | EntityType::Group))
+                if node.get("taxpayerIdentificationNumber").is_none() =>
+            {
                 self.missing(
                     node,
                     path,
@@ -279,12 +281,12 @@ impl<'r, 's> Submission<'r, 's> {
     }
 
     /// The NPI (individuals only); `None` when absent.
-    fn npi(&mut self, node: &Node, path: &str, et: Option<&str>) -> Option<String> {
+    fn npi(&mut self, node: &Node, path: &str, et: Option<EntityType>) -> Option<String> {
         let npi = self.string(node, path, "nationalProviderIdentifier", None).map(|(s, p)| (s.to_owned(), p));
         let npi_path = join(path, "nationalProviderIdentifier");
         match (&npi, et) {
-            (Some((n, pos)), Some("group" | "apm" | "subgroup")) => {
-                self.err("NpiNotAllowed", *pos, &npi_path, None, format!("An NPI may only be given when entityType is individual; this submission is for a {}.", et.unwrap_or("")), Some("field 'nationalProviderIdentifier' in Submission is invalid: writable only if entityType is individual".into()), Some(format!("Remove the NPI {n}, or set entityType to \"individual\" if this is one clinician's data.")), Evidence::Documented);
+            (Some((n, pos)), Some(EntityType::Group | EntityType::Apm | EntityType::Subgroup)) => {
+                self.err("NpiNotAllowed", *pos, &npi_path, None, format!("An NPI may only be given when entityType is individual; this submission is for a {}.", et.map(EntityType::code).unwrap_or("")), Some("field 'nationalProviderIdentifier' in Submission is invalid: writable only if entityType is individual".into()), Some(format!("Remove the NPI {n}, or set entityType to \"individual\" if this is one clinician's data.")), Evidence::Documented);
             }
             (Some((n, pos)), _) if !is_digits(n, 10) => {
                 self.err("InvalidNpi", *pos, &npi_path, None, format!("The NPI \"{n}\" is not 10 digits."), Some(format!("field 'nationalProviderIdentifier' in Submission is invalid: \"{n}\" must be a 10-digit string")), Some("An NPI is exactly 10 digits, written as a string.".into()), Evidence::Documented);
@@ -292,7 +294,7 @@ impl<'r, 's> Submission<'r, 's> {
             (Some((n, pos)), _) if !npi_check_digit_ok(n) => {
                 self.warn("NpiCheckDigit", *pos, &npi_path, None, format!("The NPI {n} fails the NPI check digit (Luhn with prefix 80840): it is probably mistyped. CMS's test NPIs often fail this check, so it is not an error."), Some("Compare the NPI with NPPES.".into()), Evidence::Inferred);
             }
-            (None, Some("individual")) if node.get("nationalProviderIdentifier").is_none() => {
+            (None, Some(EntityType::Individual)) if node.get("nationalProviderIdentifier").is_none() => {
                 self.missing(
                     node,
                     path,
@@ -307,10 +309,10 @@ impl<'r, 's> Submission<'r, 's> {
     }
 
     /// The entity ID (APM Entities, virtual groups, subgroups); `None` when absent.
-    fn entity_id(&mut self, node: &Node, path: &str, et: Option<&str>) -> Option<String> {
+    fn entity_id(&mut self, node: &Node, path: &str, et: Option<EntityType>) -> Option<String> {
         let entity_id = self.string(node, path, "entityId", None).map(|(s, p)| (s.to_owned(), p));
         match (&entity_id, et) {
-            (Some((id, pos)), Some("apm" | "virtualGroup" | "subgroup")) if id.trim().is_empty() => {
+            (Some((id, pos)), Some(kind)) if kind.is_named_by_id() && id.trim().is_empty() => {
                 self.err(
                     "EntityIdRequired",
                     *pos,
@@ -322,10 +324,10 @@ impl<'r, 's> Submission<'r, 's> {
                     Evidence::Documented,
                 );
             }
-            (None, Some(kind @ ("apm" | "virtualGroup" | "subgroup"))) if node.get("entityId").is_none() => {
+            (None, Some(kind)) if kind.is_named_by_id() && node.get("entityId").is_none() => {
                 let what = match kind {
-                    "apm" => "APM Entity ID",
-                    "virtualGroup" => "virtual group ID",
+                    EntityType::Apm => "APM Entity ID",
+                    EntityType::VirtualGroup => "virtual group ID",
                     _ => "subgroup ID",
                 };
                 self.missing(
@@ -333,10 +335,10 @@ impl<'r, 's> Submission<'r, 's> {
                     path,
                     "entityId",
                     None,
-                    &format!("A {kind} submission is identified by its {what} in entityId."),
+                    &format!("A {} submission is identified by its {what} in entityId.", kind.code()),
                 );
             }
-            (Some((_, pos)), Some("individual" | "group")) => {
+            (Some((_, pos)), Some(EntityType::Individual | EntityType::Group)) => {
                 self.warn(
                     "EntityIdNotUsed",
                     *pos,

@@ -3,7 +3,7 @@
 
 use super::super::json::{Node, Value};
 
-/// The entity types of QPP JSON (docs §1.2).
+/// The performance categories a QPP JSON measurement set may hold.
 pub(super) const CATEGORIES: &[&str] = &["quality", "pi", "ia"];
 pub(super) const METHODS: &[&str] = &[
     "registry",
@@ -144,7 +144,7 @@ pub(super) fn is_digits(s: &str, n: usize) -> bool {
     s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// The NPI check digit: Luhn over "80840" + the NPI (the NPI standard; docs §2.5). CMS's own
+/// The NPI check digit: Luhn over "80840" + the NPI (the NPI standard, 45 CFR 162.406). CMS's own
 /// test NPIs often fail it, so this is only ever a warning.
 pub fn npi_check_digit_ok(npi: &str) -> bool {
     crate::domain::ids::Npi::parse(npi).is_ok_and(|n| n.has_valid_check_digit())
@@ -174,7 +174,7 @@ pub fn parse_date(s: &str) -> Option<(i64, i64)> {
     Some((era * 146_097 + doe, y))
 }
 
-/// A CMS EHR Certification ID: `XX15C` + 10, or a year-prefixed `2025C` + 10 (docs §1.3).
+/// A CMS EHR Certification ID: `XX15C` + 10, or a year-prefixed `2025C` + 10 (the CHPL's CMS EHR Certification ID).
 pub fn cehrt_id_ok(id: &str) -> bool {
     let b = id.as_bytes();
     let alnum = |s: &[u8]| s.iter().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase());

@@ -103,11 +103,12 @@ fn describe(e: &serde_json::Error) -> String {
 }
 
 /// The `year` query parameter: `None` when absent, an error in the API's shape when malformed.
-fn year_param(query: Option<&str>) -> Result<Option<PerformanceYear>, ApiError> {
+/// `bare` says whether a `year` without `=` counts (as an empty, hence invalid, value).
+fn year_param(query: Option<&str>, bare: bool) -> Result<Option<PerformanceYear>, ApiError> {
     let value = query
         .unwrap_or("")
         .split('&')
-        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+        .filter_map(|pair| pair.split_once('=').or(bare.then_some((pair, ""))))
         .find(|(k, _)| *k == "year")
         .map(|(_, v)| v);
     value
@@ -124,7 +125,7 @@ pub struct YearQuery(pub PerformanceYear);
 impl<S: Send + Sync> FromRequestParts<S> for YearQuery {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        year_param(parts.uri.query())?.map(YearQuery).ok_or_else(|| {
+        year_param(parts.uri.query(), true)?.map(YearQuery).ok_or_else(|| {
             ApiError::bad_request("MissingParameter", "Add the performance year to the request, e.g. ?year=2025.")
                 .with_detail("year", "required")
         })
@@ -132,13 +133,15 @@ impl<S: Send + Sync> FromRequestParts<S> for YearQuery {
 }
 
 /// The `year` query parameter, optional: the QPP Eligibility API answers for the default year
-/// when it is omitted (`services::years::default_year`).
-pub struct OptionalYear(pub Option<PerformanceYear>);
+/// when it is omitted (`services::years::year_or_default`). A malformed year is kept as the error
+/// for the handler to return after it has checked who is calling, so a caller without access
+/// learns nothing from the year.
+pub struct OptionalYear(pub Result<Option<PerformanceYear>, ApiError>);
 
 impl<S: Send + Sync> FromRequestParts<S> for OptionalYear {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
-        year_param(parts.uri.query()).map(OptionalYear)
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(OptionalYear(year_param(parts.uri.query(), false)))
     }
 }
 

@@ -11,7 +11,7 @@
 use super::error::ApiError;
 use crate::api::{CSRF_HEADER, SESSION_COOKIE};
 use crate::domain::Timestamp;
-use crate::server::services::auth::{token_hash, SESSION_IDLE_MS, SESSION_MAX_MS};
+use crate::server::secrets::{token_hash, SESSION_IDLE_MS, SESSION_MAX_MS};
 use crate::server::state::AppState;
 use crate::server::store::sessions::SessionRow;
 use crate::server::store::users::UserRow;

@@ -5,7 +5,7 @@ use crate::api::{ApiErrorBody, ApiTokenCreated, ApiTokenInfo};
 use crate::server::http::error::ApiError;
 use crate::server::http::extract::RegistryPath;
 use crate::server::http::session::CurrentUser;
-use crate::server::services::auth::{random_token, token_hash};
+use crate::server::secrets::{random_token, token_hash};
 use crate::server::services::registry::{bearer, caller, load_registry, RegistryCaller};
 use crate::server::state::AppState;
 use axum::extract::State;

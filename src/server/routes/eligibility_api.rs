@@ -34,7 +34,7 @@ pub async fn npi_lookup(
     NpiPath(npi): NpiPath,
     OptionalYear(year): OptionalYear,
 ) -> Result<Json<NpiEligibilityResponse>, ApiError> {
-    let year = year_or_default(&state, year).await?;
+    let year = year_or_default(&state, year?).await?;
     let viewer = caller.as_ref().ok().map(|c| c.user.user_id.as_str());
     Ok(Json(eligibility_api::npi_lookup(&state, viewer, &npi, year).await?))
 }
@@ -56,6 +56,6 @@ pub async fn opt_in_read(
             ));
         }
     }
-    let year = year_or_default(&state, year).await?;
+    let year = year_or_default(&state, year?).await?;
     Ok(Json(OptInResponse { data: eligibility_api::opt_in_rows(&state, year, entities).await? }))
 }

@@ -46,8 +46,8 @@ pub(crate) async fn list_practices(
 pub(crate) async fn get_practice(
     State(state): State<AppState>,
     current: CurrentUser,
-    TinPath(tin): TinPath,
     YearQuery(year): YearQuery,
+    TinPath(tin): TinPath,
 ) -> Result<Json<PracticeCard>, ApiError> {
     require_connection(&state, &current.user.user_id, &tin).await?;
     Ok(Json(practices::practice(&state, year, &tin).await?))
@@ -57,8 +57,8 @@ pub(crate) async fn get_practice(
 pub(crate) async fn list_clinicians(
     State(state): State<AppState>,
     current: CurrentUser,
-    TinPath(tin): TinPath,
     YearQuery(year): YearQuery,
+    TinPath(tin): TinPath,
 ) -> Result<Json<CliniciansResponse>, ApiError> {
     require_connection(&state, &current.user.user_id, &tin).await?;
     Ok(Json(practices::clinicians(&state, year, &tin).await?))
@@ -68,8 +68,8 @@ pub(crate) async fn list_clinicians(
 pub(crate) async fn get_clinician(
     State(state): State<AppState>,
     current: CurrentUser,
-    TinNpiPath(tin, npi): TinNpiPath,
     YearQuery(year): YearQuery,
+    TinNpiPath(tin, npi): TinNpiPath,
 ) -> Result<Json<ClinicianCard>, ApiError> {
     require_connection(&state, &current.user.user_id, &tin).await?;
     Ok(Json(practices::clinician(&state, year, &tin, &npi).await?))

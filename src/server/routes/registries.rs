@@ -16,7 +16,7 @@ use crate::server::http::session::CurrentUser;
 use crate::server::services::eligibility_api::opt_in_rows;
 use crate::server::services::registry::{registry_caller, ClientData};
 use crate::server::services::registry_elections::{record_elections, submissions_view};
-use crate::server::services::years::year_or_default;
+use crate::server::services::years::{require_threshold, year_or_default};
 use crate::server::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -45,7 +45,7 @@ pub async fn submissions(
     OptionalYear(year): OptionalYear,
 ) -> Result<Json<RegistrySubmissionsResponse>, ApiError> {
     let c = registry_caller(&state, &headers, session, &id).await?;
-    let year = year_or_default(&state, year).await?;
+    let year = year_or_default(&state, year?).await?;
     Ok(Json(submissions_view(&state, c, year).await?))
 }
 
@@ -65,6 +65,7 @@ pub async fn participants(
         return Err(ApiError::unprocessable("TooManyParticipants", msg));
     }
     let year = req.performance_year;
+    require_threshold(year)?;
     let data = ClientData::load(&state, &c.registry.registry_id, year).await?;
     let rows = req
         .participants
@@ -112,6 +113,6 @@ pub async fn opt_in(
     if let Some((tin, _)) = entities.iter().find(|(t, _)| !clients.contains(t.as_str())) {
         return Err(ApiError::forbidden("NotAClient", format!("TIN {tin} is not a client of {}.", c.registry.name)));
     }
-    let year = year_or_default(&state, year).await?;
+    let year = year_or_default(&state, year?).await?;
     Ok(Json(OptInResponse { data: opt_in_rows(&state, year, entities).await? }))
 }

@@ -9,7 +9,7 @@ use crate::server::http::extract::JsonBody;
 use crate::server::http::session::{
     check_origin, clear_session_cookie, session_cookie, session_token_from, CurrentUser,
 };
-use crate::server::services::auth::{dummy_hash, random_token, token_hash, verify_password, SESSION_IDLE_MS};
+use crate::server::secrets::{dummy_hash, random_token, token_hash, verify_password, SESSION_IDLE_MS};
 use crate::server::state::AppState;
 use crate::server::store::users::UserRow;
 use axum::extract::State;

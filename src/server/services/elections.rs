@@ -9,7 +9,7 @@ use crate::domain::election::conflict_reason;
 use crate::domain::pathway::PathwayRefusal;
 use crate::domain::{
     check_can_elect, check_confirmation, check_pathway, resolve_against_existing, Election, ElectionOutcome,
-    EntityKind, LowVolumeAssessment, LowVolumeStatus, Npi, PerformanceYear, Timestamp, Tin,
+    EntityKind, LowVolumeAssessment, LowVolumeStatus, Npi, PerformanceYear, Timestamp, Tin, VolumeFigures,
 };
 use crate::server::http::error::ApiError;
 use crate::server::state::AppState;
@@ -23,14 +23,14 @@ pub struct Actor {
     pub statement_of_truth_agreed_at: Timestamp,
 }
 
-/// The entity's low-volume status and whether it participates in a MIPS APM: the practice for a
+/// The entity's low-volume figures and whether it participates in a MIPS APM: the practice for a
 /// group, the clinician for an individual.
-async fn standing_of(
+async fn facts_of(
     state: &AppState,
     year: PerformanceYear,
     tin: &Tin,
     npi: Option<&Npi>,
-) -> Result<(LowVolumeStatus, bool), ApiError> {
+) -> Result<(VolumeFigures, bool), ApiError> {
     let (figures, apm) = match npi {
         None => state
             .store
@@ -45,7 +45,11 @@ async fn standing_of(
             .map(|c| (c.figures(), c.mips_apm_participant))
             .ok_or_else(|| no_clinician(tin, n, year))?,
     };
-    Ok((LowVolumeAssessment::of(&figures, &require_threshold(year)?).status(), apm))
+    Ok((figures, apm))
+}
+
+fn low_volume(figures: &VolumeFigures, year: PerformanceYear) -> Result<LowVolumeStatus, ApiError> {
+    Ok(LowVolumeAssessment::of(figures, &require_threshold(year)?).status())
 }
 
 fn conflict(prior: Election, e: &ElectionRecord) -> ApiError {
@@ -66,7 +70,7 @@ pub async fn make_election(
     check_confirmation(&req.confirmation)?;
     let (year, tin, npi) = (req.performance_year, &req.tin, req.npi.as_ref());
     require_connection(state, &actor.user_id, tin).await?;
-    let (lv, _) = standing_of(state, year, tin, npi).await?;
+    let (figures, _) = facts_of(state, year, tin, npi).await?;
 
     // Finality first: a repeat of the recorded election is answered with it, even after the
     // window closed, so that a retry after a lost response is harmless.
@@ -77,6 +81,7 @@ pub async fn make_election(
         _ => {}
     }
 
+    let lv = low_volume(&figures, year)?;
     let now = state.now();
     let in_vg = state.store.virtual_group_tins(year).await?.contains(tin);
     let window = state.store.window(year).await?;
@@ -113,7 +118,16 @@ pub async fn choose_pathway(
 ) -> Result<(bool, PathwayRecord), ApiError> {
     let (year, tin, npi) = (req.performance_year, &req.tin, req.npi.as_ref());
     require_connection(state, &actor.user_id, tin).await?;
-    let (lv, apm) = standing_of(state, year, tin, npi).await?;
+    // The pathway answers "no eligibility information" in its own words, whatever is missing.
+    let (figures, apm) = facts_of(state, year, tin, npi).await.map_err(|e| {
+        if e.status == axum::http::StatusCode::NOT_FOUND {
+            let msg = format!("There is no eligibility information for this entity in performance year {year}.");
+            ApiError::not_found("NoEligibilityInformation", msg)
+        } else {
+            e
+        }
+    })?;
+    let lv = low_volume(&figures, year)?;
     let election = state.store.election(year, tin, npi).await?.map(|e| e.election);
     let existing = state.store.pathway(year, tin, npi).await?;
     if existing.is_none() {

@@ -24,7 +24,7 @@ fn scenario(
     let has = |s: SpecialStatus| statuses.contains(&s);
     Ok(EligibilityScenario {
         is_opt_in_eligible: opt_in_eligible,
-        // Only an opt-in eligible entity can have a decision (docs §1.4's state table).
+        // Only an opt-in eligible entity can have a decision (the QPP Eligibility API's opt-in states).
         is_opted_in: election.filter(|_| opt_in_eligible).map(|e| e.election == Election::OptIn),
         opt_in_decision_date: election.filter(|_| opt_in_eligible).map(|e| e.elected_at),
         low_volume_switch: a.below_reason().is_some(),

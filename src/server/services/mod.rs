@@ -2,7 +2,6 @@
 //! service loads what it needs in as few queries as it can (never one query per row) and
 //! answers with API types or an `ApiError` that says what was refused.
 
-pub mod auth;
 pub mod cards;
 pub mod elections;
 pub mod eligibility_api;

@@ -2,15 +2,15 @@
 //! server knows about the registry's clients in a year, read at once, so every participant's
 //! standing is decided by `domain::registry::standing` from fresh data.
 
-use super::auth::token_hash;
-use super::years::require_threshold;
 use crate::api::{ElectionChannel, RegistrySummary};
 use crate::domain::registry::{standing, ParticipantFacts, ParticipantKey, ParticipantStanding};
 use crate::domain::{
-    Election, ElectionWindow, EntityType, LowVolumeAssessment, LowVolumeThreshold, Npi, PerformanceYear, Timestamp, Tin,
+    low_volume_threshold, Election, ElectionWindow, EntityType, LowVolumeAssessment, LowVolumeThreshold, Npi,
+    PerformanceYear, Timestamp, Tin,
 };
 use crate::server::http::error::ApiError;
 use crate::server::http::session::CurrentUser;
+use crate::server::secrets::token_hash;
 use crate::server::state::AppState;
 use crate::server::store::clinicians::ClinicianRow;
 use crate::server::store::elections::NewElection;
@@ -134,14 +134,16 @@ pub struct ClientData {
     elections: HashMap<ParticipantKey, Election>,
     in_virtual_group: HashSet<Tin>,
     window: Option<ElectionWindow>,
-    threshold: LowVolumeThreshold,
+    /// `None` for a year without one: standings then can't be decided (callers that decide them
+    /// refuse such a year first, with `require_threshold`).
+    threshold: Option<LowVolumeThreshold>,
     year: PerformanceYear,
     now: Timestamp,
 }
 
 impl ClientData {
     pub async fn load(state: &AppState, registry_id: &str, year: PerformanceYear) -> Result<ClientData, ApiError> {
-        let threshold = require_threshold(year)?;
+        let threshold = low_volume_threshold(year);
         let scope = Scope::RegistryClients(registry_id);
         let store = &state.store;
         let mut clients = HashSet::new();
@@ -211,7 +213,7 @@ impl ClientData {
             entity_type,
             is_client: self.is_client(&key.tin),
             registry_name,
-            low_volume: figures.map(|f| LowVolumeAssessment::of(&f, &self.threshold).status()),
+            low_volume: figures.zip(self.threshold).map(|(f, t)| LowVolumeAssessment::of(&f, &t).status()),
             in_virtual_group: self.in_virtual_group.contains(&key.tin),
             existing: self.election_of(key),
             window: self.window.as_ref(),

@@ -3,6 +3,7 @@
 //! upload (`domain::registry::decide`).
 
 use super::registry::{ClientData, RegistryCaller};
+use super::years::require_threshold;
 use crate::api::{
     ElectionChannel, ParticipantSubmission, RecordedElection, RegistryElectionsRequest, RegistryElectionsResponse,
     RegistrySubmissionsResponse, MAX_ERROR_DETAILS, MAX_LOOKUP,
@@ -65,6 +66,7 @@ pub async fn record_elections(
         return Err(ApiError::unprocessable("NoElections", format!("Name from 1 to {MAX_LOOKUP} elections.")));
     }
     let year = req.performance_year;
+    require_threshold(year)?;
     let data = ClientData::load(state, &c.registry.registry_id, year).await?;
     let (mut refusals, mut new, mut already) = (vec![], vec![], vec![]);
     let mut seen = HashSet::new();

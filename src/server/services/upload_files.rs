@@ -2,7 +2,6 @@
 //! re-checking every file with the shared readers (`qpp::validate`, `qpp::qrda::read`) to find
 //! each participant's measurement sets. The elections are decided in `uploads`.
 
-use super::auth::sha256_hex;
 use super::qpp::{check_file, report_error};
 use crate::api::{
     FileFormat, SkippedParticipant, UploadManifest, IDEMPOTENCY_KEY_HEADER, MAX_FILE_BYTES, MAX_IDEMPOTENCY_KEY_CHARS,
@@ -14,6 +13,7 @@ use crate::qpp::participants::{participants, qrda_participant, FileParticipant};
 use crate::qpp::{self, qrda};
 use crate::server::http::error::ApiError;
 use crate::server::http::extract::parse_json;
+use crate::server::secrets::sha256_hex;
 use crate::server::state::AppState;
 use crate::server::store::uploads::NewMeasurementSet;
 use axum::body::Bytes;

@@ -3,15 +3,16 @@
 //! (`domain::registry::decide`), then store the upload, the elections with their audit rows and
 //! the measurement sets in one transaction (`store::uploads`) — or nothing.
 
-use super::auth::{random_token, sha256_hex};
 use super::registry::{ClientData, RegistryCaller};
 use super::upload_files::{idempotency_key, read_files, FilesRead, ReceivedUpload, Refused};
+use super::years::require_threshold;
 use crate::api::{
     ElectionChannel, FileFormat, RecordedElection, SkippedParticipant, UploadResponse, UploadedFile, MAX_ERROR_DETAILS,
 };
 use crate::domain::check_confirmation;
 use crate::domain::registry::{app_refusal, decide, ElectionChoice, ParticipantKey, ParticipantStanding, UploadAction};
 use crate::server::http::error::ApiError;
+use crate::server::secrets::{random_token, sha256_hex};
 use crate::server::state::AppState;
 use crate::server::store::elections::NewElection;
 use crate::server::store::uploads::{NewMeasurementSet, NewUploadFile, UploadOutcome, UploadPlan};
@@ -33,6 +34,7 @@ pub async fn upload(
         return replay(&summary);
     }
     let read = read_files(state, &upload).await?;
+    require_threshold(upload.manifest.performance_year)?;
     let data = ClientData::load(state, &c.registry.registry_id, upload.manifest.performance_year).await?;
     let decided = decide_all(c, &upload, read, &data);
     if decided.refusals.is_empty() && decided.participants_stored == 0 {

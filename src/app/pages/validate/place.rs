@@ -14,7 +14,8 @@ pub fn PlaceDialog(place: RwSignal<Option<(u32, Diagnostic)>>, files: Files) -> 
     Effect::new(move |_| {
         let Some((job, d)) = place.get() else { return };
         let name = files.with_value(|fs| fs.iter().find(|(i, _)| *i == job).map(|(_, f)| (f.name(), f.clone())));
-        let Some((file_name, file)) = name else { return };
+        // The file was cleared meanwhile ("Check other files"): nothing to show.
+        let Some((file_name, file)) = name else { return place.set(None) };
         title.set(format!("Line {}, column {} in {file_name}", d.line, d.column));
         excerpt.set(None);
         leptos::task::spawn_local(async move {

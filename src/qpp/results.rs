@@ -157,6 +157,16 @@ pub fn json_export(files: &[(String, &Report)]) -> String {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
+    #[test]
+    fn files_over_the_limit_are_refused_in_one_sentence() {
+        let limit = super::super::MAX_FILE_BYTES as f64;
+        assert_eq!(super::too_large(limit), None);
+        assert_eq!(
+            super::too_large(limit + 1.0).unwrap(),
+            "The file is 64.0 MB; files may be up to 64.0 MB. Split the submissions into several files."
+        );
+    }
+
     use super::*;
 
     fn report() -> Report {
@@ -202,6 +212,18 @@ pub fn format_size(bytes: f64) -> String {
     } else {
         format!("{} KB", ((bytes / 1024.0).ceil() as i64).max(1))
     }
+}
+
+/// Why a chosen file is refused before it is read: larger than `MAX_FILE_BYTES`. One sentence for
+/// every page that takes files (the server answers 413 with its own).
+pub fn too_large(bytes: f64) -> Option<String> {
+    (bytes > super::MAX_FILE_BYTES as f64).then(|| {
+        format!(
+            "The file is {}; files may be up to {}. Split the submissions into several files.",
+            format_size(bytes),
+            format_size(super::MAX_FILE_BYTES as f64)
+        )
+    })
 }
 
 /// The verdict under the summary sentence.

@@ -4,9 +4,8 @@ use crate::domain::entity::category_label;
 use crate::domain::PerformanceYear;
 use crate::qpp::participants::{participants, qrda_participant, FileParticipant};
 use crate::qpp::qrda::QrdaSummary;
-use crate::qpp::results::format_size;
+use crate::qpp::results::too_large;
 use crate::qpp::rules::{plural, Report, Severity};
-use crate::qpp::MAX_FILE_BYTES;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -31,12 +30,8 @@ pub struct FileItem {
 /// What can be said of a chosen file before it is read: too large, or not JSON or XML.
 pub fn first_check(name: &str, size: f64) -> Check {
     let lower = name.to_lowercase();
-    if size > MAX_FILE_BYTES as f64 {
-        Check::Failed(format!(
-            "The file is {}; files may be up to {}.",
-            format_size(size),
-            format_size(MAX_FILE_BYTES as f64)
-        ))
+    if let Some(m) = too_large(size) {
+        Check::Failed(m)
     } else if !(lower.ends_with(".json") || lower.ends_with(".xml")) {
         Check::Failed("Only QPP JSON (.json) and QRDA III (.xml) files are accepted.".into())
     } else {

@@ -7,9 +7,8 @@ mod results;
 
 use crate::app::components::{Alert, AlertKind, FileDrop, PageHeading, Shell};
 use crate::app::validator::{ValidatorSlot, WorkerEvent};
-use crate::qpp::results::format_size;
+use crate::qpp::results::too_large;
 use crate::qpp::rules::{summary_sentence, Report};
-use crate::qpp::MAX_FILE_BYTES;
 use jobs::{Files, Job, JobState};
 use leptos::prelude::*;
 use results::{Progress, Results};
@@ -114,15 +113,7 @@ impl Checks {
             let id = self.next_id.get_value();
             self.next_id.set_value(id + 1);
             let size = file.size();
-            let state = if size > MAX_FILE_BYTES as f64 {
-                JobState::Failed(format!(
-                    "The file is {}; this check accepts files up to {}. Split the submissions into several files.",
-                    format_size(size),
-                    format_size(MAX_FILE_BYTES as f64)
-                ))
-            } else {
-                JobState::Waiting
-            };
+            let state = too_large(size).map(JobState::Failed).unwrap_or(JobState::Waiting);
             self.jobs.update(|js| js.push(Job { id, name: file.name(), size, state }));
             self.files.update_value(|f| f.push((id, file)));
         }

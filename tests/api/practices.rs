@@ -114,7 +114,7 @@ async fn years_list_windows_and_defaults_to_the_open_year(h: Harness) {
     .unwrap();
     assert_eq!((list.practices.len(), list.clinicians.len()), (5, 11), "nothing doubled");
     let row: Option<PracticeRow> = h.store.practice(h.demo_year, &Tin::parse(PAZDEROVA).unwrap()).await.unwrap();
-    assert_eq!(row.unwrap().medicare_patients, 33);
+    assert_eq!(row.unwrap().facts.medicare_patients, 33);
 }
 
 async fn clinicians_are_listed_with_their_own_eligibility(h: Harness) {

@@ -8,6 +8,14 @@ use super::submission::{SetContext, Submission};
 use super::vocabulary::*;
 use crate::domain::entity::category_label;
 
+/// Where a value's fields are read: the object, its path, and the measure it belongs to.
+#[derive(Clone, Copy)]
+pub(super) struct Within<'a> {
+    pub obj: &'a Node<'a>,
+    pub path: &'a str,
+    pub mid: Option<&'a str>,
+}
+
 /// Where a measurement is and what its set says, for `measure_fits`.
 struct MeasureUse<'a> {
     path: &'a str,
@@ -100,6 +108,7 @@ impl Submission<'_, '_> {
                 Evidence::Confirmed,
             );
         };
+        let at = Within { obj: v, path: vp, mid };
         match measure.metric_type.as_str() {
             "boolean" => {
                 if !matches!(v.value, Value::Bool(_)) {
@@ -111,8 +120,8 @@ impl Submission<'_, '_> {
                     return shape_error(self, "a numerator and a denominator");
                 };
                 self.fields(members, vp, PROPORTION_FIELDS, mid);
-                let n = self.count(v, vp, "numerator", true, mid);
-                let d = self.count(v, vp, "denominator", true, mid);
+                let n = self.count(at, "numerator", true);
+                let d = self.count(at, "denominator", true);
                 if let (Some(n), Some(d)) = (n, d) {
                     if n > d {
                         let pos = v.get("numerator").map(|x| x.pos).unwrap_or(v.pos);
@@ -158,12 +167,12 @@ impl Submission<'_, '_> {
                 };
                 self.fields(members, vp, NON_PROPORTION_FIELDS, mid);
                 for f in ["numerator", "denominator"] {
-                    self.number(v, vp, f, true, mid);
+                    self.number(at, f, true);
                 }
                 self.boolean(v, vp, "isEndToEndReported", mpath, mid);
-                self.count(v, vp, "observationInstances", true, mid);
+                self.count(at, "observationInstances", true);
                 for f in ["numeratorExclusion", "denominatorException"] {
-                    self.number(v, vp, f, false, mid);
+                    self.number(at, f, false);
                 }
             }
             other => {
@@ -186,14 +195,8 @@ impl Submission<'_, '_> {
     }
 
     /// A number field (any finite value). Returns it.
-    pub(super) fn number(
-        &mut self,
-        obj: &Node,
-        path: &str,
-        field: &str,
-        required: bool,
-        mid: Option<&str>,
-    ) -> Option<f64> {
+    pub(super) fn number(&mut self, at: Within<'_>, field: &str, required: bool) -> Option<f64> {
+        let Within { obj, path, mid } = at;
         match obj.get(field) {
             None => {
                 if required {
@@ -215,15 +218,9 @@ impl Submission<'_, '_> {
     }
 
     /// A count: a whole number ≥ 0 (`100.0` counts as whole: the API is JavaScript).
-    pub(super) fn count(
-        &mut self,
-        obj: &Node,
-        path: &str,
-        field: &str,
-        required: bool,
-        mid: Option<&str>,
-    ) -> Option<f64> {
-        let n = self.number(obj, path, field, required, mid)?;
+    pub(super) fn count(&mut self, at: Within<'_>, field: &str, required: bool) -> Option<f64> {
+        let Within { obj, path, mid } = at;
+        let n = self.number(at, field, required)?;
         if n.fract() == 0.0 && (0.0..=MAX_SAFE_INTEGER).contains(&n) {
             return Some(n);
         }
@@ -278,14 +275,15 @@ impl Submission<'_, '_> {
     /// arithmetic.
     pub(super) fn rate_counts(&mut self, v: &Node, vp: &str, place: &str, measure: &Measure, method: Option<&str>) {
         let mid = Some(measure.id.as_str());
-        let met = self.count(v, vp, "performanceMet", true, mid);
-        let ep = self.count(v, vp, "eligiblePopulation", true, mid);
-        let not_met = self.count(v, vp, "performanceNotMet", false, mid);
-        let excl = self.count(v, vp, "eligiblePopulationExclusion", false, mid);
-        let exc = self.count(v, vp, "eligiblePopulationException", false, mid);
+        let at = Within { obj: v, path: vp, mid };
+        let met = self.count(at, "performanceMet", true);
+        let ep = self.count(at, "eligiblePopulation", true);
+        let not_met = self.count(at, "performanceNotMet", false);
+        let excl = self.count(at, "eligiblePopulationExclusion", false);
+        let exc = self.count(at, "eligiblePopulationException", false);
         if measure.metric_type.starts_with("registry") {
-            self.count(v, vp, "numeratorExclusion", false, mid);
-            match self.number(v, vp, "performanceRate", true, mid) {
+            self.count(at, "numeratorExclusion", false);
+            match self.number(at, "performanceRate", true) {
                 Some(r) if !(0.0..=100.0).contains(&r) => {
                     let n = v.get("performanceRate").expect("found");
                     self.err(

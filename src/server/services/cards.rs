@@ -6,14 +6,13 @@ use crate::api::{
 };
 use crate::domain::lvt::LowVolumeAssessment;
 use crate::domain::{
-    check_can_elect, offered_pathways, ElectionWindow, EntityKind, ParticipationStatus, PerformanceYear, SpecialStatus,
-    Timestamp, VolumeFigures,
+    check_can_elect, offered_pathways, ElectionWindow, EntityKind, ParticipationStatus, PerformanceYear, Timestamp,
 };
 use crate::server::http::error::ApiError;
 use crate::server::services::years::require_threshold;
 use crate::server::store::clinicians::ClinicianRow;
 use crate::server::store::pathways::PathwayRow;
-use crate::server::store::practices::PracticeRow;
+use crate::server::store::practices::{EligibilityFacts, PracticeRow};
 
 pub fn pathway_record(p: &PathwayRow) -> PathwayRecord {
     PathwayRecord { pathway: p.pathway, chosen_at: p.chosen_at, chosen_by: p.chosen_by.clone() }
@@ -30,20 +29,18 @@ pub struct CardContext<'a> {
     pub now: Timestamp,
 }
 
-/// The facts every entity card needs, whatever the entity.
-struct EntityFacts<'a> {
+/// What a card says of an entity's eligibility: a clinician (`individual`) or a practice.
+fn eligibility(
     individual: bool,
     year: PerformanceYear,
-    figures: VolumeFigures,
-    special_statuses: &'a [SpecialStatus],
-    mips_apm_participant: bool,
-}
-
-fn eligibility(f: EntityFacts<'_>, cx: CardContext<'_>) -> Result<EntityEligibility, ApiError> {
-    let threshold = require_threshold(f.year)?;
-    let assessment = LowVolumeAssessment::of(&f.figures, &threshold);
+    f: &EligibilityFacts,
+    cx: CardContext<'_>,
+) -> Result<EntityEligibility, ApiError> {
+    let threshold = require_threshold(year)?;
+    let figures = f.figures();
+    let assessment = LowVolumeAssessment::of(&figures, &threshold);
     let lv = assessment.status();
-    let kind = EntityKind::of(f.individual, cx.in_virtual_group);
+    let kind = EntityKind::of(individual, cx.in_virtual_group);
     let can_elect = match cx.election {
         Some(e) => ElectionAvailability {
             allowed: false,
@@ -53,20 +50,20 @@ fn eligibility(f: EntityFacts<'_>, cx: CardContext<'_>) -> Result<EntityEligibil
                 e.elected_at.format_eastern()
             )),
         },
-        None => match check_can_elect(kind, lv, cx.window, f.year, cx.now) {
+        None => match check_can_elect(kind, lv, cx.window, year, cx.now) {
             Ok(()) => ElectionAvailability { allowed: true, reason: None },
             Err(r) => ElectionAvailability { allowed: false, reason: Some(r.reason()) },
         },
     };
     let election = cx.election.map(|e| e.election);
     Ok(EntityEligibility {
-        figures: f.figures,
+        figures,
         threshold,
         assessment,
         low_volume_status: lv,
         status: ParticipationStatus::of(lv, election),
         status_explanation: lv.explanation(&assessment),
-        special_statuses: f.special_statuses.to_vec(),
+        special_statuses: f.special_statuses.clone(),
         mips_apm_participant: f.mips_apm_participant,
         election: cx.election.cloned(),
         can_elect,
@@ -80,13 +77,6 @@ fn eligibility(f: EntityFacts<'_>, cx: CardContext<'_>) -> Result<EntityEligibil
 }
 
 pub fn practice_card(p: &PracticeRow, clinicians: i64, cx: CardContext<'_>) -> Result<PracticeCard, ApiError> {
-    let facts = EntityFacts {
-        individual: false,
-        year: p.performance_year,
-        figures: p.figures(),
-        special_statuses: &p.special_statuses,
-        mips_apm_participant: p.mips_apm_participant,
-    };
     Ok(PracticeCard {
         performance_year: p.performance_year,
         tin: p.tin.clone(),
@@ -98,19 +88,12 @@ pub fn practice_card(p: &PracticeRow, clinicians: i64, cx: CardContext<'_>) -> R
             zip: p.zip.clone(),
         },
         clinician_count: clinicians,
-        is_demo: p.is_demo,
-        eligibility: eligibility(facts, cx)?,
+        is_demo: p.facts.is_demo,
+        eligibility: eligibility(false, p.performance_year, &p.facts, cx)?,
     })
 }
 
 pub fn clinician_card(c: &ClinicianRow, practice_name: &str, cx: CardContext<'_>) -> Result<ClinicianCard, ApiError> {
-    let facts = EntityFacts {
-        individual: true,
-        year: c.performance_year,
-        figures: c.figures(),
-        special_statuses: &c.special_statuses,
-        mips_apm_participant: c.mips_apm_participant,
-    };
     Ok(ClinicianCard {
         performance_year: c.performance_year,
         tin: c.tin.clone(),
@@ -118,7 +101,7 @@ pub fn clinician_card(c: &ClinicianRow, practice_name: &str, cx: CardContext<'_>
         first_name: c.first_name.clone(),
         last_name: c.last_name.clone(),
         practice_name: practice_name.to_string(),
-        is_demo: c.is_demo,
-        eligibility: eligibility(facts, cx)?,
+        is_demo: c.facts.is_demo,
+        eligibility: eligibility(true, c.performance_year, &c.facts, cx)?,
     })
 }

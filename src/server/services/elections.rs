@@ -36,13 +36,13 @@ async fn facts_of(
             .store
             .practice(year, tin)
             .await?
-            .map(|p| (p.figures(), p.mips_apm_participant))
+            .map(|p| (p.facts.figures(), p.facts.mips_apm_participant))
             .ok_or_else(|| no_practice(tin, year))?,
         Some(n) => state
             .store
             .clinician(year, tin, n)
             .await?
-            .map(|c| (c.figures(), c.mips_apm_participant))
+            .map(|c| (c.facts.figures(), c.facts.mips_apm_participant))
             .ok_or_else(|| no_clinician(tin, n, year))?,
     };
     Ok((figures, apm))

@@ -74,8 +74,13 @@ pub async fn npi_lookup(
             city: p.city.clone(),
             state: p.state.clone(),
             zip: p.zip.clone(),
-            individual_scenario: scenario(c.figures(), &c.special_statuses, year, individual_election.as_ref())?,
-            group_scenario: scenario(p.figures(), &p.special_statuses, year, group_election.as_ref())?,
+            individual_scenario: scenario(
+                c.facts.figures(),
+                &c.facts.special_statuses,
+                year,
+                individual_election.as_ref(),
+            )?,
+            group_scenario: scenario(p.facts.figures(), &p.facts.special_statuses, year, group_election.as_ref())?,
         });
     }
     Ok(NpiEligibilityResponse {
@@ -148,8 +153,10 @@ pub async fn opt_in_rows(
     let mut data = vec![];
     for (tin, npi) in entities {
         let figures = match &npi {
-            None => state.store.practice(year, &tin).await?.map(|p| (p.figures(), p.special_statuses)),
-            Some(n) => state.store.clinician(year, &tin, n).await?.map(|c| (c.figures(), c.special_statuses)),
+            None => state.store.practice(year, &tin).await?.map(|p| (p.facts.figures(), p.facts.special_statuses)),
+            Some(n) => {
+                state.store.clinician(year, &tin, n).await?.map(|c| (c.facts.figures(), c.facts.special_statuses))
+            }
         };
         let (figures, statuses) = figures.ok_or_else(|| {
             let who = npi.as_ref().map(|n| format!("{tin}|{n}")).unwrap_or_else(|| tin.to_string());

@@ -64,7 +64,12 @@ impl YearFacts {
                 .into_iter()
                 .map(|e| ((e.tin.clone(), e.npi.clone()), e))
                 .collect(),
-            pathways: store.pathways_in(scope, year).await?.into_iter().map(|(t, n, p)| ((t, n), p)).collect(),
+            pathways: store
+                .pathways_in(scope, year)
+                .await?
+                .into_iter()
+                .map(|p| ((p.tin.clone(), p.npi.clone()), p))
+                .collect(),
             in_virtual_group: store.virtual_group_tins(year).await?.into_iter().collect(),
             window: store.window(year).await?,
             now: state.now(),

@@ -12,6 +12,7 @@ use crate::server::http::error::ApiError;
 use crate::server::http::session::CurrentUser;
 use crate::server::secrets::token_hash;
 use crate::server::state::AppState;
+use crate::server::store::api_tokens::LiveToken;
 use crate::server::store::clinicians::ClinicianRow;
 use crate::server::store::elections::NewElection;
 use crate::server::store::practices::PracticeRow;
@@ -51,7 +52,7 @@ pub async fn caller(
     registry: RegistrySummary,
 ) -> Result<RegistryCaller, ApiError> {
     if let Some(token) = bearer(headers) {
-        let (registry_id, created_at, last_four) = state
+        let LiveToken { registry_id, created_at, last_four } = state
             .store
             .api_token(&token_hash(&token))
             .await?
@@ -206,8 +207,8 @@ impl ClientData {
         registry_name: &str,
     ) -> (String, ParticipantStanding) {
         let figures = match &key.npi {
-            None => self.practices.get(&key.tin).map(|p| p.figures()),
-            Some(n) => self.clinicians.get(&(key.tin.clone(), n.clone())).map(|c| c.figures()),
+            None => self.practices.get(&key.tin).map(|p| p.facts.figures()),
+            Some(n) => self.clinicians.get(&(key.tin.clone(), n.clone())).map(|c| c.facts.figures()),
         };
         let facts = ParticipantFacts {
             entity_type,

@@ -3,11 +3,13 @@
 //! each participant's measurement sets. The elections are decided in `uploads`.
 
 use super::qpp::{check_file, report_error};
+use crate::api::StoredMeasurementSet;
 use crate::api::{
     FileFormat, SkippedParticipant, UploadManifest, IDEMPOTENCY_KEY_HEADER, MAX_FILE_BYTES, MAX_IDEMPOTENCY_KEY_CHARS,
     MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES,
 };
 use crate::domain::registry::{entity_type_refusal, ParticipantKey, ParticipantStanding};
+use crate::domain::Timestamp;
 use crate::domain::{EntityType, PerformanceYear};
 use crate::qpp::participants::{participants, qrda_participant, FileParticipant};
 use crate::qpp::{self, qrda};
@@ -15,7 +17,7 @@ use crate::server::http::error::ApiError;
 use crate::server::http::extract::parse_json;
 use crate::server::secrets::sha256_hex;
 use crate::server::state::AppState;
-use crate::server::store::uploads::NewMeasurementSet;
+use crate::server::store::uploads::{NewMeasurementSet, StoredSetRow};
 use axum::body::Bytes;
 use axum::extract::multipart::{Multipart, MultipartError};
 use axum::http::{HeaderMap, StatusCode};
@@ -174,8 +176,17 @@ impl FilesRead {
             .ok_or_else(|| ApiError::internal_because(format!("{} passed validation without a key", p.label())))
     }
 
-    fn add(&mut self, key: ParticipantKey, entity_type: EntityType, file: usize, set: NewMeasurementSet) {
-        self.found.entry(key).or_insert(FoundData { entity_type, sets: vec![] }).sets.push((file, set));
+    fn add(
+        &mut self,
+        key: &ParticipantKey,
+        entity_type: EntityType,
+        file: usize,
+        set: StoredMeasurementSet,
+        body: String,
+    ) {
+        let row = StoredSetRow { tin: key.tin.clone(), npi: key.npi.clone(), entity_type, set };
+        let found = self.found.entry(key.clone()).or_insert(FoundData { entity_type, sets: vec![] });
+        found.sets.push((file, NewMeasurementSet { row, body }));
     }
 }
 
@@ -193,30 +204,37 @@ fn check_year(file: &str, p: &FileParticipant, year: PerformanceYear) -> Result<
     }
 }
 
+/// One file of an upload as it is read: where it stands, for which year, and whether
+/// participants that can't be submitted are skipped.
+struct FileBeingRead<'a> {
+    index: usize,
+    f: &'a ReceivedFile,
+    year: PerformanceYear,
+    skip: bool,
+    /// When the upload was received: its sets' submission time.
+    at: Timestamp,
+}
+
 /// Re-checks every file with the shared rules, as the browser did, and collects each
 /// participant's measurement sets.
-pub async fn read_files(state: &AppState, upload: &ReceivedUpload) -> Result<FilesRead, ApiError> {
+pub async fn read_files(state: &AppState, upload: &ReceivedUpload, at: Timestamp) -> Result<FilesRead, ApiError> {
     let mut read = FilesRead::default();
     let (year, skip) = (upload.manifest.performance_year, upload.manifest.skip_unsubmittable);
-    for (fi, f) in upload.files.iter().enumerate() {
+    for (index, f) in upload.files.iter().enumerate() {
+        let file = FileBeingRead { index, f, year, skip, at };
         if qrda::looks_like_xml(&f.bytes) {
             read.formats.push(FileFormat::QrdaIii);
-            read_qrda(&mut read, fi, f, year, skip)?;
+            read_qrda(&mut read, &file)?;
         } else {
             read.formats.push(FileFormat::QppJson);
-            read_qpp_json(state, &mut read, fi, f, year, skip).await?;
+            read_qpp_json(state, &mut read, &file).await?;
         }
     }
     Ok(read)
 }
 
-fn read_qrda(
-    read: &mut FilesRead,
-    fi: usize,
-    f: &ReceivedFile,
-    year: PerformanceYear,
-    skip: bool,
-) -> Result<(), ApiError> {
+fn read_qrda(read: &mut FilesRead, file: &FileBeingRead<'_>) -> Result<(), ApiError> {
+    let (f, year, skip) = (file.f, file.year, file.skip);
     let s = qrda::read(&f.bytes);
     if let Some(p) = s.problems.first() {
         let mut e = ApiError::unprocessable(
@@ -237,32 +255,23 @@ fn read_qrda(
     let entity_type = participant.entity_type.unwrap_or(EntityType::Group);
     let program = qrda::program_name_of(s.program_name.as_deref().unwrap_or(""));
     for sec in &s.sections {
-        let set = NewMeasurementSet {
-            tin: key.tin.clone(),
-            npi: key.npi.clone(),
-            entity_type,
+        let set = StoredMeasurementSet {
             category: sec.category.clone(),
             submission_method: "electronicHealthRecord".into(),
             program_name: program.into(),
             measure_count: sec.measures as i64,
             source_format: FileFormat::QrdaIii,
-            source_file: f.name.clone(),
-            // Converted to QPP JSON later; the whole file is kept in upload_files.
-            body: String::new(),
+            source_file: file.f.name.clone(),
+            submitted_at: file.at,
         };
-        read.add(key.clone(), entity_type, fi, set);
+        // Converted to QPP JSON later; the whole file is kept in upload_files.
+        read.add(&key, entity_type, file.index, set, String::new());
     }
     Ok(())
 }
 
-async fn read_qpp_json(
-    state: &AppState,
-    read: &mut FilesRead,
-    fi: usize,
-    f: &ReceivedFile,
-    year: PerformanceYear,
-    skip: bool,
-) -> Result<(), ApiError> {
+async fn read_qpp_json(state: &AppState, read: &mut FilesRead, file: &FileBeingRead<'_>) -> Result<(), ApiError> {
+    let (f, year, skip) = (file.f, file.year, file.skip);
     let report = check_file(state, f.bytes.clone()).await?;
     if report.errors > 0 {
         let mut e = report_error(&report).with_kind("FileHasErrors");
@@ -282,19 +291,16 @@ async fn read_qpp_json(
             serde_json::from_slice(&f.bytes[p.start..p.end]).map_err(ApiError::internal_because)?;
         for set in value.get("measurementSets").and_then(|v| v.as_array()).into_iter().flatten() {
             let text = |k: &str| set.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            let set = NewMeasurementSet {
-                tin: key.tin.clone(),
-                npi: key.npi.clone(),
-                entity_type,
+            let stored = StoredMeasurementSet {
                 category: text("category"),
                 submission_method: text("submissionMethod"),
                 program_name: Some(text("programName")).filter(|p| !p.is_empty()).unwrap_or_else(|| "mips".into()),
                 measure_count: set.get("measurements").and_then(|m| m.as_array()).map(|a| a.len()).unwrap_or(0) as i64,
                 source_format: FileFormat::QppJson,
-                source_file: f.name.clone(),
-                body: set.to_string(),
+                source_file: file.f.name.clone(),
+                submitted_at: file.at,
             };
-            read.add(key.clone(), entity_type, fi, set);
+            read.add(&key, entity_type, file.index, stored, set.to_string());
         }
     }
     Ok(())

@@ -33,7 +33,8 @@ pub async fn upload(
     if let Some(summary) = state.store.upload_summary(&c.registry.registry_id, &key).await? {
         return replay(&summary);
     }
-    let read = read_files(state, &upload).await?;
+    let now = state.now();
+    let read = read_files(state, &upload, now).await?;
     require_threshold(upload.manifest.performance_year)?;
     let data = ClientData::load(state, &c.registry.registry_id, upload.manifest.performance_year).await?;
     let decided = decide_all(c, &upload, read, &data);
@@ -55,7 +56,7 @@ pub async fn upload(
             .with_detail("$.confirmation", e.message())
         })?;
     }
-    let (plan, response) = plan(c, &upload, key, decided, data.now())?;
+    let (plan, response) = plan(c, &upload, key, decided, now)?;
     match state.store.commit_upload(&plan, state.config.fail_upload_after_sets).await? {
         UploadOutcome::Committed => Ok((true, response)),
         UploadOutcome::Replayed(summary) => replay(&summary),
@@ -147,7 +148,9 @@ fn decide_all(c: &RegistryCaller, upload: &ReceivedUpload, mut read: FilesRead, 
                     d.elections.push(c.election(year, key, election, ElectionChannel::RegistryUpload, data.now()));
                 }
                 let election = record.or(data.election_of(key));
-                if let Some(r) = fd.sets.iter().find_map(|(_, set)| app_refusal(key, election, &set.program_name)) {
+                if let Some(r) =
+                    fd.sets.iter().find_map(|(_, set)| app_refusal(key, election, &set.row.set.program_name))
+                {
                     d.refusals.push(Refused { path: key.to_string(), message: r.message, code: r.code });
                 }
                 d.participants_stored += 1;
@@ -172,36 +175,30 @@ fn plan(
 ) -> Result<(UploadPlan, UploadResponse), ApiError> {
     let upload_id = format!("upl_{}", &random_token()[..24]);
     let formats = &d.read.formats;
-    let uploaded: Vec<UploadedFile> = upload
+    let (uploaded, files): (Vec<UploadedFile>, Vec<NewUploadFile>) = upload
         .files
         .iter()
-        .enumerate()
-        .map(|(i, f)| UploadedFile {
-            name: f.name.clone(),
-            format: formats[i],
-            bytes: f.bytes.len() as u64,
-            sha256: sha256_hex(&f.bytes),
-            participants_stored: d.per_file[i].0.len(),
-            measurement_sets_stored: d.per_file[i].1,
-        })
-        .collect();
-    let files = upload
-        .files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| NewUploadFile {
-            name: f.name.clone(),
-            format: formats[i],
-            bytes: f.bytes.len() as i64,
-            sha256: uploaded[i].sha256.clone(),
+        .zip(formats)
+        .zip(&d.per_file)
+        .map(|((f, &format), (participants, sets))| {
+            let sha256 = sha256_hex(&f.bytes);
+            let answer = UploadedFile {
+                name: f.name.clone(),
+                format,
+                bytes: f.bytes.len() as u64,
+                sha256: sha256.clone(),
+                participants_stored: participants.len(),
+                measurement_sets_stored: *sets,
+            };
             // A QRDA III file is kept whole until it can be converted; QPP JSON sets are stored.
-            content: if formats[i] == FileFormat::QrdaIii && d.per_file[i].1 > 0 {
+            let content = if format == FileFormat::QrdaIii && *sets > 0 {
                 String::from_utf8_lossy(&f.bytes).into_owned()
             } else {
                 String::new()
-            },
+            };
+            (answer, NewUploadFile { name: f.name.clone(), format, bytes: f.bytes.len() as i64, sha256, content })
         })
-        .collect();
+        .unzip();
     let response = UploadResponse {
         upload_id: upload_id.clone(),
         performance_year: upload.manifest.performance_year,

@@ -1,9 +1,20 @@
 //! Registries' API tokens (`registry_api_tokens`): only SHA-256 hashes are stored.
 
-use super::Store;
+use super::codec::from_row;
+use super::{Db, Store};
 use crate::api::ApiTokenInfo;
 use crate::domain::Timestamp;
-use sqlx::Row;
+
+from_row!(ApiTokenInfo { last_four, created_at, created_by });
+
+/// The registry a live token belongs to.
+#[derive(Clone, Debug)]
+pub struct LiveToken {
+    pub registry_id: String,
+    pub created_at: Timestamp,
+    pub last_four: String,
+}
+from_row!(LiveToken { registry_id, created_at, last_four });
 
 impl Store {
     /// Stores a new token and revokes any earlier live one, in one transaction. Returns whether
@@ -45,25 +56,14 @@ impl Store {
             .rows_affected())
     }
 
-    pub async fn live_api_token(&self, registry_id: &str) -> Result<Option<ApiTokenInfo>, sqlx::Error> {
-        let row = sqlx::query("SELECT last_four, created_at, created_by FROM registry_api_tokens WHERE registry_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC")
-            .bind(registry_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| {
-            Ok(ApiTokenInfo {
-                last_four: r.try_get("last_four")?,
-                created_at: Timestamp(r.try_get("created_at")?),
-                created_by: r.try_get("created_by")?,
-            })
-        })
-        .transpose()
+    pub async fn live_api_token(&self, registry_id: &str) -> Db<Option<ApiTokenInfo>> {
+        let sql = "SELECT last_four, created_at, created_by FROM registry_api_tokens WHERE registry_id = $1 AND revoked_at IS NULL ORDER BY created_at DESC";
+        Ok(self.rows_by(sql, registry_id).await?.into_iter().next())
     }
 
-    /// The registry of a live token: (registry_id, created_at, last_four).
-    pub async fn api_token(&self, token_hash: &str) -> Result<Option<(String, Timestamp, String)>, sqlx::Error> {
-        let row = sqlx::query("SELECT registry_id, created_at, last_four FROM registry_api_tokens WHERE token_hash = $1 AND revoked_at IS NULL").bind(token_hash).fetch_optional(&self.pool).await?;
-        row.map(|r| Ok((r.try_get("registry_id")?, Timestamp(r.try_get("created_at")?), r.try_get("last_four")?)))
-            .transpose()
+    /// The registry of a live token.
+    pub async fn api_token(&self, token_hash: &str) -> Db<Option<LiveToken>> {
+        let sql = "SELECT registry_id, created_at, last_four FROM registry_api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+        Ok(self.rows_by(sql, token_hash).await?.pop())
     }
 }

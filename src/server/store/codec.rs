@@ -3,7 +3,9 @@
 //! must not become a practice representative).
 
 use crate::api::{ElectionChannel, FileFormat, RegistryKind, UserRole};
-use crate::domain::{Election, EntityType, Npi, PerformanceYear, ReportingPathway, SpecialStatus, Tin, WindowSource};
+use crate::domain::{
+    Election, EntityType, Npi, PerformanceYear, ReportingPathway, SpecialStatus, Timestamp, Tin, WindowSource,
+};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -23,121 +25,166 @@ pub trait Code: Sized + Copy + 'static {
     }
 }
 
-impl Code for UserRole {
-    const WHAT: &'static str = "user role";
-    const ALL: &'static [Self] = &[UserRole::PracticeRepresentative, UserRole::RegistryStaff];
-    fn code(self) -> &'static str {
-        match self {
-            UserRole::PracticeRepresentative => "PRACTICE_REPRESENTATIVE",
-            UserRole::RegistryStaff => "REGISTRY_STAFF",
+/// `code!(Type, "what", { Variant => "CODE", … })` for types whose codes are the store's own;
+/// `code!(Type, "what", all = ALL)` for types that carry their code (`Type::code`).
+macro_rules! code {
+    ($ty:ident, $what:literal, { $($variant:ident => $code:literal),* $(,)? }) => {
+        impl Code for $ty {
+            const WHAT: &'static str = $what;
+            const ALL: &'static [Self] = &[$($ty::$variant),*];
+            fn code(self) -> &'static str {
+                match self { $($ty::$variant => $code),* }
+            }
+        }
+    };
+    ($ty:ident, $what:literal, all = $all:expr) => {
+        impl Code for $ty {
+            const WHAT: &'static str = $what;
+            const ALL: &'static [Self] = $all;
+            fn code(self) -> &'static str {
+                $ty::code(self)
+            }
+        }
+    };
+}
+
+code!(UserRole, "user role", { PracticeRepresentative => "PRACTICE_REPRESENTATIVE", RegistryStaff => "REGISTRY_STAFF" });
+code!(ElectionChannel, "election channel", { Web => "WEB", Api => "API", RegistryUpload => "REGISTRY_UPLOAD" });
+code!(WindowSource, "window source", { Official => "OFFICIAL", Expected => "EXPECTED", Demo => "DEMO" });
+code!(RegistryKind, "registry kind", { QualifiedRegistry => "QUALIFIED_REGISTRY", Qcdr => "QCDR" });
+code!(FileFormat, "file format", all = &[FileFormat::QppJson, FileFormat::QrdaIii]);
+code!(Election, "election", all = &[Election::OptIn, Election::ReportVoluntarily]);
+code!(ReportingPathway, "reporting pathway", all = &ReportingPathway::ALL);
+code!(EntityType, "entity type", all = &EntityType::ALL);
+
+/// A value read from one named column.
+pub trait Column: Sized {
+    fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error>;
+}
+
+/// A row type read column by column (`from_row!` writes the impl).
+pub trait FromRow: Sized {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error>;
+}
+
+/// `from_row!(Type { field, … })`: each field is read from the column of the same name, decoded
+/// by its type's `Column` impl, so every table reads its rows the same checked way.
+/// Fields after a `;` are structs read from the same row (`FromRow`).
+macro_rules! from_row {
+    ($ty:ident { $($field:ident),* $(,)? $(; $($part:ident),+)? }) => {
+        impl $crate::server::store::codec::FromRow for $ty {
+            fn from_row(r: &sqlx::any::AnyRow) -> Result<Self, sqlx::Error> {
+                Ok($ty {
+                    $($field: $crate::server::store::codec::Column::column(r, stringify!($field))?,)*
+                    $($($part: $crate::server::store::codec::FromRow::from_row(r)?,)+)?
+                })
+            }
+        }
+    };
+}
+pub(crate) use from_row;
+
+/// Every row of a result, decoded.
+pub fn rows<T: FromRow>(rows: &[AnyRow]) -> Result<Vec<T>, sqlx::Error> {
+    rows.iter().map(T::from_row).collect()
+}
+
+impl<T: Code> Column for T {
+    fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+        T::decode(&r.try_get::<String, _>(name)?)
+    }
+}
+
+/// Values the driver reads as they are.
+macro_rules! plain_column {
+    ($($ty:ty),*) => {$(
+        impl Column for $ty {
+            fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+                r.try_get(name)
+            }
+        }
+    )*};
+}
+plain_column!(String, i64);
+
+impl Column for Timestamp {
+    fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+        r.try_get(name).map(Timestamp)
+    }
+}
+
+/// Flags are stored as 0 or 1; anything else is refused.
+impl Column for bool {
+    fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+        match r.try_get::<i64, _>(name)? {
+            0 => Ok(false),
+            1 => Ok(true),
+            v => Err(sqlx::Error::Decode(format!("bad flag {v} in {name}").into())),
         }
     }
 }
 
-impl Code for ElectionChannel {
-    const WHAT: &'static str = "election channel";
-    const ALL: &'static [Self] = &[ElectionChannel::Web, ElectionChannel::Api, ElectionChannel::RegistryUpload];
-    fn code(self) -> &'static str {
-        match self {
-            ElectionChannel::Web => "WEB",
-            ElectionChannel::Api => "API",
-            ElectionChannel::RegistryUpload => "REGISTRY_UPLOAD",
-        }
+impl Column for PerformanceYear {
+    fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+        let v: i64 = r.try_get(name)?;
+        u16::try_from(v)
+            .ok()
+            .and_then(|y| PerformanceYear::new(y).ok())
+            .ok_or_else(|| sqlx::Error::Decode(format!("bad performance year {v}").into()))
     }
 }
 
-impl Code for WindowSource {
-    const WHAT: &'static str = "window source";
-    const ALL: &'static [Self] = &[WindowSource::Official, WindowSource::Expected, WindowSource::Demo];
-    fn code(self) -> &'static str {
-        match self {
-            WindowSource::Official => "OFFICIAL",
-            WindowSource::Expected => "EXPECTED",
-            WindowSource::Demo => "DEMO",
-        }
+impl Column for Tin {
+    fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+        decode(Tin::parse(&r.try_get::<String, _>(name)?))
     }
 }
 
-impl Code for RegistryKind {
-    const WHAT: &'static str = "registry kind";
-    const ALL: &'static [Self] = &[RegistryKind::QualifiedRegistry, RegistryKind::Qcdr];
-    fn code(self) -> &'static str {
-        match self {
-            RegistryKind::QualifiedRegistry => "QUALIFIED_REGISTRY",
-            RegistryKind::Qcdr => "QCDR",
-        }
+impl Column for Npi {
+    fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+        decode(Npi::parse(&r.try_get::<String, _>(name)?))
     }
-}
-
-impl Code for FileFormat {
-    const WHAT: &'static str = "file format";
-    const ALL: &'static [Self] = &[FileFormat::QppJson, FileFormat::QrdaIii];
-    fn code(self) -> &'static str {
-        FileFormat::code(self)
-    }
-}
-
-impl Code for Election {
-    const WHAT: &'static str = "election";
-    const ALL: &'static [Self] = &[Election::OptIn, Election::ReportVoluntarily];
-    fn code(self) -> &'static str {
-        Election::code(self)
-    }
-}
-
-impl Code for ReportingPathway {
-    const WHAT: &'static str = "reporting pathway";
-    const ALL: &'static [Self] = &ReportingPathway::ALL;
-    fn code(self) -> &'static str {
-        ReportingPathway::code(self)
-    }
-}
-
-impl Code for EntityType {
-    const WHAT: &'static str = "entity type";
-    const ALL: &'static [Self] = &EntityType::ALL;
-    fn code(self) -> &'static str {
-        EntityType::code(self)
-    }
-}
-
-/// Reads a code column.
-pub fn get_code<T: Code>(r: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
-    T::decode(&r.try_get::<String, _>(column)?)
-}
-
-pub fn get_year(r: &AnyRow, column: &str) -> Result<PerformanceYear, sqlx::Error> {
-    let v: i64 = r.try_get(column)?;
-    u16::try_from(v)
-        .ok()
-        .and_then(|y| PerformanceYear::new(y).ok())
-        .ok_or_else(|| sqlx::Error::Decode(format!("bad performance year {v}").into()))
-}
-
-pub fn get_tin(r: &AnyRow, column: &str) -> Result<Tin, sqlx::Error> {
-    decode(Tin::parse(&r.try_get::<String, _>(column)?))
-}
-
-pub fn get_npi(r: &AnyRow, column: &str) -> Result<Npi, sqlx::Error> {
-    decode(Npi::parse(&r.try_get::<String, _>(column)?))
 }
 
 /// The NPI column of a key: "" for a group.
-pub fn get_optional_npi(r: &AnyRow, column: &str) -> Result<Option<Npi>, sqlx::Error> {
-    let npi: String = r.try_get(column)?;
-    if npi.is_empty() {
-        Ok(None)
-    } else {
-        decode(Npi::parse(&npi)).map(Some)
+impl Column for Option<Npi> {
+    fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+        let npi: String = r.try_get(name)?;
+        if npi.is_empty() {
+            Ok(None)
+        } else {
+            decode(Npi::parse(&npi)).map(Some)
+        }
     }
 }
 
-pub fn get_bool(r: &AnyRow, column: &str) -> Result<bool, sqlx::Error> {
-    match r.try_get::<i64, _>(column)? {
-        0 => Ok(false),
-        1 => Ok(true),
-        v => Err(sqlx::Error::Decode(format!("bad flag {v} in {column}").into())),
+/// A comma-separated list of special status codes.
+impl Column for Vec<SpecialStatus> {
+    fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+        let text: String = r.try_get(name)?;
+        text.split(',')
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                SpecialStatus::from_code(c).ok_or_else(|| {
+                    sqlx::Error::Decode(format!("unknown special status code {c:?} in the database").into())
+                })
+            })
+            .collect()
     }
+}
+
+/// A comma-separated list of TINs.
+impl Column for Vec<Tin> {
+    fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+        let text: String = r.try_get(name)?;
+        text.split(',').map(str::trim).filter(|t| !t.is_empty()).map(|t| decode(Tin::parse(t))).collect()
+    }
+}
+
+/// Reads one column (for rows that are not a struct).
+pub fn get<T: Column>(r: &AnyRow, name: &str) -> Result<T, sqlx::Error> {
+    T::column(r, name)
 }
 
 /// How a key's NPI is written: "" for a group.
@@ -149,25 +196,8 @@ pub fn statuses_text(s: &[SpecialStatus]) -> String {
     s.iter().map(|x| x.code()).collect::<Vec<_>>().join(",")
 }
 
-pub fn get_statuses(r: &AnyRow, column: &str) -> Result<Vec<SpecialStatus>, sqlx::Error> {
-    let text: String = r.try_get(column)?;
-    text.split(',')
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            SpecialStatus::from_code(c)
-                .ok_or_else(|| sqlx::Error::Decode(format!("unknown special status code {c:?} in the database").into()))
-        })
-        .collect()
-}
-
 pub fn tins_text(tins: &[Tin]) -> String {
     tins.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")
-}
-
-pub fn get_tins(r: &AnyRow, column: &str) -> Result<Vec<Tin>, sqlx::Error> {
-    let text: String = r.try_get(column)?;
-    text.split(',').map(str::trim).filter(|t| !t.is_empty()).map(|t| decode(Tin::parse(t))).collect()
 }
 
 fn decode<T, E: std::fmt::Display>(r: Result<T, E>) -> Result<T, sqlx::Error> {

@@ -1,9 +1,10 @@
 //! Eligibility data runs (`data_runs`).
 
-use super::codec::get_year;
-use super::Store;
+use super::codec::{from_row, rows};
+use super::{Db, Store};
 use crate::api::DataRun;
-use sqlx::Row;
+
+from_row!(DataRun { performance_year, run_number, released_on, description });
 
 impl Store {
     pub async fn upsert_data_run(&self, run: &DataRun) -> Result<(), sqlx::Error> {
@@ -17,17 +18,8 @@ impl Store {
         Ok(())
     }
 
-    pub async fn data_runs(&self) -> Result<Vec<DataRun>, sqlx::Error> {
-        let rows = sqlx::query("SELECT performance_year, run_number, released_on, description FROM data_runs ORDER BY performance_year, run_number").fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(DataRun {
-                    performance_year: get_year(r, "performance_year")?,
-                    run_number: r.try_get("run_number")?,
-                    released_on: r.try_get("released_on")?,
-                    description: r.try_get("description")?,
-                })
-            })
-            .collect()
+    pub async fn data_runs(&self) -> Db<Vec<DataRun>> {
+        let sql = "SELECT performance_year, run_number, released_on, description FROM data_runs ORDER BY performance_year, run_number";
+        rows(&sqlx::query(sql).fetch_all(&self.pool).await?)
     }
 }

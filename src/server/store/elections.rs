@@ -1,11 +1,9 @@
 //! Final elections and their audit trail (`elections`, `election_audit`). The database refuses UPDATE and DELETE (migrations); the primary key decides races.
 
-use super::codec::{get_code, get_optional_npi, get_tin, get_year, npi_text, Code};
-use super::{Scope, Store};
+use super::codec::{from_row, npi_text, Code};
+use super::{Db, Scope, Store};
 use crate::api::{ElectionChannel, ElectionRecord};
 use crate::domain::{Election, Npi, PerformanceYear, Timestamp, Tin};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 /// An election to record together with its audit row.
 #[derive(Clone, Debug)]
@@ -38,21 +36,12 @@ pub struct AuditRow {
     pub occurred_at: Timestamp,
     pub statement_of_truth_agreed_at: Timestamp,
 }
+from_row!(AuditRow { election, actor_user_id, channel, occurred_at, statement_of_truth_agreed_at });
 
 pub(super) const ELECTION_COLUMNS: &str =
     "e.performance_year, e.tin, e.npi, e.election, e.elected_at, e.elected_by, e.channel";
 
-pub(super) fn election_from(r: &AnyRow) -> Result<ElectionRecord, sqlx::Error> {
-    Ok(ElectionRecord {
-        performance_year: get_year(r, "performance_year")?,
-        tin: get_tin(r, "tin")?,
-        npi: get_optional_npi(r, "npi")?,
-        election: get_code(r, "election")?,
-        elected_at: Timestamp(r.try_get("elected_at")?),
-        elected_by: r.try_get("elected_by")?,
-        channel: get_code(r, "channel")?,
-    })
-}
+from_row!(ElectionRecord { performance_year, tin, npi, election, elected_at, elected_by, channel });
 
 /// Inserts an election and its audit row inside the caller's transaction. False when the key
 /// already held an election (nothing written).
@@ -97,22 +86,11 @@ pub(super) async fn insert_election(
 }
 
 impl Store {
-    pub async fn election(
-        &self,
-        year: PerformanceYear,
-        tin: &Tin,
-        npi: Option<&Npi>,
-    ) -> Result<Option<ElectionRecord>, sqlx::Error> {
+    pub async fn election(&self, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>) -> Db<Option<ElectionRecord>> {
         let sql = format!(
             "SELECT {ELECTION_COLUMNS} FROM elections e WHERE e.performance_year = $1 AND e.tin = $2 AND e.npi = $3"
         );
-        let row = sqlx::query(&sql)
-            .bind(year.get() as i64)
-            .bind(tin.as_str())
-            .bind(npi_text(npi))
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(election_from).transpose()
+        Ok(self.rows_for_key(&sql, year, tin, npi_text(npi)).await?.pop())
     }
 
     /// Writes the election and its audit row in one transaction, or nothing. The primary key
@@ -154,32 +132,11 @@ impl Store {
         Ok(None)
     }
 
-    pub async fn audit(
-        &self,
-        year: PerformanceYear,
-        tin: &Tin,
-        npi: Option<&Npi>,
-    ) -> Result<Vec<AuditRow>, sqlx::Error> {
-        let rows = sqlx::query(
+    pub async fn audit(&self, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>) -> Db<Vec<AuditRow>> {
+        let sql =
             "SELECT election, actor_user_id, channel, occurred_at, statement_of_truth_agreed_at FROM election_audit \
-             WHERE performance_year = $1 AND tin = $2 AND npi = $3",
-        )
-        .bind(year.get() as i64)
-        .bind(tin.as_str())
-        .bind(npi_text(npi))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(AuditRow {
-                    election: get_code(r, "election")?,
-                    actor_user_id: r.try_get("actor_user_id")?,
-                    channel: get_code(r, "channel")?,
-                    occurred_at: Timestamp(r.try_get("occurred_at")?),
-                    statement_of_truth_agreed_at: Timestamp(r.try_get("statement_of_truth_agreed_at")?),
-                })
-            })
-            .collect()
+                   WHERE performance_year = $1 AND tin = $2 AND npi = $3";
+        self.rows_for_key(sql, year, tin, npi_text(npi)).await
     }
 
     /// The elections (group and individual) in scope for one year.
@@ -189,6 +146,6 @@ impl Store {
         year: PerformanceYear,
     ) -> Result<Vec<ElectionRecord>, sqlx::Error> {
         let sql = scope.select(ELECTION_COLUMNS, "elections", "e", "");
-        self.rows_for_year(&sql, scope.key(), year, election_from).await
+        self.rows_for_year(&sql, scope.key(), year).await
     }
 }

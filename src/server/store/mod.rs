@@ -56,6 +56,9 @@ impl Scope<'_> {
     }
 }
 
+/// What every store method returns.
+pub type Db<T> = Result<T, sqlx::Error>;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -122,16 +125,33 @@ impl Store {
     }
 
     /// Rows of a query whose parameters are `$1` = a key (user, TIN, registry) and `$2` = the
-    /// performance year, each decoded by `decode`.
-    pub(super) async fn rows_for_year<T>(
+    /// performance year, each decoded as a `T`.
+    pub(super) async fn rows_for_year<T: codec::FromRow>(
         &self,
         sql: &str,
         key: &str,
         year: crate::domain::PerformanceYear,
-        decode: impl Fn(&sqlx::any::AnyRow) -> Result<T, sqlx::Error>,
     ) -> Result<Vec<T>, sqlx::Error> {
         let rows = sqlx::query(sql).bind(key).bind(year.get() as i64).fetch_all(&self.pool).await?;
-        rows.iter().map(decode).collect()
+        codec::rows(&rows)
+    }
+
+    /// Rows of a query whose parameters are a participant's key: `$1` = the performance year,
+    /// `$2` = the TIN, `$3` = the NPI ("" for a group).
+    pub(super) async fn rows_for_key<T: codec::FromRow>(
+        &self,
+        sql: &str,
+        year: crate::domain::PerformanceYear,
+        tin: &crate::domain::Tin,
+        npi: &str,
+    ) -> Db<Vec<T>> {
+        let rows = sqlx::query(sql).bind(year.get() as i64).bind(tin.as_str()).bind(npi).fetch_all(&self.pool).await?;
+        codec::rows(&rows)
+    }
+
+    /// Rows of a query whose one parameter `$1` is a key (a user ID, registry ID, token hash).
+    pub(super) async fn rows_by<T: codec::FromRow>(&self, sql: &str, key: &str) -> Db<Vec<T>> {
+        codec::rows(&sqlx::query(sql).bind(key).fetch_all(&self.pool).await?)
     }
 
     pub async fn close(&self) {

@@ -1,10 +1,12 @@
 //! APM Entities and virtual groups (`apm_entities`, `virtual_groups`) and their users.
 
-use super::codec::{get_bool, get_tins, tins_text};
+use super::codec::{from_row, get, tins_text};
 use super::Store;
 use crate::api::{ApmEntitySummary, VirtualGroupSummary};
 use crate::domain::{PerformanceYear, Tin};
-use sqlx::Row;
+
+from_row!(ApmEntitySummary { entity_id, name, apm_name, track, participant_tins, is_demo });
+from_row!(VirtualGroupSummary { vg_id, name, member_tins, elected_on, is_demo });
 
 impl Store {
     pub async fn upsert_apm_entity(
@@ -36,17 +38,7 @@ impl Store {
     ) -> Result<Vec<ApmEntitySummary>, sqlx::Error> {
         let sql = "SELECT a.entity_id, a.name, a.apm_name, a.track, a.participant_tins, a.is_demo FROM apm_entities a JOIN user_apm_entities u ON u.entity_id = a.entity_id \
              WHERE u.user_id = $1 AND a.performance_year = $2 ORDER BY a.name";
-        self.rows_for_year(sql, user_id, year, |r| {
-            Ok(ApmEntitySummary {
-                entity_id: r.try_get("entity_id")?,
-                name: r.try_get("name")?,
-                apm_name: r.try_get("apm_name")?,
-                track: r.try_get("track")?,
-                participant_tins: get_tins(r, "participant_tins")?,
-                is_demo: get_bool(r, "is_demo")?,
-            })
-        })
-        .await
+        self.rows_for_year(sql, user_id, year).await
     }
 
     pub async fn upsert_virtual_group(
@@ -78,7 +70,7 @@ impl Store {
             .await?;
         let mut out = vec![];
         for r in rows {
-            out.extend(get_tins(&r, "member_tins")?);
+            out.extend(get::<Vec<Tin>>(&r, "member_tins")?);
         }
         Ok(out)
     }
@@ -90,15 +82,6 @@ impl Store {
     ) -> Result<Vec<VirtualGroupSummary>, sqlx::Error> {
         let sql = "SELECT v.vg_id, v.name, v.member_tins, v.elected_on, v.is_demo FROM virtual_groups v JOIN user_virtual_groups u ON u.vg_id = v.vg_id \
              WHERE u.user_id = $1 AND v.performance_year = $2 ORDER BY v.name";
-        self.rows_for_year(sql, user_id, year, |r| {
-            Ok(VirtualGroupSummary {
-                vg_id: r.try_get("vg_id")?,
-                name: r.try_get("name")?,
-                member_tins: get_tins(r, "member_tins")?,
-                elected_on: r.try_get("elected_on")?,
-                is_demo: get_bool(r, "is_demo")?,
-            })
-        })
-        .await
+        self.rows_for_year(sql, user_id, year).await
     }
 }

@@ -1,25 +1,21 @@
 //! Reporting pathways of MIPS APM participants (`reporting_pathways`).
 
-use super::codec::{get_code, get_optional_npi, get_tin, npi_text};
-use super::{Scope, Store};
+use super::codec::{from_row, npi_text};
+use super::{Db, Scope, Store};
 use crate::domain::{Npi, PerformanceYear, ReportingPathway, Timestamp, Tin};
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
+/// A participant's (TIN, or TIN/NPI) reporting pathway.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PathwayRow {
+    pub tin: Tin,
+    pub npi: Option<Npi>,
     pub pathway: ReportingPathway,
     pub chosen_at: Timestamp,
     pub chosen_by: String,
 }
+from_row!(PathwayRow { tin, npi, pathway, chosen_at, chosen_by });
 
-fn pathway_from(r: &AnyRow) -> Result<PathwayRow, sqlx::Error> {
-    Ok(PathwayRow {
-        pathway: get_code(r, "pathway")?,
-        chosen_at: Timestamp(r.try_get("chosen_at")?),
-        chosen_by: r.try_get("chosen_by")?,
-    })
-}
+const PATHWAY_COLUMNS: &str = "rp.tin, rp.npi, rp.pathway, rp.chosen_at, rp.chosen_by";
 
 /// A pathway to record, and who chose it when.
 #[derive(Clone, Copy, Debug)]
@@ -34,19 +30,11 @@ pub struct NewPathway<'a> {
 }
 
 impl Store {
-    pub async fn pathway(
-        &self,
-        year: PerformanceYear,
-        tin: &Tin,
-        npi: Option<&Npi>,
-    ) -> Result<Option<PathwayRow>, sqlx::Error> {
-        let row = sqlx::query("SELECT pathway, chosen_at, chosen_by FROM reporting_pathways WHERE performance_year = $1 AND tin = $2 AND npi = $3")
-            .bind(year.get() as i64)
-            .bind(tin.as_str())
-            .bind(npi_text(npi))
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(pathway_from).transpose()
+    pub async fn pathway(&self, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>) -> Db<Option<PathwayRow>> {
+        let sql = format!(
+            "SELECT {PATHWAY_COLUMNS} FROM reporting_pathways rp WHERE rp.performance_year = $1 AND rp.tin = $2 AND rp.npi = $3"
+        );
+        Ok(self.rows_for_key(&sql, year, tin, npi_text(npi)).await?.pop())
     }
 
     /// Records a pathway, or returns the one recorded first (the key decides races).
@@ -71,17 +59,9 @@ impl Store {
         Ok((inserted == 1, row))
     }
 
-    /// (TIN, NPI, pathway) of every pathway in scope for one year.
-    pub async fn pathways_in(
-        &self,
-        scope: Scope<'_>,
-        year: PerformanceYear,
-    ) -> Result<Vec<(Tin, Option<Npi>, PathwayRow)>, sqlx::Error> {
-        let sql =
-            scope.select("rp.tin, rp.npi, rp.pathway, rp.chosen_at, rp.chosen_by", "reporting_pathways", "rp", "");
-        self.rows_for_year(&sql, scope.key(), year, |r| {
-            Ok((get_tin(r, "tin")?, get_optional_npi(r, "npi")?, pathway_from(r)?))
-        })
-        .await
+    /// Every pathway in scope for one year.
+    pub async fn pathways_in(&self, scope: Scope<'_>, year: PerformanceYear) -> Db<Vec<PathwayRow>> {
+        let sql = scope.select(PATHWAY_COLUMNS, "reporting_pathways", "rp", "");
+        self.rows_for_year(&sql, scope.key(), year).await
     }
 }

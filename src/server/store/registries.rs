@@ -1,21 +1,17 @@
 //! Registries, their staff and their clients (`registries`, `user_registries`, `registry_clients`).
 
-use super::codec::{get_bool, get_code, get_tin, Code};
-use super::Store;
+use super::codec::{from_row, get, Code};
+use super::{Db, Store};
 use crate::api::RegistrySummary;
 use crate::domain::Tin;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
-fn registry_from(r: &AnyRow) -> Result<RegistrySummary, sqlx::Error> {
-    Ok(RegistrySummary {
-        registry_id: r.try_get("registry_id")?,
-        name: r.try_get("name")?,
-        tin: get_tin(r, "tin")?,
-        kind: get_code(r, "kind")?,
-        is_demo: get_bool(r, "is_demo")?,
-    })
+from_row!(RegistrySummary { registry_id, name, tin, kind, is_demo });
+
+/// A registry's client TIN.
+struct ClientTin {
+    tin: String,
 }
+from_row!(ClientTin { tin });
 
 impl Store {
     pub async fn upsert_registry(&self, r: &RegistrySummary, user_id: &str) -> Result<(), sqlx::Error> {
@@ -30,22 +26,15 @@ impl Store {
         self.link_user("user_registries", "registry_id", user_id, &r.registry_id).await
     }
 
-    pub async fn registries_for_user(&self, user_id: &str) -> Result<Vec<RegistrySummary>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT r.registry_id, r.name, r.tin, r.kind, r.is_demo FROM registries r JOIN user_registries u ON u.registry_id = r.registry_id WHERE u.user_id = $1 ORDER BY r.name",
-        )
-        .bind(user_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(registry_from).collect()
+    pub async fn registries_for_user(&self, user_id: &str) -> Db<Vec<RegistrySummary>> {
+        let sql = "SELECT r.registry_id, r.name, r.tin, r.kind, r.is_demo FROM registries r \
+                   JOIN user_registries u ON u.registry_id = r.registry_id WHERE u.user_id = $1 ORDER BY r.name";
+        self.rows_by(sql, user_id).await
     }
 
-    pub async fn registry(&self, registry_id: &str) -> Result<Option<RegistrySummary>, sqlx::Error> {
-        let row = sqlx::query("SELECT registry_id, name, tin, kind, is_demo FROM registries WHERE registry_id = $1")
-            .bind(registry_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(registry_from).transpose()
+    pub async fn registry(&self, registry_id: &str) -> Db<Option<RegistrySummary>> {
+        let sql = "SELECT registry_id, name, tin, kind, is_demo FROM registries WHERE registry_id = $1";
+        Ok(self.rows_by(sql, registry_id).await?.pop())
     }
 
     /// `Some(is_security_official)` when the user is staff of the registry.
@@ -56,7 +45,7 @@ impl Store {
                 .bind(registry_id)
                 .fetch_optional(&self.pool)
                 .await?;
-        row.map(|r| get_bool(&r, "is_security_official")).transpose()
+        row.map(|r| get::<bool>(&r, "is_security_official")).transpose()
     }
 
     pub async fn set_security_official(&self, user_id: &str, registry_id: &str, yes: bool) -> Result<(), sqlx::Error> {
@@ -84,11 +73,9 @@ impl Store {
         Ok(())
     }
 
-    pub async fn registry_client_tins(&self, registry_id: &str) -> Result<Vec<String>, sqlx::Error> {
-        let rows = sqlx::query("SELECT tin FROM registry_clients WHERE registry_id = $1")
-            .bind(registry_id)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| r.try_get::<String, _>("tin")).collect()
+    pub async fn registry_client_tins(&self, registry_id: &str) -> Db<Vec<String>> {
+        let rows: Vec<ClientTin> =
+            self.rows_by("SELECT tin FROM registry_clients WHERE registry_id = $1", registry_id).await?;
+        Ok(rows.into_iter().map(|r| r.tin).collect())
     }
 }

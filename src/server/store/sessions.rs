@@ -1,9 +1,9 @@
 //! Sessions and the Statement of Truth agreement recorded with each (`sessions`, `statement_of_truth_agreements`).
 
-use super::users::{user_from, UserRow};
-use super::Store;
+use super::codec::from_row;
+use super::users::UserRow;
+use super::{Db, Store};
 use crate::domain::Timestamp;
-use sqlx::Row;
 
 #[derive(Clone, Debug)]
 pub struct SessionRow {
@@ -13,6 +13,7 @@ pub struct SessionRow {
     pub expires_at: Timestamp,
     pub statement_of_truth_agreed_at: Timestamp,
 }
+from_row!(SessionRow { csrf_token, created_at, expires_at, statement_of_truth_agreed_at; user });
 
 impl Store {
     /// Records the Statement of Truth agreement and opens a session, in one transaction.
@@ -46,24 +47,10 @@ impl Store {
         tx.commit().await
     }
 
-    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
-        let row = sqlx::query(
-            "SELECT s.csrf_token, s.created_at, s.expires_at, s.statement_of_truth_agreed_at, u.user_id, u.display_name, u.password_hash, u.role \
-             FROM sessions s JOIN users u ON u.user_id = s.user_id WHERE s.token_hash = $1",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|r| {
-            Ok(SessionRow {
-                user: user_from(&r)?,
-                csrf_token: r.try_get("csrf_token")?,
-                created_at: Timestamp(r.try_get("created_at")?),
-                expires_at: Timestamp(r.try_get("expires_at")?),
-                statement_of_truth_agreed_at: Timestamp(r.try_get("statement_of_truth_agreed_at")?),
-            })
-        })
-        .transpose()
+    pub async fn session(&self, token_hash: &str) -> Db<Option<SessionRow>> {
+        let sql = "SELECT s.csrf_token, s.created_at, s.expires_at, s.statement_of_truth_agreed_at, u.user_id, u.display_name, u.password_hash, u.role \
+                   FROM sessions s JOIN users u ON u.user_id = s.user_id WHERE s.token_hash = $1";
+        Ok(self.rows_by(sql, token_hash).await?.pop())
     }
 
     pub async fn extend_session(&self, token_hash: &str, expires_at: Timestamp) -> Result<(), sqlx::Error> {

@@ -1,24 +1,16 @@
 //! Registry uploads (`uploads`, `upload_files`, `submissions`, `measurement_sets`): everything of one upload in one transaction.
 
-use super::codec::{get_code, get_optional_npi, get_tin, npi_text, Code};
+use super::codec::{from_row, get, npi_text, rows, Code};
 use super::elections::{insert_election, NewElection};
 use super::Store;
 use crate::api::{ElectionChannel, FileFormat, StoredMeasurementSet};
 use crate::domain::{EntityType, Npi, PerformanceYear, Timestamp, Tin};
-use sqlx::Row;
 
-/// A measurement set ready to store.
+/// A measurement set ready to store: the row Registry Submission Details will list, and the
+/// set's QPP JSON.
 #[derive(Clone, Debug)]
 pub struct NewMeasurementSet {
-    pub tin: Tin,
-    pub npi: Option<Npi>,
-    pub entity_type: EntityType,
-    pub category: String,
-    pub submission_method: String,
-    pub program_name: String,
-    pub measure_count: i64,
-    pub source_format: FileFormat,
-    pub source_file: String,
+    pub row: StoredSetRow,
     pub body: String,
 }
 
@@ -68,6 +60,16 @@ pub struct StoredSetRow {
     pub entity_type: EntityType,
     pub set: StoredMeasurementSet,
 }
+from_row!(StoredMeasurementSet {
+    category,
+    submission_method,
+    program_name,
+    measure_count,
+    source_format,
+    source_file,
+    submitted_at
+});
+from_row!(StoredSetRow { tin, npi, entity_type; set });
 
 impl Store {
     pub async fn upload_summary(
@@ -80,7 +82,7 @@ impl Store {
             .bind(idempotency_key)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| r.try_get::<String, _>("summary")).transpose()
+        row.map(|r| get::<String>(&r, "summary")).transpose()
     }
 
     /// Writes the upload row, its elections, submissions, measurement sets and files — all or
@@ -131,7 +133,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        for (i, m) in plan.sets.iter().enumerate() {
+        for (i, NewMeasurementSet { row: m, body }) in plan.sets.iter().enumerate() {
             if fail_after_sets == Some(i) {
                 return Err(sqlx::Error::Protocol(format!("injected failure after {i} measurement sets")));
             }
@@ -158,15 +160,15 @@ impl Store {
             .bind(year)
             .bind(m.tin.as_str())
             .bind(npi)
-            .bind(&m.category)
-            .bind(&m.submission_method)
-            .bind(&m.program_name)
-            .bind(m.measure_count)
-            .bind(Code::code(m.source_format))
-            .bind(&m.source_file)
+            .bind(&m.set.category)
+            .bind(&m.set.submission_method)
+            .bind(&m.set.program_name)
+            .bind(m.set.measure_count)
+            .bind(Code::code(m.set.source_format))
+            .bind(&m.set.source_file)
             .bind(&plan.upload_id)
-            .bind(plan.created_at.0)
-            .bind(&m.body)
+            .bind(m.set.submitted_at.0)
+            .bind(body)
             .execute(&mut *tx)
             .await?;
         }
@@ -179,7 +181,7 @@ impl Store {
         registry_id: &str,
         year: PerformanceYear,
     ) -> Result<Vec<StoredSetRow>, sqlx::Error> {
-        let rows = sqlx::query(
+        let found = sqlx::query(
             "SELECT m.tin, m.npi, s.entity_type, m.category, m.submission_method, m.program_name, m.measure_count, m.source_format, m.source_file, m.submitted_at \
              FROM measurement_sets m JOIN submissions s ON s.performance_year = m.performance_year AND s.tin = m.tin AND s.npi = m.npi \
              WHERE m.registry_id = $1 AND m.performance_year = $2 ORDER BY m.tin, m.npi, m.category, m.program_name",
@@ -188,24 +190,7 @@ impl Store {
         .bind(year.get() as i64)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(StoredSetRow {
-                    tin: get_tin(r, "tin")?,
-                    npi: get_optional_npi(r, "npi")?,
-                    entity_type: get_code(r, "entity_type")?,
-                    set: StoredMeasurementSet {
-                        category: r.try_get("category")?,
-                        submission_method: r.try_get("submission_method")?,
-                        program_name: r.try_get("program_name")?,
-                        measure_count: r.try_get("measure_count")?,
-                        source_format: get_code(r, "source_format")?,
-                        source_file: r.try_get("source_file")?,
-                        submitted_at: Timestamp(r.try_get("submitted_at")?),
-                    },
-                })
-            })
-            .collect()
+        rows(&found)
     }
 
     /// The stored JSON of one set (tests and future scoring read it back).
@@ -225,7 +210,7 @@ impl Store {
             .bind(category)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| r.try_get::<String, _>("body")).collect()
+        rows.iter().map(|r| get::<String>(r, "body")).collect()
     }
 
     pub async fn upload_count(&self, registry_id: &str, year: PerformanceYear) -> Result<i64, sqlx::Error> {
@@ -234,6 +219,6 @@ impl Store {
             .bind(year.get() as i64)
             .fetch_one(&self.pool)
             .await?;
-        row.try_get("n")
+        get(&row, "n")
     }
 }

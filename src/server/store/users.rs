@@ -1,11 +1,9 @@
 //! Accounts (`users`).
 
-use super::codec::{get_code, Code};
-use super::Store;
+use super::codec::{from_row, Code};
+use super::{Db, Store};
 use crate::api::UserRole;
 use crate::domain::Timestamp;
-use sqlx::any::AnyRow;
-use sqlx::Row;
 
 #[derive(Clone, Debug)]
 pub struct UserRow {
@@ -15,14 +13,7 @@ pub struct UserRow {
     pub role: UserRole,
 }
 
-pub(super) fn user_from(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
-    Ok(UserRow {
-        user_id: r.try_get("user_id")?,
-        display_name: r.try_get("display_name")?,
-        password_hash: r.try_get("password_hash")?,
-        role: get_code(r, "role")?,
-    })
-}
+from_row!(UserRow { user_id, display_name, password_hash, role });
 
 impl Store {
     pub async fn upsert_user(
@@ -49,11 +40,8 @@ impl Store {
         Ok(())
     }
 
-    pub async fn user(&self, user_id: &str) -> Result<Option<UserRow>, sqlx::Error> {
-        let row = sqlx::query("SELECT user_id, display_name, password_hash, role FROM users WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(user_from).transpose()
+    pub async fn user(&self, user_id: &str) -> Db<Option<UserRow>> {
+        let sql = "SELECT user_id, display_name, password_hash, role FROM users WHERE user_id = $1";
+        Ok(self.rows_by(sql, user_id).await?.pop())
     }
 }

@@ -1,9 +1,10 @@
 //! Election windows per performance year (`election_windows`).
 
-use super::codec::{get_code, get_year, Code};
-use super::Store;
-use crate::domain::{ElectionWindow, PerformanceYear, Timestamp};
-use sqlx::Row;
+use super::codec::{from_row, rows, Code};
+use super::{Db, Store};
+use crate::domain::{ElectionWindow, PerformanceYear};
+
+from_row!(ElectionWindow { performance_year, opens_at, election_closes_at, submission_closes_at, source, note });
 
 impl Store {
     pub async fn upsert_window(&self, w: &ElectionWindow) -> Result<(), sqlx::Error> {
@@ -23,22 +24,9 @@ impl Store {
         Ok(())
     }
 
-    pub async fn windows(&self) -> Result<Vec<ElectionWindow>, sqlx::Error> {
-        let rows = sqlx::query("SELECT performance_year, opens_at, election_closes_at, submission_closes_at, source, note FROM election_windows ORDER BY performance_year")
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ElectionWindow {
-                    performance_year: get_year(r, "performance_year")?,
-                    opens_at: Timestamp(r.try_get("opens_at")?),
-                    election_closes_at: Timestamp(r.try_get("election_closes_at")?),
-                    submission_closes_at: Timestamp(r.try_get("submission_closes_at")?),
-                    source: get_code(r, "source")?,
-                    note: r.try_get("note")?,
-                })
-            })
-            .collect()
+    pub async fn windows(&self) -> Db<Vec<ElectionWindow>> {
+        let sql = "SELECT performance_year, opens_at, election_closes_at, submission_closes_at, source, note FROM election_windows ORDER BY performance_year";
+        rows(&sqlx::query(sql).fetch_all(&self.pool).await?)
     }
 
     pub async fn window(&self, year: PerformanceYear) -> Result<Option<ElectionWindow>, sqlx::Error> {

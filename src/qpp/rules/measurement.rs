@@ -349,7 +349,7 @@ impl Submission<'_, '_> {
     ) {
         let id = measure.id.as_str();
         let mid = Some(id);
-        self.fields(members, vp, &["isEndToEndReported", "strata"], mid);
+        self.fields(members, vp, &[&["isEndToEndReported", "strata"]], mid);
         self.boolean(v, vp, "isEndToEndReported", mpath, mid);
         let Some(strata_node) = v.get("strata") else {
             self.missing(

@@ -55,17 +55,18 @@ impl<'r, 's> Submission<'r, 's> {
     }
 
     /// Flags duplicate, read-only and unknown fields of an object.
-    pub(super) fn fields(&mut self, obj: &[(Node, Node)], path: &str, known: &[&str], measure: Option<&str>) {
+    pub(super) fn fields(&mut self, obj: &[(Node, Node)], path: &str, known: Known, measure: Option<&str>) {
+        let is_known = |name: &str| known.iter().any(|list| list.contains(&name));
         for (i, (k, _)) in obj.iter().enumerate() {
             let Some(name) = k.as_str() else { continue };
             // Known fields are the common case: no allocation for them.
-            if known.contains(&name) && !obj[..i].iter().any(|(o, _)| o.as_str() == Some(name)) {
+            if is_known(name) && !obj[..i].iter().any(|(o, _)| o.as_str() == Some(name)) {
                 continue;
             }
             let p = join(path, name);
             if obj[..i].iter().any(|(o, _)| o.as_str() == Some(name)) {
                 self.err("DuplicateField", k.pos, &p, measure, format!("The field '{name}' appears twice here. JSON readers keep only the last one, so one of the two values is silently lost."), None, Some(format!("Keep one '{name}'.")), Evidence::Inferred);
-            } else if known.contains(&name) {
+            } else if is_known(name) {
             } else if READ_ONLY.contains(&name) {
                 self.warn(
                     "ReadOnlyField",
@@ -77,7 +78,7 @@ impl<'r, 's> Submission<'r, 's> {
                     Evidence::Documented,
                 );
             } else {
-                let hint = match closest(name, known) {
+                let hint = match closest_in(name, known.iter().flat_map(|list| list.iter().copied())) {
                     Some(k) => format!("Did you mean '{k}'? Field names are case-sensitive."),
                     None => format!("QPP JSON has no field '{name}' here: remove it."),
                 };

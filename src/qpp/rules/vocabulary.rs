@@ -3,72 +3,43 @@
 
 use super::super::json::{Node, Value};
 
+// The vocabulary reads best as a table, one list to a line or two.
 /// The performance categories a QPP JSON measurement set may hold.
 pub(super) const CATEGORIES: &[&str] = &["quality", "pi", "ia"];
-pub(super) const METHODS: &[&str] = &[
-    "registry",
-    "electronicHealthRecord",
-    "claims",
-    "certifiedSurveyVendor",
-    "administrativeClaims",
-    "cmsWebInterface",
-];
+#[rustfmt::skip]
+pub(super) const METHODS: &[&str] =
+    &["registry", "electronicHealthRecord", "claims", "certifiedSurveyVendor", "administrativeClaims", "cmsWebInterface"];
 pub(super) const UPLOAD_METHODS: &[&str] = &["registry", "electronicHealthRecord"];
 
-pub(super) const SUBMISSION_FIELDS: &[&str] = &[
-    "entityType",
-    "entityId",
-    "taxpayerIdentificationNumber",
-    "nationalProviderIdentifier",
-    "performanceYear",
-    "measurementSets",
-    "programName",
-];
+/// The fields each level knows, as lists of names (a level may share a list with another).
+pub(super) type Known = &'static [&'static [&'static str]];
+
+#[rustfmt::skip]
+pub(super) const SUBMISSION_FIELDS: Known = &[&[
+    "entityType", "entityId", "taxpayerIdentificationNumber", "nationalProviderIdentifier", "performanceYear",
+    "measurementSets", "programName",
+]];
+#[rustfmt::skip]
 pub(super) const READ_ONLY: &[&str] =
     &["id", "createdAt", "updatedAt", "submissionId", "submitterId", "submitterType", "suppressed", "version", "score"];
-pub(super) const SET_FIELDS: &[&str] = &[
-    "category",
-    "submissionMethod",
-    "programName",
-    "cehrtId",
-    "performanceStart",
-    "performanceEnd",
-    "measurements",
-    "measureSet",
-    "practiceId",
-    "practiceDetails",
-    "source",
+#[rustfmt::skip]
+pub(super) const SET_FIELDS: Known = &[&[
+    "category", "submissionMethod", "programName", "cehrtId", "performanceStart", "performanceEnd", "measurements",
+    "measureSet", "practiceId", "practiceDetails", "source",
+]];
+pub(super) const MEASUREMENT_FIELDS: Known = &[&["measureId", "value"]];
+/// The counts of one performance rate, whether the measure has one rate or strata.
+#[rustfmt::skip]
+const RATE_FIELDS: &[&str] = &[
+    "performanceMet", "eligiblePopulation", "performanceNotMet", "eligiblePopulationExclusion",
+    "eligiblePopulationException", "numeratorExclusion", "performanceRate",
 ];
-pub(super) const MEASUREMENT_FIELDS: &[&str] = &["measureId", "value"];
-pub(super) const SINGLE_FIELDS: &[&str] = &[
-    "isEndToEndReported",
-    "performanceMet",
-    "eligiblePopulation",
-    "performanceNotMet",
-    "eligiblePopulationExclusion",
-    "eligiblePopulationException",
-    "numeratorExclusion",
-    "performanceRate",
-];
-pub(super) const STRATUM_FIELDS: &[&str] = &[
-    "stratum",
-    "performanceMet",
-    "eligiblePopulation",
-    "performanceNotMet",
-    "eligiblePopulationExclusion",
-    "eligiblePopulationException",
-    "numeratorExclusion",
-    "performanceRate",
-];
-pub(super) const NON_PROPORTION_FIELDS: &[&str] = &[
-    "numerator",
-    "denominator",
-    "isEndToEndReported",
-    "observationInstances",
-    "numeratorExclusion",
-    "denominatorException",
-];
-pub(super) const PROPORTION_FIELDS: &[&str] = &["numerator", "denominator"];
+pub(super) const SINGLE_FIELDS: Known = &[&["isEndToEndReported"], RATE_FIELDS];
+pub(super) const STRATUM_FIELDS: Known = &[&["stratum"], RATE_FIELDS];
+#[rustfmt::skip]
+pub(super) const NON_PROPORTION_FIELDS: Known =
+    &[&["numerator", "denominator", "isEndToEndReported", "observationInstances", "numeratorExclusion", "denominatorException"]];
+pub(super) const PROPORTION_FIELDS: Known = &[&["numerator", "denominator"]];
 
 /// Largest integer a JSON number holds exactly (the Submissions API is JavaScript).
 pub(super) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
@@ -115,13 +86,17 @@ pub(super) fn snippet(node: &Node) -> String {
 /// The closest known field name (for "did you mean"): same letters ignoring case, or at most two
 /// edits away.
 pub(super) fn closest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    closest_in(name, known.iter().copied())
+}
+
+/// `closest` among several lists.
+pub(super) fn closest_in<'k>(name: &str, known: impl Iterator<Item = &'k str>) -> Option<&'k str> {
     let lower = name.to_ascii_lowercase();
     known
-        .iter()
         .map(|k| (k, if k.to_ascii_lowercase() == lower { 0 } else { edit_distance(&lower, &k.to_ascii_lowercase()) }))
         .filter(|(_, d)| *d <= 2)
         .min_by_key(|(_, d)| *d)
-        .map(|(k, _)| *k)
+        .map(|(k, _)| k)
 }
 
 pub(super) fn edit_distance(a: &str, b: &str) -> usize {

@@ -8,8 +8,9 @@ use crate::server::http::session::CurrentUser;
 use crate::server::secrets::{random_token, token_hash};
 use crate::server::services::registry::{bearer, caller, load_registry, RegistryCaller};
 use crate::server::state::AppState;
-use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
@@ -20,47 +21,54 @@ pub fn routes() -> OpenApiRouter<AppState> {
 }
 
 /// A signed-in member of the registry: an API token never manages tokens.
-async fn signed_in_member(
-    state: &AppState,
-    headers: &HeaderMap,
-    session: Result<CurrentUser, ApiError>,
-    id: &str,
-    refusal: &str,
-) -> Result<RegistryCaller, ApiError> {
-    let registry = load_registry(state, id).await?;
-    if bearer(headers).is_some() {
+async fn signed_in_member(parts: &mut Parts, state: &AppState, refusal: &str) -> Result<RegistryCaller, ApiError> {
+    let session = CurrentUser::from_request_parts(parts, state).await;
+    let RegistryPath(id) = RegistryPath::from_request_parts(parts, state).await?;
+    let registry = load_registry(state, &id).await?;
+    if bearer(&parts.headers).is_some() {
         return Err(ApiError::forbidden("TokenCannotManageTokens", refusal));
     }
-    caller(state, headers, session, registry).await
+    caller(state, &parts.headers, session, registry).await
 }
 
-async fn security_official(
-    state: &AppState,
-    headers: &HeaderMap,
-    session: Result<CurrentUser, ApiError>,
-    id: &str,
-) -> Result<RegistryCaller, ApiError> {
-    let refusal = "An API token can't create, rotate or revoke tokens; the registry's Security Official does that after signing in.";
-    let c = signed_in_member(state, headers, session, id, refusal).await?;
-    if !c.is_security_official {
-        return Err(ApiError::forbidden(
-            "SecurityOfficialOnly",
-            format!("Only the Security Official of {} can create, rotate or revoke its API token.", c.registry.name),
-        ));
+/// A signed-in member of the registry, who may see the token's details.
+pub struct Member(RegistryCaller);
+
+impl FromRequestParts<AppState> for Member {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        signed_in_member(parts, state, "Sign in to see the registry's API token details.").await.map(Member)
     }
-    Ok(c)
+}
+
+/// The registry's Security Official, signed in: the only one who creates, rotates or revokes
+/// the token.
+pub struct SecurityOfficial(RegistryCaller);
+
+impl FromRequestParts<AppState> for SecurityOfficial {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let refusal = "An API token can't create, rotate or revoke tokens; the registry's Security Official does that after signing in.";
+        let c = signed_in_member(parts, state, refusal).await?;
+        if !c.is_security_official {
+            return Err(ApiError::forbidden(
+                "SecurityOfficialOnly",
+                format!(
+                    "Only the Security Official of {} can create, rotate or revoke its API token.",
+                    c.registry.name
+                ),
+            ));
+        }
+        Ok(SecurityOfficial(c))
+    }
 }
 
 #[utoipa::path(get, path = endpoints::API_TOKEN.path, tag = "registries", params(("registryId" = String, Path)),
     responses((status = 200, description = "The live token's last four characters, creation time and creator (never the token); null when there is none", body = Option<ApiTokenInfo>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
 pub async fn token_info(
     State(state): State<AppState>,
-    session: Result<CurrentUser, ApiError>,
-    headers: HeaderMap,
-    RegistryPath(id): RegistryPath,
+    Member(c): Member,
 ) -> Result<Json<Option<ApiTokenInfo>>, ApiError> {
-    let refusal = "Sign in to see the registry's API token details.";
-    let c = signed_in_member(&state, &headers, session, &id, refusal).await?;
     Ok(Json(state.store.live_api_token(&c.registry.registry_id).await?))
 }
 
@@ -68,11 +76,8 @@ pub async fn token_info(
     responses((status = 201, description = "A new token, shown this once; any earlier token stops working", body = ApiTokenCreated), (status = 401, body = ApiErrorBody), (status = 403, description = "Not the registry's Security Official", body = ApiErrorBody)))]
 pub async fn create_token(
     State(state): State<AppState>,
-    session: Result<CurrentUser, ApiError>,
-    headers: HeaderMap,
-    RegistryPath(id): RegistryPath,
+    SecurityOfficial(c): SecurityOfficial,
 ) -> Result<Response, ApiError> {
-    let c = security_official(&state, &headers, session, &id).await?;
     let token = format!("mipsreg_{}", random_token());
     let last_four = token[token.len() - 4..].to_string();
     let now = state.now();
@@ -89,11 +94,8 @@ pub async fn create_token(
     responses((status = 204, description = "Revoked: the token stops working at once"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, description = "No live token", body = ApiErrorBody)))]
 pub async fn revoke_token(
     State(state): State<AppState>,
-    session: Result<CurrentUser, ApiError>,
-    headers: HeaderMap,
-    RegistryPath(id): RegistryPath,
+    SecurityOfficial(c): SecurityOfficial,
 ) -> Result<StatusCode, ApiError> {
-    let c = security_official(&state, &headers, session, &id).await?;
     if state.store.revoke_api_tokens(&c.registry.registry_id, state.now()).await? == 0 {
         return Err(ApiError::not_found("NoApiToken", format!("{} has no API token to revoke.", c.registry.name)));
     }

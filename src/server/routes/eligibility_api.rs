@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(npi_lookup)).routes(routes!(opt_in_read))
+    super::join([routes!(npi_lookup), routes!(opt_in_read)])
 }
 
 /// The entities named in the `qpp-opt-in-entities` header, parsed and counted.

@@ -24,6 +24,16 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// What a handler answering JSON returns.
+pub(crate) type Answer<T> = Result<Json<T>, ApiError>;
+
+/// One resource's handlers, each routed and documented (`routes!` gives both).
+pub(crate) fn join<const N: usize>(
+    handlers: [utoipa_axum::router::UtoipaMethodRouter<AppState>; N],
+) -> OpenApiRouter<AppState> {
+    handlers.into_iter().fold(OpenApiRouter::new(), |r, h| r.routes(h))
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(

@@ -14,23 +14,33 @@ use crate::server::http::error::ApiError;
 use crate::server::http::extract::{JsonBody, OptionalYear, RegistryPath};
 use crate::server::http::session::CurrentUser;
 use crate::server::services::eligibility_api::opt_in_rows;
-use crate::server::services::registry::{registry_caller, ClientData};
+use crate::server::services::registry::{registry_caller, ClientData, RegistryCaller};
 use crate::server::services::registry_elections::{record_elections, submissions_view};
 use crate::server::services::years::{require_threshold, year_or_default};
 use crate::server::state::AppState;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+/// Who calls a registry endpoint: a signed-in member of the registry (session cookie + CSRF
+/// token) or a program holding its API token; anyone else is refused before the body is read.
+pub struct RegistryCall(pub RegistryCaller);
+
+impl FromRequestParts<AppState> for RegistryCall {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = CurrentUser::from_request_parts(parts, state).await;
+        let RegistryPath(id) = RegistryPath::from_request_parts(parts, state).await?;
+        registry_caller(state, &parts.headers, session, &id).await.map(RegistryCall)
+    }
+}
+
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(submissions))
-        .routes(routes!(participants))
-        .routes(routes!(elections))
-        .routes(routes!(opt_in))
+    super::join([routes!(submissions), routes!(participants), routes!(elections), routes!(opt_in)])
 }
 
 #[utoipa::path(get, path = endpoints::REGISTRY_SUBMISSIONS.path, tag = "registries",
@@ -39,12 +49,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
     responses((status = 200, body = RegistrySubmissionsResponse), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
 pub async fn submissions(
     State(state): State<AppState>,
-    session: Result<CurrentUser, ApiError>,
-    headers: HeaderMap,
-    RegistryPath(id): RegistryPath,
+    RegistryCall(c): RegistryCall,
     OptionalYear(year): OptionalYear,
 ) -> Result<Json<RegistrySubmissionsResponse>, ApiError> {
-    let c = registry_caller(&state, &headers, session, &id).await?;
     let year = year_or_default(&state, year?).await?;
     Ok(Json(submissions_view(&state, c, year).await?))
 }
@@ -54,12 +61,9 @@ pub async fn submissions(
     responses((status = 200, description = "Each participant's standing: needs an election, needs none, or can't be submitted (with the reason)", body = ParticipantsLookupResponse), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn participants(
     State(state): State<AppState>,
-    session: Result<CurrentUser, ApiError>,
-    headers: HeaderMap,
-    RegistryPath(id): RegistryPath,
+    RegistryCall(c): RegistryCall,
     JsonBody(req): JsonBody<ParticipantsLookupRequest>,
 ) -> Result<Json<ParticipantsLookupResponse>, ApiError> {
-    let c = registry_caller(&state, &headers, session, &id).await?;
     if req.participants.len() > MAX_LOOKUP {
         let msg = format!("Look up at most {MAX_LOOKUP} participants at a time.");
         return Err(ApiError::unprocessable("TooManyParticipants", msg));
@@ -84,12 +88,9 @@ pub async fn participants(
     responses((status = 201, body = RegistryElectionsResponse), (status = 200, description = "Every election was already recorded as asked", body = RegistryElectionsResponse), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, description = "A rule refused a participant (each named); nothing was recorded", body = ApiErrorBody)))]
 pub async fn elections(
     State(state): State<AppState>,
-    session: Result<CurrentUser, ApiError>,
-    headers: HeaderMap,
-    RegistryPath(id): RegistryPath,
+    RegistryCall(c): RegistryCall,
     JsonBody(req): JsonBody<RegistryElectionsRequest>,
 ) -> Result<Response, ApiError> {
-    let c = registry_caller(&state, &headers, session, &id).await?;
     let (created, response): (bool, RegistryElectionsResponse) = record_elections(&state, &c, &req).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     Ok((status, Json(response)).into_response())
@@ -101,12 +102,10 @@ pub async fn elections(
     responses((status = 200, body = OptInResponse), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, description = "An entity is not a client of the registry", body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
 pub async fn opt_in(
     State(state): State<AppState>,
-    session: Result<CurrentUser, ApiError>,
+    RegistryCall(c): RegistryCall,
     headers: HeaderMap,
-    RegistryPath(id): RegistryPath,
     OptionalYear(year): OptionalYear,
 ) -> Result<Json<OptInResponse>, ApiError> {
-    let c = registry_caller(&state, &headers, session, &id).await?;
     let entities = entities_of(&headers)?;
     let clients: std::collections::HashSet<String> =
         state.store.registry_client_tins(&c.registry.registry_id).await?.into_iter().collect();

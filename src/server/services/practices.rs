@@ -3,6 +3,7 @@
 //! of practices and clinicians.
 
 use super::cards::{clinician_card, practice_card, CardContext};
+use super::index_by;
 use crate::api::{ClinicianCard, CliniciansResponse, ElectionRecord, PracticeCard, PracticesResponse};
 use crate::domain::{ElectionWindow, Npi, PerformanceYear, Timestamp, Tin};
 use crate::server::http::error::ApiError;
@@ -58,18 +59,8 @@ impl YearFacts {
         Ok(YearFacts {
             practices: store.practices_in(scope, year).await?,
             clinicians: store.clinicians_in(scope, year).await?,
-            elections: store
-                .elections_in(scope, year)
-                .await?
-                .into_iter()
-                .map(|e| ((e.tin.clone(), e.npi.clone()), e))
-                .collect(),
-            pathways: store
-                .pathways_in(scope, year)
-                .await?
-                .into_iter()
-                .map(|p| ((p.tin.clone(), p.npi.clone()), p))
-                .collect(),
+            elections: index_by(store.elections_in(scope, year).await?, |e| (e.tin.clone(), e.npi.clone())),
+            pathways: index_by(store.pathways_in(scope, year).await?, |p| (p.tin.clone(), p.npi.clone())),
             in_virtual_group: store.virtual_group_tins(year).await?.into_iter().collect(),
             window: store.window(year).await?,
             now: state.now(),

@@ -2,6 +2,7 @@
 //! server knows about the registry's clients in a year, read at once, so every participant's
 //! standing is decided by `domain::registry::standing` from fresh data.
 
+use super::index_by;
 use crate::api::{ElectionChannel, RegistrySummary};
 use crate::domain::registry::{standing, ParticipantFacts, ParticipantKey, ParticipantStanding};
 use crate::domain::{
@@ -154,13 +155,8 @@ impl ClientData {
         }
         Ok(ClientData {
             clients,
-            practices: store.practices_in(scope, year).await?.into_iter().map(|p| (p.tin.clone(), p)).collect(),
-            clinicians: store
-                .clinicians_in(scope, year)
-                .await?
-                .into_iter()
-                .map(|c| ((c.tin.clone(), c.npi.clone()), c))
-                .collect(),
+            practices: index_by(store.practices_in(scope, year).await?, |p| p.tin.clone()),
+            clinicians: index_by(store.clinicians_in(scope, year).await?, |c| (c.tin.clone(), c.npi.clone())),
             elections: store
                 .elections_in(scope, year)
                 .await?

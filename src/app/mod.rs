@@ -9,6 +9,7 @@ pub mod validator;
 pub mod worker;
 
 use crate::api::endpoints;
+use components::SignedInPage;
 use context::AppContext;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -54,9 +55,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=pages::SignIn/>
                     <Route path=path!("/register") view=pages::Register/>
                     <Route path=path!("/validate") view=pages::ValidateFile/>
-                    <Route path=path!("/") view=pages::AccountHome/>
-                    <Route path=path!("/eligibility") view=pages::EligibilityReporting/>
-                    <Route path=path!("/registries/:id") view=pages::RegistrySubmissionDetails/>
+                    <Route path=path!("/") view=|| view! { <SignedInPage><pages::AccountHome/></SignedInPage> }/>
+                    <Route path=path!("/eligibility") view=|| view! { <SignedInPage><pages::EligibilityReporting/></SignedInPage> }/>
+                    <Route path=path!("/registries/:id") view=|| view! { <SignedInPage><pages::RegistrySubmissionDetails/></SignedInPage> }/>
                     <Route path=path!("/practices/:tin/group-options") view=pages::ReportingOptionsPage/>
                     <Route path=path!("/practices/:tin/election-confirmed") view=pages::ElectionConfirmed/>
                     <Route path=path!("/practices/:tin/reporting-options") view=pages::PathwayOptionsPage/>

@@ -143,6 +143,13 @@ pub fn LoadError(errors: ArcRwSignal<Errors>) -> impl IntoView {
 }
 
 /// Sends a signed-out visitor to the sign-in page, then back here after signing in.
+/// A page for signed-in users, in the site's shell (used by the router).
+#[component]
+pub fn SignedInPage(children: ChildrenFn) -> impl IntoView {
+    let children = StoredValue::new(children);
+    view! { <RequireSignIn><Shell>{children.with_value(|c| c())}</Shell></RequireSignIn> }
+}
+
 #[component]
 pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     let app = use_app();

@@ -18,6 +18,7 @@ pub use download::download;
 pub use file_drop::FileDrop;
 pub use layout::{
     AccountFrame, ErrorSummary, FieldError, InlineError, LoadError, Loading, PageHeading, RequireSignIn, Shell,
+    SignedInPage,
 };
 pub use modal::{focus_id, focus_later, Modal};
 pub use pager::Pager;

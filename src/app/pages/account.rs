@@ -1,18 +1,14 @@
 use super::params::use_selected_year;
 use crate::api::PerformanceYearInfo;
-use crate::app::components::{LoadError, Loading, PageHeading, RequireSignIn, Shell, YearSelect};
+use crate::app::components::{LoadError, Loading, PageHeading, Shell, YearSelect};
 use crate::app::context::use_app;
 use crate::domain::{WindowPhase, WindowSource};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+/// The page's content; the router puts it in `SignedInPage`.
 #[component]
 pub fn AccountHome() -> impl IntoView {
-    view! { <RequireSignIn><Shell><AccountHomeBody/></Shell></RequireSignIn> }
-}
-
-#[component]
-fn AccountHomeBody() -> impl IntoView {
     let app = use_app();
     let year = use_selected_year();
     let name = move || app.session.get().map(|s| s.user.display_name).unwrap_or_default();

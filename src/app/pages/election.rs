@@ -117,6 +117,21 @@ fn with_entity<V: IntoView + 'static>(page: impl Fn(EntityView) -> V + Send + Sy
     }
 }
 
+/// A signed-in page about one practice or clinician: its heading, then `body` once the
+/// entity's eligibility has loaded.
+fn entity_page<V: IntoView + 'static>(
+    title: impl Into<Signal<String>>,
+    body: impl Fn(EntityView) -> V + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let title = title.into();
+    view! {
+        <RequireSignIn><Shell>
+            <PageHeading text=title/>
+            {with_entity(body)}
+        </Shell></RequireSignIn>
+    }
+}
+
 fn is_individual_route() -> Memo<bool> {
     let params = use_params_map();
     Memo::new(move |_| params.read().get("npi").is_some())
@@ -158,13 +173,12 @@ pub fn ReportingOptionsPage() -> impl IntoView {
             "Group Reporting Options".to_string()
         }
     });
-    view! {
-        <RequireSignIn><Shell>
-            <PageHeading text=title/>
+    entity_page(title, |entity| {
+        view! {
             <p class="lede">"To participate in MIPS, you must decide whether you will " <strong>"opt-in"</strong> " or " <strong>"report voluntarily"</strong> " before any data can be submitted."</p>
-            {with_entity(|entity| view! { <ElectionOptions entity/> })}
-        </Shell></RequireSignIn>
-    }
+            <ElectionOptions entity/>
+        }
+    })
 }
 
 #[component]
@@ -276,17 +290,20 @@ fn ElectionFacts(election: ElectionRecord) -> impl IntoView {
 
 #[component]
 pub fn ElectionConfirmed() -> impl IntoView {
-    view! {
-        <RequireSignIn><Shell>
-            <PageHeading text="Your Election Is Confirmed"/>
-            {with_entity(|entity| {
-                let y = entity.year;
-                match entity.eligibility.election.clone() {
-                    Some(e) => {
-                        let next = if needs_pathway_choice(entity.eligibility.mips_apm_participant, e.election) && entity.eligibility.pathway.is_none() {
-                            Some(view! { <p>"Next, choose how to report: traditional MIPS or the APM Performance Pathway (APP)."</p> })
-                        } else { None };
-                        view! {
+    entity_page("Your Election Is Confirmed", |entity| {
+        let y = entity.year;
+        match entity.eligibility.election.clone() {
+            Some(e) => {
+                let next = if needs_pathway_choice(entity.eligibility.mips_apm_participant, e.election)
+                    && entity.eligibility.pathway.is_none()
+                {
+                    Some(
+                        view! { <p>"Next, choose how to report: traditional MIPS or the APM Performance Pathway (APP)."</p> },
+                    )
+                } else {
+                    None
+                };
+                view! {
                             <div class="ds-c-alert ds-c-alert--success" role="status">
                                 <div class="ds-c-alert__body">
                                     <h2 class="ds-c-alert__heading">{format!("{} elected to {}", entity.name, e.election.label())}</h2>
@@ -298,26 +315,20 @@ pub fn ElectionConfirmed() -> impl IntoView {
                             {next}
                             <p><a class="ds-c-button ds-c-button--solid" href=entity.start_reporting_href()>"Start Reporting"</a></p>
                         }.into_any()
-                    }
-                    None => view! {
-                        <p>{format!("No election is recorded for {} in {y}.", entity.name)}</p>
-                        <p><a class="ds-c-link" href=entity.options_href()>"Reporting options"</a></p>
-                    }.into_any(),
-                }
-            })}
-        </Shell></RequireSignIn>
-    }
+            }
+            None => view! {
+                <p>{format!("No election is recorded for {} in {y}.", entity.name)}</p>
+                <p><a class="ds-c-link" href=entity.options_href()>"Reporting options"</a></p>
+            }
+            .into_any(),
+        }
+    })
 }
 
 /// Reporting Options (MIPS APM participants only): traditional MIPS or the APP.
 #[component]
 pub fn PathwayOptionsPage() -> impl IntoView {
-    view! {
-        <RequireSignIn><Shell>
-            <PageHeading text="Reporting Options"/>
-            {with_entity(|entity| view! { <PathwayOptions entity/> })}
-        </Shell></RequireSignIn>
-    }
+    entity_page("Reporting Options", |entity| view! { <PathwayOptions entity/> })
 }
 
 #[component]
@@ -398,12 +409,7 @@ fn PathwayOptions(entity: EntityView) -> impl IntoView {
 
 #[component]
 pub fn ReportingOverview() -> impl IntoView {
-    view! {
-        <RequireSignIn><Shell>
-            <PageHeading text="Reporting Overview"/>
-            {with_entity(|entity| view! { <OverviewBody entity/> })}
-        </Shell></RequireSignIn>
-    }
+    entity_page("Reporting Overview", |entity| view! { <OverviewBody entity/> })
 }
 
 #[component]

@@ -50,13 +50,9 @@ impl Tab {
     }
 }
 
+/// The page's content; the router puts it in `SignedInPage`.
 #[component]
 pub fn EligibilityReporting() -> impl IntoView {
-    view! { <RequireSignIn><Shell><EligibilityBody/></Shell></RequireSignIn> }
-}
-
-#[component]
-fn EligibilityBody() -> impl IntoView {
     let app = use_app();
     let year = use_selected_year();
     let query = use_query_map();

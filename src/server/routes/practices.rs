@@ -68,8 +68,8 @@ pub(crate) async fn get_practice(s: State<AppState>, p: ConnectedPractice, y: Ye
 #[utoipa::path(get, path = endpoints::CLINICIANS.path, tag = "eligibility", params(("tin" = String, Path), ("year" = u16, Query, description = "Performance year, e.g. 2025")), responses((status = 200, body = CliniciansResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
 pub(crate) async fn list_clinicians(
     s: State<AppState>,
-    y: YearQuery,
     p: ConnectedPractice,
+    y: YearQuery,
 ) -> Answer<CliniciansResponse> {
     Ok(Json(practices::clinicians(&s, y.0, &p.0).await?))
 }

@@ -14,7 +14,7 @@ use super::params::use_selected_year;
 use crate::api::endpoints;
 use crate::api::RegistryKind;
 use crate::app::client::{self, ClientError};
-use crate::app::components::{LoadError, Loading, PageHeading, RequireSignIn, Shell, YearSelect};
+use crate::app::components::{LoadError, Loading, PageHeading, YearSelect};
 use crate::app::context::use_app;
 use crate::domain::PerformanceYear;
 use leptos::prelude::*;
@@ -24,13 +24,9 @@ use steps::UploadDialog;
 use submissions::SubmissionsList;
 use token::TokenDialog;
 
+/// The page's content; the router puts it in `SignedInPage`.
 #[component]
 pub fn RegistrySubmissionDetails() -> impl IntoView {
-    view! { <RequireSignIn><Shell><DetailsBody/></Shell></RequireSignIn> }
-}
-
-#[component]
-fn DetailsBody() -> impl IntoView {
     let app = use_app();
     let params = use_params_map();
     let registry_id = Memo::new(move |_| params.read().get("id").unwrap_or_default());

@@ -311,19 +311,51 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+    /// After `{` or `[`: true when the container closes at once (it is empty).
+    fn opens_empty(&mut self, close: u8) -> bool {
         self.i += 1;
-        let mut members = vec![];
         self.skip_ws();
-        if self.bytes.get(self.i) == Some(&b'}') {
+        let empty = self.bytes.get(self.i) == Some(&close);
+        if empty {
             self.i += 1;
+        }
+        empty
+    }
+
+    /// After a member or an item: `Ok(true)` at the closing bracket, `Ok(false)` after a comma.
+    fn closes(&mut self, close: u8, inside: &str, after: &str) -> Result<bool, ParseError> {
+        self.skip_ws();
+        match self.bytes.get(self.i) {
+            Some(b',') => {
+                self.i += 1;
+                Ok(false)
+            }
+            Some(&c) if c == close => {
+                self.i += 1;
+                Ok(true)
+            }
+            None => Err(self.cut_off(inside)),
+            _ => {
+                let message = format!("Expected ',' or '{}' after {after} but found {}.", close as char, self.found());
+                Err(self.error("ExpectedCommaOrEnd", message))
+            }
+        }
+    }
+
+    fn cut_off(&self, inside: &str) -> ParseError {
+        self.error("UnexpectedEnd", format!("The file ends inside an {inside}: it looks cut off."))
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
+        let mut members = vec![];
+        if self.opens_empty(b'}') {
             return Ok(Value::Object(members));
         }
         loop {
             self.skip_ws();
             match self.bytes.get(self.i) {
                 Some(b'"') => {}
-                None => return Err(self.error("UnexpectedEnd", "The file ends inside an object: it looks cut off.")),
+                None => return Err(self.cut_off("object")),
                 Some(b'}') => {
                     return Err(
                         self.error("TrailingComma", "A comma before } is not allowed in JSON: remove the last comma.")
@@ -347,30 +379,15 @@ impl<'a> Parser<'a> {
             self.skip_ws();
             let value = self.value(depth + 1)?;
             members.push((key, value));
-            self.skip_ws();
-            match self.bytes.get(self.i) {
-                Some(b',') => self.i += 1,
-                Some(b'}') => {
-                    self.i += 1;
-                    return Ok(Value::Object(members));
-                }
-                None => return Err(self.error("UnexpectedEnd", "The file ends inside an object: it looks cut off.")),
-                _ => {
-                    return Err(self.error(
-                        "ExpectedCommaOrEnd",
-                        format!("Expected ',' or '}}' after a field but found {}.", self.found()),
-                    ))
-                }
+            if self.closes(b'}', "object", "a field")? {
+                return Ok(Value::Object(members));
             }
         }
     }
 
     fn array(&mut self, depth: usize) -> Result<Value<'a>, ParseError> {
-        self.i += 1;
         let mut items = vec![];
-        self.skip_ws();
-        if self.bytes.get(self.i) == Some(&b']') {
-            self.i += 1;
+        if self.opens_empty(b']') {
             return Ok(Value::Array(items));
         }
         loop {
@@ -381,20 +398,8 @@ impl<'a> Parser<'a> {
                 );
             }
             items.push(self.value(depth + 1)?);
-            self.skip_ws();
-            match self.bytes.get(self.i) {
-                Some(b',') => self.i += 1,
-                Some(b']') => {
-                    self.i += 1;
-                    return Ok(Value::Array(items));
-                }
-                None => return Err(self.error("UnexpectedEnd", "The file ends inside an array: it looks cut off.")),
-                _ => {
-                    return Err(self.error(
-                        "ExpectedCommaOrEnd",
-                        format!("Expected ',' or ']' after an item but found {}.", self.found()),
-                    ))
-                }
+            if self.closes(b']', "array", "an item")? {
+                return Ok(Value::Array(items));
             }
         }
     }

@@ -49,24 +49,11 @@ impl Submission<'_, '_> {
             }
             Some((c, _)) if CATEGORIES.contains(&c) => Some(c.to_owned()),
             Some((c, pos)) => {
-                let hint = closest(c, CATEGORIES)
-                    .map(|k| format!("Did you mean \"{k}\"?"))
-                    .unwrap_or_else(|| "Use quality, pi or ia.".into());
+                let hint = did_you_mean(c, CATEGORIES, "Use quality, pi or ia.");
                 self.err("InvalidCategory", pos, &join(sp, "category"), None, format!("\"{c}\" is not a category. It must be quality, pi or ia."), Some(format!("field 'category' in Submission.measurementSets is invalid: \"{c}\" is not one of the allowed values")), Some(hint), Evidence::Documented);
                 None
             }
-            None => {
-                if set.get("category").is_none() {
-                    self.missing(
-                        set,
-                        sp,
-                        "category",
-                        None,
-                        "Say which performance category the set holds: quality, pi or ia.",
-                    );
-                }
-                None
-            }
+            None => self.absent(set, sp, "category"),
         }
     }
 
@@ -82,24 +69,11 @@ impl Submission<'_, '_> {
                 Some(m.to_owned())
             }
             Some((m, pos)) => {
-                let hint = closest(m, UPLOAD_METHODS)
-                    .map(|k| format!("Did you mean \"{k}\"?"))
-                    .unwrap_or_else(|| "Use \"registry\" or \"electronicHealthRecord\".".into());
+                let hint = did_you_mean(m, UPLOAD_METHODS, "Use \"registry\" or \"electronicHealthRecord\".");
                 self.err("SubmissionMethodNotAllowed", pos, &join(sp, "submissionMethod"), None, format!("\"{m}\" is not a submission method."), Some(format!("'{m}' submission method is not allowed via file upload. registry and electronicHealthRecord are the only allowed submission methods.")), Some(hint), Evidence::Confirmed);
                 None
             }
-            None => {
-                if set.get("submissionMethod").is_none() {
-                    self.missing(
-                        set,
-                        sp,
-                        "submissionMethod",
-                        None,
-                        "Say how the data was collected: registry or electronicHealthRecord.",
-                    );
-                }
-                None
-            }
+            None => self.absent(set, sp, "submissionMethod"),
         }
     }
 

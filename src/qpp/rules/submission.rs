@@ -110,6 +110,15 @@ impl<'r, 's> Submission<'r, 's> {
         );
     }
 
+    /// `None`, after reporting a required field (`required_because`) that is absent; a field of
+    /// the wrong type has been reported already.
+    pub(super) fn absent<T>(&mut self, node: &Node, path: &str, field: &str) -> Option<T> {
+        if node.get(field).is_none() {
+            self.missing(node, path, field, None, required_because(field));
+        }
+        None
+    }
+
     pub(super) fn wrong_type(
         &mut self,
         node: &Node,
@@ -191,9 +200,10 @@ impl<'r, 's> Submission<'r, 's> {
         let entity_type = self.entity_type(node, &path);
         summary.entity_type = entity_type.as_deref().and_then(EntityType::from_code);
         let kind = summary.entity_type;
-        summary.taxpayer_identification_number = self.tin(node, &path, kind);
-        summary.national_provider_identifier = self.npi(node, &path, kind);
-        summary.entity_id = self.entity_id(node, &path, kind);
+        let at = Ident { node, path: &path, et: kind };
+        summary.taxpayer_identification_number = self.identifier(at, TIN, Self::check_tin);
+        summary.national_provider_identifier = self.identifier(at, NPI, Self::check_npi);
+        summary.entity_id = self.identifier(at, "entityId", Self::check_entity_id);
         let year = self.performance_year(node, &path, summary);
         let catalogue = year.and_then(|y| {
             let c = self.catalogues.get(y);
@@ -216,143 +226,126 @@ impl<'r, 's> Submission<'r, 's> {
         match self.string(node, path, "entityType", None) {
             Some((et, _)) if EntityType::from_code(et).is_some() => Some(et.to_owned()),
             Some((et, pos)) => {
-                let hint = closest(et, &EntityType::ALL.map(EntityType::code))
-                    .map(|k| format!("Did you mean \"{k}\"?"))
-                    .unwrap_or_else(|| "Use individual, group, virtualGroup, apm or subgroup.".into());
+                let codes = EntityType::ALL.map(EntityType::code);
+                let hint = did_you_mean(et, &codes, "Use individual, group, virtualGroup, apm or subgroup.");
                 self.err("InvalidEntityType", pos, &join(path, "entityType"), None, format!("\"{et}\" is not an entity type. It must be one of individual, group, virtualGroup, apm or subgroup."), Some(format!("field 'entityType' in Submission is invalid: \"{et}\" is not one of the allowed values")), Some(hint), Evidence::Documented);
                 None
             }
-            None => {
-                if node.get("entityType").is_none() {
-                    self.missing(
-                        node,
-                        path,
-                        "entityType",
-                        None,
-                        "Every submission says whom it is for: individual, group, virtualGroup, apm or subgroup.",
-                    );
-                }
-                None
-            }
+            None => self.absent(node, path, "entityType"),
         }
     }
 
-    /// The TIN (groups and individuals); `None` when absent.
-    fn tin(&mut self, node: &Node, path: &str, et: Option<EntityType>) -> Option<String> {
-        let tin = self.string(node, path, "taxpayerIdentificationNumber", None).map(|(s, p)| (s.to_owned(), p));
-        match (&tin, et) {
-            (Some((t, pos)), _) if !is_digits(t, 9) => {
-                let hint = if t.bytes().filter(u8::is_ascii_digit).count() == 9 {
-                    "Remove the dashes and spaces: the TIN is 9 digits only.".to_string()
-                } else if t.bytes().all(|b| b.is_ascii_digit()) && t.len() < 9 {
-                    "Leading zeros count: a TIN is exactly 9 digits, e.g. \"000123456\".".to_string()
-                } else {
-                    "A TIN is exactly 9 digits, written as a string.".to_string()
-                };
-                self.err("InvalidTin", *pos, &join(path, "taxpayerIdentificationNumber"), None, format!("The TIN \"{t}\" is not 9 digits."), Some(format!("field 'taxpayerIdentificationNumber' in Submission is invalid: \"{t}\" must be a 9-digit string")), Some(hint), Evidence::Documented);
-            }
-            (Some((_, pos)), Some(kind)) if kind.is_named_by_id() => {
-                self.warn(
-                    "TinNotUsed",
-                    *pos,
-                    &join(path, "taxpayerIdentificationNumber"),
-                    None,
-                    format!(
-                        "A TIN is only read for individual and group submissions; for entity type {} it is ignored.",
-                        et.map(EntityType::code).unwrap_or("")
-                    ),
-                    Some("Identify this entity by entityId.".into()),
-                    Evidence::Documented,
-                );
-            }
-            (None, Some(EntityType::Individual | EntityType::Group))
-                if node.get("taxpayerIdentificationNumber").is_none() =>
-            {
-                self.missing(
-                    node,
-                    path,
-                    "taxpayerIdentificationNumber",
-                    None,
-                    "Individual and group submissions are identified by their 9-digit TIN.",
-                );
-            }
-            _ => {}
+    /// One identifying field: read, checked by `check` when present, and reported missing when the
+    /// entity type is identified by it. `None` when absent.
+    fn identifier(&mut self, at: Ident<'_>, field: &str, check: fn(&mut Self, &str, Pos, Ident<'_>)) -> Option<String> {
+        let Ident { node, path, et } = at;
+        if let Some((v, pos)) = self.string(node, path, field, None) {
+            let v = v.to_owned();
+            check(self, &v, pos, at);
+            return Some(v);
         }
-        tin.map(|(t, _)| t)
+        if let Some(why) = et.and_then(|kind| identified_by(kind, field)) {
+            if node.get(field).is_none() {
+                self.missing(node, path, field, None, &why);
+            }
+        }
+        None
     }
 
-    /// The NPI (individuals only); `None` when absent.
-    fn npi(&mut self, node: &Node, path: &str, et: Option<EntityType>) -> Option<String> {
-        let npi = self.string(node, path, "nationalProviderIdentifier", None).map(|(s, p)| (s.to_owned(), p));
-        let npi_path = join(path, "nationalProviderIdentifier");
-        match (&npi, et) {
-            (Some((n, pos)), Some(EntityType::Group | EntityType::Apm | EntityType::Subgroup)) => {
-                self.err("NpiNotAllowed", *pos, &npi_path, None, format!("An NPI may only be given when entityType is individual; this submission is for a {}.", et.map(EntityType::code).unwrap_or("")), Some("field 'nationalProviderIdentifier' in Submission is invalid: writable only if entityType is individual".into()), Some(format!("Remove the NPI {n}, or set entityType to \"individual\" if this is one clinician's data.")), Evidence::Documented);
-            }
-            (Some((n, pos)), _) if !is_digits(n, 10) => {
-                self.err("InvalidNpi", *pos, &npi_path, None, format!("The NPI \"{n}\" is not 10 digits."), Some(format!("field 'nationalProviderIdentifier' in Submission is invalid: \"{n}\" must be a 10-digit string")), Some("An NPI is exactly 10 digits, written as a string.".into()), Evidence::Documented);
-            }
-            (Some((n, pos)), _) if !npi_check_digit_ok(n) => {
-                self.warn("NpiCheckDigit", *pos, &npi_path, None, format!("The NPI {n} fails the NPI check digit (Luhn with prefix 80840): it is probably mistyped. CMS's test NPIs often fail this check, so it is not an error."), Some("Compare the NPI with NPPES.".into()), Evidence::Inferred);
-            }
-            (None, Some(EntityType::Individual)) if node.get("nationalProviderIdentifier").is_none() => {
-                self.missing(
-                    node,
-                    path,
-                    "nationalProviderIdentifier",
-                    None,
-                    "An individual submission is for one clinician, identified by TIN and 10-digit NPI.",
-                );
-            }
-            _ => {}
+    /// A TIN is 9 digits, and read only for groups and individuals.
+    fn check_tin(&mut self, t: &str, pos: Pos, at: Ident<'_>) {
+        let p = join(at.path, TIN);
+        if !is_digits(t, 9) {
+            let hint = if t.bytes().filter(u8::is_ascii_digit).count() == 9 {
+                "Remove the dashes and spaces: the TIN is 9 digits only.".to_string()
+            } else if t.bytes().all(|b| b.is_ascii_digit()) && t.len() < 9 {
+                "Leading zeros count: a TIN is exactly 9 digits, e.g. \"000123456\".".to_string()
+            } else {
+                "A TIN is exactly 9 digits, written as a string.".to_string()
+            };
+            self.err(
+                "InvalidTin",
+                pos,
+                &p,
+                None,
+                format!("The TIN \"{t}\" is not 9 digits."),
+                Some(format!(
+                    "field 'taxpayerIdentificationNumber' in Submission is invalid: \"{t}\" must be a 9-digit string"
+                )),
+                Some(hint),
+                Evidence::Documented,
+            );
+        } else if let Some(kind) = at.et.filter(|k| k.is_named_by_id()) {
+            let msg = format!(
+                "A TIN is only read for individual and group submissions; for entity type {} it is ignored.",
+                kind.code()
+            );
+            self.warn(
+                "TinNotUsed",
+                pos,
+                &p,
+                None,
+                msg,
+                Some("Identify this entity by entityId.".into()),
+                Evidence::Documented,
+            );
         }
-        npi.map(|(n, _)| n)
     }
 
-    /// The entity ID (APM Entities, virtual groups, subgroups); `None` when absent.
-    fn entity_id(&mut self, node: &Node, path: &str, et: Option<EntityType>) -> Option<String> {
-        let entity_id = self.string(node, path, "entityId", None).map(|(s, p)| (s.to_owned(), p));
-        match (&entity_id, et) {
-            (Some((id, pos)), Some(kind)) if kind.is_named_by_id() && id.trim().is_empty() => {
+    /// An NPI is given for individuals only, is 10 digits and should pass the check digit.
+    fn check_npi(&mut self, n: &str, pos: Pos, at: Ident<'_>) {
+        let p = join(at.path, NPI);
+        if let Some(kind) = at.et.filter(|k| matches!(k, EntityType::Group | EntityType::Apm | EntityType::Subgroup)) {
+            self.err("NpiNotAllowed", pos, &p, None, format!("An NPI may only be given when entityType is individual; this submission is for a {}.", kind.code()), Some("field 'nationalProviderIdentifier' in Submission is invalid: writable only if entityType is individual".into()), Some(format!("Remove the NPI {n}, or set entityType to \"individual\" if this is one clinician's data.")), Evidence::Documented);
+        } else if !is_digits(n, 10) {
+            self.err(
+                "InvalidNpi",
+                pos,
+                &p,
+                None,
+                format!("The NPI \"{n}\" is not 10 digits."),
+                Some(format!(
+                    "field 'nationalProviderIdentifier' in Submission is invalid: \"{n}\" must be a 10-digit string"
+                )),
+                Some("An NPI is exactly 10 digits, written as a string.".into()),
+                Evidence::Documented,
+            );
+        } else if !npi_check_digit_ok(n) {
+            self.warn("NpiCheckDigit", pos, &p, None, format!("The NPI {n} fails the NPI check digit (Luhn with prefix 80840): it is probably mistyped. CMS's test NPIs often fail this check, so it is not an error."), Some("Compare the NPI with NPPES.".into()), Evidence::Inferred);
+        }
+    }
+
+    /// An entity ID names APM Entities, virtual groups and subgroups, and is ignored otherwise.
+    fn check_entity_id(&mut self, id: &str, pos: Pos, at: Ident<'_>) {
+        let p = join(at.path, "entityId");
+        match at.et {
+            Some(kind) if kind.is_named_by_id() && id.trim().is_empty() => {
+                let hint = Some("Give the APM Entity, virtual group or subgroup ID.".into());
                 self.err(
                     "EntityIdRequired",
-                    *pos,
-                    &join(path, "entityId"),
+                    pos,
+                    &p,
                     None,
                     "entityId is empty.".into(),
                     None,
-                    Some("Give the APM Entity, virtual group or subgroup ID.".into()),
+                    hint,
                     Evidence::Documented,
                 );
             }
-            (None, Some(kind)) if kind.is_named_by_id() && node.get("entityId").is_none() => {
-                let what = match kind {
-                    EntityType::Apm => "APM Entity ID",
-                    EntityType::VirtualGroup => "virtual group ID",
-                    _ => "subgroup ID",
-                };
-                self.missing(
-                    node,
-                    path,
-                    "entityId",
-                    None,
-                    &format!("A {} submission is identified by its {what} in entityId.", kind.code()),
-                );
-            }
-            (Some((_, pos)), Some(EntityType::Individual | EntityType::Group)) => {
+            Some(EntityType::Individual | EntityType::Group) => {
+                let msg = "entityId is only read for apm, virtualGroup and subgroup submissions; here it is ignored.";
                 self.warn(
                     "EntityIdNotUsed",
-                    *pos,
-                    &join(path, "entityId"),
+                    pos,
+                    &p,
                     None,
-                    "entityId is only read for apm, virtualGroup and subgroup submissions; here it is ignored.".into(),
+                    msg.into(),
                     Some("Remove entityId.".into()),
                     Evidence::Documented,
                 );
             }
             _ => {}
         }
-        entity_id.map(|(e, _)| e)
     }
 
     /// The performance year when it is one with a catalogue; the summary gets whatever was written.
@@ -410,35 +403,28 @@ impl<'r, 's> Submission<'r, 's> {
 
     fn measurement_sets(&mut self, node: &Node, path: &str, ctx: &SetContext, summary: &mut SubmissionSummary) {
         let sets_path = join(path, "measurementSets");
-        let Some(sets_node) = node.get("measurementSets") else {
-            self.err(
-                "NoMeasurementSets",
+        // No sets, or an empty list: CMS answers both with one message.
+        let none = match node.get("measurementSets") {
+            None => Some((
                 node.pos,
-                &sets_path,
-                None,
-                "The submission has no measurementSets, so it holds no data to submit.".into(),
-                Some("At least one measurementSet must be defined to use this functionality".into()),
-                Some("Add \"measurementSets\": [ … ] with at least one set.".into()),
-                Evidence::Documented,
-            );
-            return;
+                "The submission has no measurementSets",
+                "Add \"measurementSets\": [ … ] with at least one set.",
+            )),
+            Some(n) if n.as_array().is_some_and(|a| a.is_empty()) => {
+                Some((n.pos, "measurementSets is empty", "Add at least one measurement set."))
+            }
+            _ => None,
         };
+        if let Some((pos, what, hint)) = none {
+            let message = format!("{what}, so the submission holds no data to submit.");
+            let api = Some("At least one measurementSet must be defined to use this functionality".into());
+            self.err("NoMeasurementSets", pos, &sets_path, None, message, api, Some(hint.into()), Evidence::Documented);
+        }
+        let Some(sets_node) = node.get("measurementSets") else { return };
         let Some(sets) = sets_node.as_array() else {
             self.wrong_type(sets_node, &sets_path, None, "an array", None);
             return;
         };
-        if sets.is_empty() {
-            self.err(
-                "NoMeasurementSets",
-                sets_node.pos,
-                &sets_path,
-                None,
-                "measurementSets is empty, so the submission holds no data to submit.".into(),
-                Some("At least one measurementSet must be defined to use this functionality".into()),
-                Some("Add at least one measurement set.".into()),
-                Evidence::Documented,
-            );
-        }
         let mut keys: Vec<(String, String, String, usize)> = vec![];
         for (i, set) in sets.iter().enumerate() {
             let sp = format!("{sets_path}[{i}]");
@@ -469,5 +455,37 @@ impl<'r, 's> Submission<'r, 's> {
                 summary.measurement_sets.push(s);
             }
         }
+    }
+}
+
+const TIN: &str = "taxpayerIdentificationNumber";
+const NPI: &str = "nationalProviderIdentifier";
+
+/// A submission's identifying fields are read in: the object, its path and its entity type.
+#[derive(Clone, Copy)]
+struct Ident<'a> {
+    node: &'a Node<'a>,
+    path: &'a str,
+    et: Option<EntityType>,
+}
+
+/// Why an entity type needs `field` (the sentence for a missing one); `None` when it doesn't.
+fn identified_by(kind: EntityType, field: &str) -> Option<String> {
+    match (field, kind) {
+        (TIN, EntityType::Individual | EntityType::Group) => {
+            Some("Individual and group submissions are identified by their 9-digit TIN.".into())
+        }
+        (NPI, EntityType::Individual) => {
+            Some("An individual submission is for one clinician, identified by TIN and 10-digit NPI.".into())
+        }
+        ("entityId", kind) if kind.is_named_by_id() => {
+            let what = match kind {
+                EntityType::Apm => "APM Entity ID",
+                EntityType::VirtualGroup => "virtual group ID",
+                _ => "subgroup ID",
+            };
+            Some(format!("A {} submission is identified by its {what} in entityId.", kind.code()))
+        }
+        _ => None,
     }
 }

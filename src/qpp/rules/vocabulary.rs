@@ -41,6 +41,21 @@ pub(super) const NON_PROPORTION_FIELDS: Known =
     &[&["numerator", "denominator", "isEndToEndReported", "observationInstances", "numeratorExclusion", "denominatorException"]];
 pub(super) const PROPORTION_FIELDS: Known = &[&["numerator", "denominator"]];
 
+/// Why a required field is needed, as the message for a missing one says.
+pub(super) fn required_because(field: &str) -> &'static str {
+    match field {
+        "entityType" => "Every submission says whom it is for: individual, group, virtualGroup, apm or subgroup.",
+        "category" => "Say which performance category the set holds: quality, pi or ia.",
+        "submissionMethod" => "Say how the data was collected: registry or electronicHealthRecord.",
+        _ => "",
+    }
+}
+
+/// "Did you mean …?" for the closest allowed value, else `otherwise`.
+pub(super) fn did_you_mean(value: &str, allowed: &[&str], otherwise: &str) -> String {
+    closest(value, allowed).map(|k| format!("Did you mean \"{k}\"?")).unwrap_or_else(|| otherwise.into())
+}
+
 /// Largest integer a JSON number holds exactly (the Submissions API is JavaScript).
 pub(super) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 

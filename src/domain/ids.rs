@@ -13,6 +13,28 @@ impl fmt::Display for IdError {
     }
 }
 
+/// Text, parsing from and printing to: an identifier written as digits (`Tin`, `Npi`).
+macro_rules! digit_identifier {
+    ($id:ident) => {
+        impl fmt::Display for $id {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+        impl TryFrom<String> for $id {
+            type Error = IdError;
+            fn try_from(s: String) -> Result<Self, IdError> {
+                $id::parse(&s)
+            }
+        }
+        impl From<$id> for String {
+            fn from(id: $id) -> String {
+                id.0
+            }
+        }
+    };
+}
+
 /// Taxpayer Identification Number of a practice: exactly nine digits. Kept as text because
 /// leading zeros are significant (`000010101` is a different TIN from `10101`).
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
@@ -43,22 +65,7 @@ impl Tin {
     }
 }
 
-impl fmt::Display for Tin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl TryFrom<String> for Tin {
-    type Error = IdError;
-    fn try_from(s: String) -> Result<Self, IdError> {
-        Tin::parse(&s)
-    }
-}
-impl From<Tin> for String {
-    fn from(t: Tin) -> String {
-        t.0
-    }
-}
+digit_identifier!(Tin);
 
 /// National Provider Identifier of a clinician: exactly ten digits. The check digit is
 /// verified separately (`Npi::has_valid_check_digit`) because CMS test data and some
@@ -130,22 +137,7 @@ fn luhn_valid_with_prefix(ten_digits: &str) -> bool {
     sum % 10 == 0
 }
 
-impl fmt::Display for Npi {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl TryFrom<String> for Npi {
-    type Error = IdError;
-    fn try_from(s: String) -> Result<Self, IdError> {
-        Npi::parse(&s)
-    }
-}
-impl From<Npi> for String {
-    fn from(n: Npi) -> String {
-        n.0
-    }
-}
+digit_identifier!(Npi);
 
 #[cfg(test)]
 mod tests {

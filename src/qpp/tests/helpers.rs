@@ -105,6 +105,18 @@ pub fn fails(change: impl FnOnce(&mut Value), code: &str, path: &str, severity: 
     d
 }
 
+/// Sets the submission's top-level fields to the patch's values; a null removes the field.
+pub fn patch(v: &mut Value, patch: Value) {
+    let fields = v.as_object_mut().expect("a submission object");
+    for (k, value) in patch.as_object().expect("a patch object") {
+        if value.is_null() {
+            fields.remove(k);
+        } else {
+            fields.insert(k.clone(), value.clone());
+        }
+    }
+}
+
 pub fn set(v: &mut Value, i: usize) -> &mut Value {
     &mut v["measurementSets"][i]
 }

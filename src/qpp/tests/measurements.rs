@@ -390,22 +390,14 @@ fn promoting_interoperability() {
     set(&mut ok, 2)["measurements"][0] = json!({ "measureId": "PI_LVPP_1", "value": true });
     assert_eq!(codes(&check(&ok)), vec![]);
     fails(
-        |v| {
-            v["entityType"] = json!("apm");
-            v["entityId"] = json!("A1234");
-            v.as_object_mut().unwrap().remove("taxpayerIdentificationNumber");
-        },
+        |v| patch(v, json!({"entityType": "apm", "entityId": "A1234", "taxpayerIdentificationNumber": null})),
         "PiNotAllowedForEntity",
         "measurementSets[2]",
         Error,
     );
     // Virtual groups and subgroups: CMS's change log and measures data disagree, so a warning.
     fails(
-        |v| {
-            v["entityType"] = json!("virtualGroup");
-            v["entityId"] = json!("VG-1");
-            v.as_object_mut().unwrap().remove("taxpayerIdentificationNumber");
-        },
+        |v| patch(v, json!({"entityType": "virtualGroup", "entityId": "VG-1", "taxpayerIdentificationNumber": null})),
         "PiNotForEntity",
         "measurementSets[2]",
         Warning,

@@ -66,16 +66,10 @@ impl Submission<'_, '_> {
                 Some(s) => format!("Did you mean {s}? Measure IDs are exact, including case and leading zeros."),
                 None => format!("Check the measure ID against CMS's measures list for {year}."),
             };
-            self.err(
-                "UnknownMeasure",
-                id_pos,
-                &join(path, "measureId"),
-                mid,
-                format!("{id} is not a measure in performance year {year}."),
-                Some("invalid measureId, see mips-data-format for list of valid measureIds.".into()),
-                Some(hint),
-                Evidence::Confirmed,
-            );
+            let message = format!("{id} is not a measure in performance year {year}.");
+            let api = Some("invalid measureId, see mips-data-format for list of valid measureIds.".into());
+            let place = join(path, "measureId");
+            self.err("UnknownMeasure", id_pos, &place, mid, message, api, Some(hint), Evidence::Confirmed);
             return Some(id);
         };
         if !self.measure_fits(measure, MeasureUse { path, id_pos, ctx, category, method, program, mvp }) {
@@ -130,14 +124,16 @@ impl Submission<'_, '_> {
                         } else {
                             format!("The numerator ({n}) is larger than the denominator ({d}).")
                         };
+                        let hint = Some("The numerator counts a subset of the denominator.".into());
+                        let place = join(vp, "numerator");
                         self.err(
                             "NumeratorExceedsDenominator",
                             pos,
-                            &join(vp, "numerator"),
+                            &place,
                             mid,
                             msg,
                             None,
-                            Some("The numerator counts a subset of the denominator.".into()),
+                            hint,
                             Evidence::Documented,
                         );
                     }
@@ -227,44 +223,24 @@ impl Submission<'_, '_> {
         let v = obj.get(field).expect("number() found it");
         let p = join(path, field);
         if n.fract() != 0.0 {
-            self.err(
-                "NotAWholeNumber",
-                v.pos,
-                &p,
-                mid,
-                format!("'{field}' is {}, but it counts patients or cases, so it must be a whole number.", snippet(v)),
-                Some(format!("field '{field}' in {} is invalid: {} is not an integer", api_place(path), snippet(v))),
-                None,
-                Evidence::Documented,
-            );
+            let message =
+                format!("'{field}' is {}, but it counts patients or cases, so it must be a whole number.", snippet(v));
+            let api =
+                Some(format!("field '{field}' in {} is invalid: {} is not an integer", api_place(path), snippet(v)));
+            self.err("NotAWholeNumber", v.pos, &p, mid, message, api, None, Evidence::Documented);
             None
         } else if n < 0.0 {
-            self.err(
-                "NegativeCount",
-                v.pos,
-                &p,
-                mid,
-                format!("'{field}' is {}; a count can't be negative.", snippet(v)),
-                Some(format!(
-                    "field '{field}' in {} is invalid: {} must be greater than or equal to 0",
-                    api_place(path),
-                    snippet(v)
-                )),
-                None,
-                Evidence::Documented,
-            );
+            let message = format!("'{field}' is {}; a count can't be negative.", snippet(v));
+            let api = Some(format!(
+                "field '{field}' in {} is invalid: {} must be greater than or equal to 0",
+                api_place(path),
+                snippet(v)
+            ));
+            self.err("NegativeCount", v.pos, &p, mid, message, api, None, Evidence::Documented);
             None
         } else if n > MAX_SAFE_INTEGER {
-            self.err(
-                "NumberOutOfRange",
-                v.pos,
-                &p,
-                mid,
-                format!("'{field}' is {}, too large to be a count.", snippet(v)),
-                None,
-                None,
-                Evidence::Documented,
-            );
+            let message = format!("'{field}' is {}, too large to be a count.", snippet(v));
+            self.err("NumberOutOfRange", v.pos, &p, mid, message, None, None, Evidence::Documented);
             None
         } else {
             Some(n)
@@ -286,14 +262,17 @@ impl Submission<'_, '_> {
             match self.number(at, "performanceRate", true) {
                 Some(r) if !(0.0..=100.0).contains(&r) => {
                     let n = v.get("performanceRate").expect("found");
+                    let message = format!("performanceRate is {}; it is a percentage from 0 to 100.", snippet(n));
+                    let hint = Some("Write e.g. 87.5 for 87.5%, not 0.875 or a negative number.".into());
+                    let place = join(vp, "performanceRate");
                     self.err(
                         "PerformanceRateOutOfRange",
                         n.pos,
-                        &join(vp, "performanceRate"),
+                        &place,
                         mid,
-                        format!("performanceRate is {}; it is a percentage from 0 to 100.", snippet(n)),
+                        message,
                         None,
-                        Some("Write e.g. 87.5 for 87.5%, not 0.875 or a negative number.".into()),
+                        hint,
                         Evidence::Documented,
                     );
                 }
@@ -303,17 +282,21 @@ impl Submission<'_, '_> {
         let (Some(met), Some(ep)) = (met, ep) else { return };
         if met > ep {
             let pos = v.get("performanceMet").map(|n| n.pos).unwrap_or(v.pos);
+            let message = format!("performanceMet ({met}) is larger than eligiblePopulation ({ep}).");
+            let api = Some(format!(
+                "field 'performanceMet' in {} is invalid: must be less than or equal to eligiblePopulation",
+                api_place(place)
+            ));
+            let hint = Some("performanceMet counts patients of the eligible population who met the measure.".into());
+            let place = join(vp, "performanceMet");
             self.err(
                 "PerformanceMetExceedsEligiblePopulation",
                 pos,
-                &join(vp, "performanceMet"),
+                &place,
                 mid,
-                format!("performanceMet ({met}) is larger than eligiblePopulation ({ep})."),
-                Some(format!(
-                    "field 'performanceMet' in {} is invalid: must be less than or equal to eligiblePopulation",
-                    api_place(place)
-                )),
-                Some("performanceMet counts patients of the eligible population who met the measure.".into()),
+                message,
+                api,
+                hint,
                 Evidence::Documented,
             );
         } else if met + not_met.unwrap_or(0.0) + excl.unwrap_or(0.0) + exc.unwrap_or(0.0) > ep {
@@ -352,13 +335,8 @@ impl Submission<'_, '_> {
         self.fields(members, vp, &[&["isEndToEndReported", "strata"]], mid);
         self.boolean(v, vp, "isEndToEndReported", mpath, mid);
         let Some(strata_node) = v.get("strata") else {
-            self.missing(
-                v,
-                vp,
-                "strata",
-                mid,
-                &format!("Measure {id} is reported per stratum: {}.", measure.strata.join(", ")),
-            );
+            let why = &format!("Measure {id} is reported per stratum: {}.", measure.strata.join(", "));
+            self.missing(v, vp, "strata", mid, why);
             return;
         };
         let Some(strata) = strata_node.as_array() else {
@@ -378,31 +356,17 @@ impl Submission<'_, '_> {
                 Some((name, pos)) => {
                     let np = join(&sp, "stratum");
                     if names.iter().any(|n| n == name) {
-                        self.err(
-                            "DuplicateStratum",
-                            pos,
-                            &np,
-                            mid,
-                            format!("Stratum \"{name}\" of measure {id} appears twice."),
-                            None,
-                            Some("Report each stratum once.".into()),
-                            Evidence::Documented,
-                        );
+                        let message = format!("Stratum \"{name}\" of measure {id} appears twice.");
+                        let hint = Some("Report each stratum once.".into());
+                        self.err("DuplicateStratum", pos, &np, mid, message, None, hint, Evidence::Documented);
                     } else if !measure.strata.is_empty() && !measure.strata.iter().any(|n| n == name) {
                         if let Some(real) = measure.strata.iter().find(|n| n.eq_ignore_ascii_case(name)) {
                             self.warn("StratumNameCase", pos, &np, mid, format!("Stratum \"{name}\" of measure {id} is written \"{real}\" in CMS's measures data; whether CMS matches names case-sensitively is not known."), Some(format!("Write \"{real}\".")), Evidence::Inferred);
                             names.push(real.clone());
                         } else {
-                            self.err(
-                                "InvalidStratum",
-                                pos,
-                                &np,
-                                mid,
-                                format!("\"{name}\" is not a stratum of measure {id}."),
-                                None,
-                                Some(format!("Measure {id}'s strata are: {}.", measure.strata.join(", "))),
-                                Evidence::Documented,
-                            );
+                            let message = format!("\"{name}\" is not a stratum of measure {id}.");
+                            let hint = Some(format!("Measure {id}'s strata are: {}.", measure.strata.join(", ")));
+                            self.err("InvalidStratum", pos, &np, mid, message, None, hint, Evidence::Documented);
                         }
                     } else {
                         names.push(name.to_owned());
@@ -424,16 +388,8 @@ impl Submission<'_, '_> {
             let msg = format!("Measure {id} has {} strata; missing: {}.", measure.strata.len(), absent.join(", "));
             let hint = Some("Report every stratum (use 0 counts for an empty one).".to_string());
             if qcdr {
-                self.err(
-                    "MissingStrata",
-                    strata_node.pos,
-                    &join(vp, "strata"),
-                    mid,
-                    msg,
-                    None,
-                    hint,
-                    Evidence::Documented,
-                );
+                let place = join(vp, "strata");
+                self.err("MissingStrata", strata_node.pos, &place, mid, msg, None, hint, Evidence::Documented);
             } else {
                 self.warn("MissingStrata", strata_node.pos, &join(vp, "strata"), mid, msg, hint, Evidence::Inferred);
             }
@@ -449,78 +405,51 @@ impl Submission<'_, '_> {
         let mid = Some(id);
         if let Some(c) = category {
             if measure.category != c {
-                self.err(
-                    "MeasureCategoryMismatch",
-                    id_pos,
-                    &join(path, "measureId"),
-                    mid,
-                    format!(
-                        "Measure {id} belongs to the {} ({}) category, but this measurement set is {c}.",
-                        category_label(&measure.category),
-                        measure.category
-                    ),
-                    None,
-                    Some(format!("Move {id} into a \"{}\" measurement set.", measure.category)),
-                    Evidence::Inferred,
+                let message = format!(
+                    "Measure {id} belongs to the {} ({}) category, but this measurement set is {c}.",
+                    category_label(&measure.category),
+                    measure.category
                 );
+                let hint = Some(format!("Move {id} into a \"{}\" measurement set.", measure.category));
+                let place = join(path, "measureId");
+                self.err("MeasureCategoryMismatch", id_pos, &place, mid, message, None, hint, Evidence::Inferred);
                 return false;
             }
         }
         if let Some(me) = method {
             if !measure.methods.is_empty() && !measure.methods.iter().any(|x| x == me) {
-                self.warn(
-                    "MeasureMethodNotAllowed",
-                    id_pos,
-                    &join(path, "measureId"),
-                    mid,
-                    format!(
-                        "Measure {id} can't be reported by {me} in {year}; CMS lists it for {}.",
-                        measure.methods.join(", ")
-                    ),
-                    Some("Move it to a set with one of those submission methods.".into()),
-                    Evidence::Inferred,
+                let message = format!(
+                    "Measure {id} can't be reported by {me} in {year}; CMS lists it for {}.",
+                    measure.methods.join(", ")
                 );
+                let hint = Some("Move it to a set with one of those submission methods.".into());
+                let place = join(path, "measureId");
+                self.warn("MeasureMethodNotAllowed", id_pos, &place, mid, message, hint, Evidence::Inferred);
             }
         }
         if let Some(programs) = &measure.programs {
             if !programs.iter().any(|p| p == program) && cat.has_program(program) {
-                self.err(
-                    "MeasureProgramNotAllowed",
-                    id_pos,
-                    &join(path, "measureId"),
-                    mid,
-                    format!("Measure {id} can't be submitted to the {program} program in {year}."),
-                    Some(format!("measure ID {id} is not allowed to be submitted to the {program} program.  Please remove the invalid measure from the measurement set.")),
-                    Some("Remove the measure from this set.".into()),
-                    Evidence::Confirmed,
-                );
+                let message = format!("Measure {id} can't be submitted to the {program} program in {year}.");
+                let api = Some(format!("measure ID {id} is not allowed to be submitted to the {program} program.  Please remove the invalid measure from the measurement set."));
+                let hint = Some("Remove the measure from this set.".into());
+                let place = join(path, "measureId");
+                self.err("MeasureProgramNotAllowed", id_pos, &place, mid, message, api, hint, Evidence::Confirmed);
             }
         }
         if let Some(mvp_id) = mvp {
             if let Some(def) = cat.mvp(mvp_id) {
                 if !def.measures.iter().any(|x| *x == id) && measure.category != "pi" {
-                    self.warn(
-                        "MeasureNotInMvp",
-                        id_pos,
-                        &join(path, "measureId"),
-                        mid,
-                        format!("Measure {id} is not part of MVP {mvp_id}."),
-                        Some("Report it under \"mips\", or choose the MVP's measures.".into()),
-                        Evidence::Inferred,
-                    );
+                    let message = format!("Measure {id} is not part of MVP {mvp_id}.");
+                    let hint = Some("Report it under \"mips\", or choose the MVP's measures.".into());
+                    let place = join(path, "measureId");
+                    self.warn("MeasureNotInMvp", id_pos, &place, mid, message, hint, Evidence::Inferred);
                 }
             }
             if let (Some(types), Some(et)) = (&measure.registration_types, ctx.entity_type.as_deref()) {
                 if et != "virtualGroup" && !types.iter().any(|t| t == et) {
-                    self.warn(
-                        "RegistrationTypeNotAllowed",
-                        id_pos,
-                        &join(path, "measureId"),
-                        mid,
-                        format!("Measure {id} is not available to a {et} registered for an MVP."),
-                        None,
-                        Evidence::Inferred,
-                    );
+                    let message = format!("Measure {id} is not available to a {et} registered for an MVP.");
+                    let place = join(path, "measureId");
+                    self.warn("RegistrationTypeNotAllowed", id_pos, &place, mid, message, None, Evidence::Inferred);
                 }
             }
         }

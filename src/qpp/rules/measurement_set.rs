@@ -35,16 +35,10 @@ impl Submission<'_, '_> {
                 None
             }
             Some(("cost", pos)) => {
-                self.err(
-                    "InvalidCategory",
-                    pos,
-                    &join(sp, "category"),
-                    None,
-                    "Cost is calculated by CMS from claims; it is not submitted.".into(),
-                    None,
-                    Some("Remove this measurement set.".into()),
-                    Evidence::Documented,
-                );
+                let message = "Cost is calculated by CMS from claims; it is not submitted.".into();
+                let hint = Some("Remove this measurement set.".into());
+                let place = join(sp, "category");
+                self.err("InvalidCategory", pos, &place, None, message, None, hint, Evidence::Documented);
                 None
             }
             Some((c, _)) if CATEGORIES.contains(&c) => Some(c.to_owned()),
@@ -89,27 +83,14 @@ impl Submission<'_, '_> {
                 let known = cat.has_program(p);
                 if !known {
                     if p == "cpcPlus" && y >= 2022 {
-                        self.err(
-                            "ProgramRemoved",
-                            pos,
-                            &pp,
-                            None,
-                            "CPC+ ended in 2021: the program cpcPlus can't be submitted for 2022 or later.".into(),
-                            None,
-                            Some("Use \"mips\" or the APM's program.".into()),
-                            Evidence::Documented,
-                        );
+                        let message =
+                            "CPC+ ended in 2021: the program cpcPlus can't be submitted for 2022 or later.".into();
+                        let hint = Some("Use \"mips\" or the APM's program.".into());
+                        self.err("ProgramRemoved", pos, &pp, None, message, None, hint, Evidence::Documented);
                     } else if p == "pcf" && y >= 2025 {
-                        self.err(
-                            "ProgramRemoved",
-                            pos,
-                            &pp,
-                            None,
-                            "Primary Care First (pcf) was removed for performance year 2025.".into(),
-                            None,
-                            Some("Use \"mips\", \"app1\" or \"appPlus\".".into()),
-                            Evidence::Documented,
-                        );
+                        let message = "Primary Care First (pcf) was removed for performance year 2025.".into();
+                        let hint = Some("Use \"mips\", \"app1\" or \"appPlus\".".into());
+                        self.err("ProgramRemoved", pos, &pp, None, message, None, hint, Evidence::Documented);
                     } else if looks_like_mvp(p) {
                         let hint = if y < 2023 {
                             "MVPs began in performance year 2023.".to_string()
@@ -119,16 +100,8 @@ impl Submission<'_, '_> {
                                 cat.catalogue.mvps.iter().map(|m| m.id.as_str()).collect::<Vec<_>>().join(", ")
                             )
                         };
-                        self.err(
-                            "UnknownMvp",
-                            pos,
-                            &pp,
-                            None,
-                            format!("{p} is not an MVP in performance year {y}."),
-                            None,
-                            Some(hint),
-                            Evidence::Documented,
-                        );
+                        let message = format!("{p} is not an MVP in performance year {y}.");
+                        self.err("UnknownMvp", pos, &pp, None, message, None, Some(hint), Evidence::Documented);
                     } else {
                         let names: Vec<&str> =
                             cat.catalogue.programs.iter().map(String::as_str).filter(|p| !looks_like_mvp(p)).collect();
@@ -141,31 +114,18 @@ impl Submission<'_, '_> {
                     program_is_mvp = Some(p.to_owned());
                 }
                 if p == "app1" && et == Some("virtualGroup") {
-                    self.err(
-                        "ProgramNotForEntity",
-                        pos,
-                        &pp,
-                        None,
-                        "Virtual groups can't report the APM Performance Pathway (app1).".into(),
-                        None,
-                        Some("Use \"mips\" for a virtual group.".into()),
-                        Evidence::Documented,
-                    );
+                    let message = "Virtual groups can't report the APM Performance Pathway (app1).".into();
+                    let hint = Some("Use \"mips\" for a virtual group.".into());
+                    self.err("ProgramNotForEntity", pos, &pp, None, message, None, hint, Evidence::Documented);
                 }
             }
         }
         if et == Some("subgroup") && program_is_mvp.is_none() && ctx.catalogue.is_some() {
             let pos = set.get("programName").map(|n| n.pos).unwrap_or(set.pos);
-            self.err(
-                "ProgramNotForEntity",
-                pos,
-                &join(sp, "programName"),
-                None,
-                format!("Subgroups can only report MVPs; this set's program is {}.", summary.program_name),
-                None,
-                Some("Set programName to the subgroup's registered MVP ID.".into()),
-                Evidence::Documented,
-            );
+            let message = format!("Subgroups can only report MVPs; this set's program is {}.", summary.program_name);
+            let hint = Some("Set programName to the subgroup's registered MVP ID.".into());
+            let place = join(sp, "programName");
+            self.err("ProgramNotForEntity", pos, &place, None, message, None, hint, Evidence::Documented);
         }
         program_is_mvp
     }
@@ -200,15 +160,9 @@ impl Submission<'_, '_> {
                     self.err("InvalidCehrtId", pos, &cp, None, format!("\"{id}\" is not a CMS EHR Certification ID. It must look like 2025CXXXXXXXXXX or XX15CXXXXXXXXXX."), Some("CEHRT ID must be in the format 2025CXXXXXXXXXX or XX15CXXXXXXXXXX".into()), Some(hint), Evidence::Documented);
                 }
                 if category == Some("ia") {
-                    self.warn(
-                        "CehrtIdNotUsed",
-                        pos,
-                        &cp,
-                        None,
-                        "A CEHRT ID is read only for PI and eCQM quality sets; on an IA set it is ignored.".into(),
-                        None,
-                        Evidence::Documented,
-                    );
+                    let message =
+                        "A CEHRT ID is read only for PI and eCQM quality sets; on an IA set it is ignored.".into();
+                    self.warn("CehrtIdNotUsed", pos, &cp, None, message, None, Evidence::Documented);
                 }
             }
             None if needs_cehrt && set.get("cehrtId").is_none() => {
@@ -253,28 +207,18 @@ impl Submission<'_, '_> {
         }
         if let [Some(((start, sy), spos)), Some(((end, ey), epos))] = dates {
             if start > end {
-                self.warn(
-                    "PerformancePeriodOrder",
-                    epos,
-                    &join(sp, "performanceEnd"),
-                    None,
-                    "The performance period ends before it starts.".into(),
-                    Some("Swap performanceStart and performanceEnd, or correct the dates.".into()),
-                    Evidence::Inferred,
-                );
+                let message = "The performance period ends before it starts.".into();
+                let hint = Some("Swap performanceStart and performanceEnd, or correct the dates.".into());
+                let place = join(sp, "performanceEnd");
+                self.warn("PerformancePeriodOrder", epos, &place, None, message, hint, Evidence::Inferred);
             }
             if let Some(y) = ctx.year {
                 for (yy, pos, field) in [(sy, spos, "performanceStart"), (ey, epos, "performanceEnd")] {
                     if yy != y as i64 {
-                        self.warn(
-                            "PerformancePeriodOutsideYear",
-                            pos,
-                            &join(sp, field),
-                            None,
-                            format!("{field} is in {yy}, outside performance year {y}."),
-                            Some(format!("Dates must fall between {y}-01-01 and {y}-12-31.")),
-                            Evidence::Inferred,
-                        );
+                        let message = format!("{field} is in {yy}, outside performance year {y}.");
+                        let hint = Some(format!("Dates must fall between {y}-01-01 and {y}-12-31."));
+                        let place = join(sp, field);
+                        self.warn("PerformancePeriodOutsideYear", pos, &place, None, message, hint, Evidence::Inferred);
                     }
                 }
             }
@@ -288,30 +232,18 @@ impl Submission<'_, '_> {
         // Removed fields.
         if let (Some(v), Some(y)) = (set.get("measureSet"), ctx.year) {
             if y >= 2025 {
-                self.err(
-                    "FieldRemoved",
-                    v.pos,
-                    &join(sp, "measureSet"),
-                    None,
-                    "measureSet was removed from measurement sets for performance year 2025.".into(),
-                    None,
-                    Some("Remove measureSet.".into()),
-                    Evidence::Documented,
-                );
+                let message = "measureSet was removed from measurement sets for performance year 2025.".into();
+                let hint = Some("Remove measureSet.".into());
+                let place = join(sp, "measureSet");
+                self.err("FieldRemoved", v.pos, &place, None, message, None, hint, Evidence::Documented);
             }
         }
         if let (Some(v), Some(y)) = (set.get("practiceId"), ctx.year) {
             if y >= 2022 {
-                self.err(
-                    "FieldRemoved",
-                    v.pos,
-                    &join(sp, "practiceId"),
-                    None,
-                    "practiceId belonged to CPC+, which ended in 2021.".into(),
-                    None,
-                    Some("Remove practiceId.".into()),
-                    Evidence::Documented,
-                );
+                let message = "practiceId belonged to CPC+, which ended in 2021.".into();
+                let hint = Some("Remove practiceId.".into());
+                let place = join(sp, "practiceId");
+                self.err("FieldRemoved", v.pos, &place, None, message, None, hint, Evidence::Documented);
             }
         }
     }
@@ -337,15 +269,9 @@ impl Submission<'_, '_> {
         };
         summary.measurements = list.len();
         if list.is_empty() {
-            self.warn(
-                "NoMeasurements",
-                list_node.pos,
-                &mp,
-                None,
-                "This measurement set has no measurements.".into(),
-                Some("Add the measures, or remove the set.".into()),
-                Evidence::Inferred,
-            );
+            let message = "This measurement set has no measurements.".into();
+            let hint = Some("Add the measures, or remove the set.".into());
+            self.warn("NoMeasurements", list_node.pos, &mp, None, message, hint, Evidence::Inferred);
         }
         let mut present: Vec<(String, Pos, String)> = Vec::with_capacity(list.len());
         for (j, m) in list.iter().enumerate() {
@@ -402,16 +328,8 @@ impl Submission<'_, '_> {
                     } else {
                         format!("{other} {what} {id}: report one or the other, not both.")
                     };
-                    self.err(
-                        code,
-                        *pos,
-                        &join(path, "measureId"),
-                        Some(id),
-                        msg,
-                        None,
-                        Some(format!("Remove {id} or {other}.")),
-                        Evidence::Documented,
-                    );
+                    let hint = Some(format!("Remove {id} or {other}."));
+                    self.err(code, *pos, &join(path, "measureId"), Some(id), msg, None, hint, Evidence::Documented);
                 }
             }
         }

@@ -68,29 +68,17 @@ impl<'r, 's> Submission<'r, 's> {
                 self.err("DuplicateField", k.pos, &p, measure, format!("The field '{name}' appears twice here. JSON readers keep only the last one, so one of the two values is silently lost."), None, Some(format!("Keep one '{name}'.")), Evidence::Inferred);
             } else if is_known(name) {
             } else if READ_ONLY.contains(&name) {
-                self.warn(
-                    "ReadOnlyField",
-                    k.pos,
-                    &p,
-                    measure,
-                    format!("'{name}' is set by CMS, not by the sender; it will be ignored."),
-                    Some(format!("Remove '{name}'.")),
-                    Evidence::Documented,
-                );
+                let message = format!("'{name}' is set by CMS, not by the sender; it will be ignored.");
+                let hint = Some(format!("Remove '{name}'."));
+                self.warn("ReadOnlyField", k.pos, &p, measure, message, hint, Evidence::Documented);
             } else {
                 let hint = match closest_in(name, known.iter().flat_map(|list| list.iter().copied())) {
                     Some(k) => format!("Did you mean '{k}'? Field names are case-sensitive."),
                     None => format!("QPP JSON has no field '{name}' here: remove it."),
                 };
-                self.warn(
-                    "UnknownField",
-                    k.pos,
-                    &p,
-                    measure,
-                    format!("'{name}' is not a QPP JSON field here. The Submissions API may refuse or ignore it."),
-                    Some(hint),
-                    Evidence::Inferred,
-                );
+                let message =
+                    format!("'{name}' is not a QPP JSON field here. The Submissions API may refuse or ignore it.");
+                self.warn("UnknownField", k.pos, &p, measure, message, Some(hint), Evidence::Inferred);
             }
         }
     }
@@ -98,16 +86,9 @@ impl<'r, 's> Submission<'r, 's> {
     pub(super) fn missing(&mut self, at: &Node, path: &str, field: &str, measure: Option<&str>, why: &str) {
         let p = join(path, field);
         let api = format!("field '{field}' in {} is missing", api_place(path));
-        self.err(
-            "MissingField",
-            at.pos,
-            &p,
-            measure,
-            format!("'{field}' is missing. {why}"),
-            Some(api),
-            Some(format!("Add \"{field}\" to this object.")),
-            Evidence::Confirmed,
-        );
+        let message = format!("'{field}' is missing. {why}");
+        let hint = Some(format!("Add \"{field}\" to this object."));
+        self.err("MissingField", at.pos, &p, measure, message, Some(api), hint, Evidence::Confirmed);
     }
 
     /// `None`, after reporting a required field (`required_because`) that is absent; a field of
@@ -133,16 +114,8 @@ impl<'r, 's> Submission<'r, 's> {
             api_place(path.rsplit_once('.').map(|(b, _)| b).unwrap_or("")),
             snippet(node)
         );
-        self.err(
-            "WrongType",
-            node.pos,
-            path,
-            measure,
-            format!("'{field}' must be {expected}, but it is {} {}.", article(node.kind()), node.kind()),
-            Some(api),
-            hint,
-            Evidence::Documented,
-        );
+        let message = format!("'{field}' must be {expected}, but it is {} {}.", article(node.kind()), node.kind());
+        self.err("WrongType", node.pos, path, measure, message, Some(api), hint, Evidence::Documented);
     }
 
     /// A string field; reports a wrong type. `None` if absent, null or not a string.
@@ -168,20 +141,14 @@ impl<'r, 's> Submission<'r, 's> {
     pub(super) fn check(&mut self, node: &Node, summary: &mut SubmissionSummary) {
         let path = self.path.clone();
         let Value::Object(members) = &node.value else {
-            self.err(
-                "NotASubmission",
-                node.pos,
-                &path,
-                None,
-                format!(
-                    "Expected a submission object {{ … }} here, but found {} {}.",
-                    article(node.kind()),
-                    node.kind()
-                ),
-                None,
-                Some("A QPP JSON file holds one submission object, or an array [ … ] of submission objects.".into()),
-                Evidence::Documented,
+            let message = format!(
+                "Expected a submission object {{ … }} here, but found {} {}.",
+                article(node.kind()),
+                node.kind()
             );
+            let hint =
+                Some("A QPP JSON file holds one submission object, or an array [ … ] of submission objects.".into());
+            self.err("NotASubmission", node.pos, &path, None, message, None, hint, Evidence::Documented);
             return;
         };
         // The Submissions API answers with {"data": {"submission": …}}: a file saved from a
@@ -263,32 +230,18 @@ impl<'r, 's> Submission<'r, 's> {
             } else {
                 "A TIN is exactly 9 digits, written as a string.".to_string()
             };
-            self.err(
-                "InvalidTin",
-                pos,
-                &p,
-                None,
-                format!("The TIN \"{t}\" is not 9 digits."),
-                Some(format!(
-                    "field 'taxpayerIdentificationNumber' in Submission is invalid: \"{t}\" must be a 9-digit string"
-                )),
-                Some(hint),
-                Evidence::Documented,
-            );
+            let message = format!("The TIN \"{t}\" is not 9 digits.");
+            let api = Some(format!(
+                "field 'taxpayerIdentificationNumber' in Submission is invalid: \"{t}\" must be a 9-digit string"
+            ));
+            self.err("InvalidTin", pos, &p, None, message, api, Some(hint), Evidence::Documented);
         } else if let Some(kind) = at.et.filter(|k| k.is_named_by_id()) {
             let msg = format!(
                 "A TIN is only read for individual and group submissions; for entity type {} it is ignored.",
                 kind.code()
             );
-            self.warn(
-                "TinNotUsed",
-                pos,
-                &p,
-                None,
-                msg,
-                Some("Identify this entity by entityId.".into()),
-                Evidence::Documented,
-            );
+            let hint = Some("Identify this entity by entityId.".into());
+            self.warn("TinNotUsed", pos, &p, None, msg, hint, Evidence::Documented);
         }
     }
 
@@ -298,18 +251,12 @@ impl<'r, 's> Submission<'r, 's> {
         if let Some(kind) = at.et.filter(|k| matches!(k, EntityType::Group | EntityType::Apm | EntityType::Subgroup)) {
             self.err("NpiNotAllowed", pos, &p, None, format!("An NPI may only be given when entityType is individual; this submission is for a {}.", kind.code()), Some("field 'nationalProviderIdentifier' in Submission is invalid: writable only if entityType is individual".into()), Some(format!("Remove the NPI {n}, or set entityType to \"individual\" if this is one clinician's data.")), Evidence::Documented);
         } else if !is_digits(n, 10) {
-            self.err(
-                "InvalidNpi",
-                pos,
-                &p,
-                None,
-                format!("The NPI \"{n}\" is not 10 digits."),
-                Some(format!(
-                    "field 'nationalProviderIdentifier' in Submission is invalid: \"{n}\" must be a 10-digit string"
-                )),
-                Some("An NPI is exactly 10 digits, written as a string.".into()),
-                Evidence::Documented,
-            );
+            let message = format!("The NPI \"{n}\" is not 10 digits.");
+            let api = Some(format!(
+                "field 'nationalProviderIdentifier' in Submission is invalid: \"{n}\" must be a 10-digit string"
+            ));
+            let hint = Some("An NPI is exactly 10 digits, written as a string.".into());
+            self.err("InvalidNpi", pos, &p, None, message, api, hint, Evidence::Documented);
         } else if !npi_check_digit_ok(n) {
             self.warn("NpiCheckDigit", pos, &p, None, format!("The NPI {n} fails the NPI check digit (Luhn with prefix 80840): it is probably mistyped. CMS's test NPIs often fail this check, so it is not an error."), Some("Compare the NPI with NPPES.".into()), Evidence::Inferred);
         }
@@ -321,28 +268,14 @@ impl<'r, 's> Submission<'r, 's> {
         match at.et {
             Some(kind) if kind.is_named_by_id() && id.trim().is_empty() => {
                 let hint = Some("Give the APM Entity, virtual group or subgroup ID.".into());
-                self.err(
-                    "EntityIdRequired",
-                    pos,
-                    &p,
-                    None,
-                    "entityId is empty.".into(),
-                    None,
-                    hint,
-                    Evidence::Documented,
-                );
+                let message = "entityId is empty.".into();
+                self.err("EntityIdRequired", pos, &p, None, message, None, hint, Evidence::Documented);
             }
             Some(EntityType::Individual | EntityType::Group) => {
                 let msg = "entityId is only read for apm, virtualGroup and subgroup submissions; here it is ignored.";
-                self.warn(
-                    "EntityIdNotUsed",
-                    pos,
-                    &p,
-                    None,
-                    msg.into(),
-                    Some("Remove entityId.".into()),
-                    Evidence::Documented,
-                );
+                let message = msg.into();
+                let hint = Some("Remove entityId.".into());
+                self.warn("EntityIdNotUsed", pos, &p, None, message, hint, Evidence::Documented);
             }
             _ => {}
         }
@@ -366,14 +299,16 @@ impl<'r, 's> Submission<'r, 's> {
                     let y = *value as i64;
                     summary.performance_year = Some(y);
                     if !(2017..=2100).contains(&y) {
+                        let message = format!("{y} is not a QPP performance year (the program began in 2017).");
+                        let hint = Some("Write the year the data is for, e.g. 2025.".into());
                         self.err(
                             "InvalidPerformanceYear",
                             v.pos,
                             &year_path,
                             None,
-                            format!("{y} is not a QPP performance year (the program began in 2017)."),
+                            message,
                             None,
-                            Some("Write the year the data is for, e.g. 2025.".into()),
+                            hint,
                             Evidence::Documented,
                         );
                     } else if !(FIRST_YEAR..=LAST_YEAR).contains(&y) {
@@ -435,19 +370,12 @@ impl<'r, 's> Submission<'r, 's> {
                         keys.iter().find(|(kc, km, kp, _)| kc == c && km == m && *kp == s.program_name)
                     {
                         let msg = format!("There is already a {c} / {m} / {} measurement set at measurementSets[{first}]. Each measurement set in a submission is identified by category, submission method and program.", s.program_name);
-                        self.err(
-                            "DuplicateMeasurementSet",
-                            set.pos,
-                            &sp,
-                            None,
-                            msg,
-                            Some(format!(
-                                "Category/SubmissionMethod/ProgramName {c}/{m}/{} already exists for this submission",
-                                s.program_name
-                            )),
-                            Some("Merge the measurements into one set.".into()),
-                            Evidence::Documented,
-                        );
+                        let api = Some(format!(
+                            "Category/SubmissionMethod/ProgramName {c}/{m}/{} already exists for this submission",
+                            s.program_name
+                        ));
+                        let hint = Some("Merge the measurements into one set.".into());
+                        self.err("DuplicateMeasurementSet", set.pos, &sp, None, msg, api, hint, Evidence::Documented);
                     } else {
                         keys.push((c.clone(), m.clone(), s.program_name.clone(), i));
                     }

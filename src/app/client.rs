@@ -127,10 +127,7 @@ fn with_csrf(b: RequestBuilder) -> RequestBuilder {
 /// `params`, then `query` (e.g. `?year=2025`), and `body` as JSON. The answer's type is the
 /// endpoint's, so a page can't read an answer as the wrong type.
 pub async fn call<Req: Serialize, Res: DeserializeOwned>(
-    endpoint: &Endpoint<Req, Res>,
-    params: &[&str],
-    query: &str,
-    body: Option<&Req>,
+    endpoint: &Endpoint<Req, Res>, params: &[&str], query: &str, body: Option<&Req>,
 ) -> Result<Res, ClientError> {
     let path = format!("{}{query}", endpoint.url(params));
     let builder = match endpoint.method {
@@ -160,10 +157,7 @@ pub async fn load_config() -> RuntimeConfig {
 
 /// Posts a multipart form (files and a JSON manifest); the browser sets the boundary.
 pub async fn post_form<Res: DeserializeOwned>(
-    endpoint: &Endpoint<RawBody, Res>,
-    params: &[&str],
-    form: &web_sys::FormData,
-    headers: &[(&str, &str)],
+    endpoint: &Endpoint<RawBody, Res>, params: &[&str], form: &web_sys::FormData, headers: &[(&str, &str)],
 ) -> Result<Res, ClientError> {
     let mut b = with_csrf(Request::post(&url(&endpoint.url(params))));
     for (k, v) in headers {

@@ -162,10 +162,7 @@ impl ElectionRefusal {
 /// Checks every rule that decides whether a *new* election may be made now. Finality (an
 /// existing election) is decided first by [`resolve_against_existing`].
 pub fn check_can_elect(
-    entity: EntityKind,
-    low_volume: LowVolumeStatus,
-    window: Option<&ElectionWindow>,
-    year: PerformanceYear,
+    entity: EntityKind, low_volume: LowVolumeStatus, window: Option<&ElectionWindow>, year: PerformanceYear,
     now: Timestamp,
 ) -> Result<(), ElectionRefusal> {
     match entity {

@@ -77,11 +77,8 @@ impl PathwayRefusal {
 
 /// Whether `pathway` may be chosen by an entity with this low-volume status and election.
 pub fn check_pathway(
-    mips_apm_participant: bool,
-    low_volume: LowVolumeStatus,
-    election: Option<Election>,
-    existing: Option<ReportingPathway>,
-    pathway: ReportingPathway,
+    mips_apm_participant: bool, low_volume: LowVolumeStatus, election: Option<Election>,
+    existing: Option<ReportingPathway>, pathway: ReportingPathway,
 ) -> Result<(), PathwayRefusal> {
     if !mips_apm_participant {
         return Err(PathwayRefusal::NotApmParticipant);
@@ -104,9 +101,7 @@ pub fn check_pathway(
 /// The pathways to offer: both after an Opt-In (or when MIPS eligible), never the APP to a
 /// voluntary reporter.
 pub fn offered_pathways(
-    mips_apm_participant: bool,
-    low_volume: LowVolumeStatus,
-    election: Option<Election>,
+    mips_apm_participant: bool, low_volume: LowVolumeStatus, election: Option<Election>,
 ) -> Vec<ReportingPathway> {
     ReportingPathway::ALL
         .into_iter()

@@ -207,10 +207,7 @@ pub struct UploadRefusal {
 /// request named no choice for it; `skip_unsubmittable` is the caller's explicit consent to
 /// leave out participants that can't be submitted (the screen lists them before asking).
 pub fn decide(
-    key: &ParticipantKey,
-    standing: &ParticipantStanding,
-    choice: Option<ElectionChoice>,
-    skip_unsubmittable: bool,
+    key: &ParticipantKey, standing: &ParticipantStanding, choice: Option<ElectionChoice>, skip_unsubmittable: bool,
 ) -> Result<UploadAction, UploadRefusal> {
     // An explicit No Decision always keeps the data out, even if the participant's standing
     // changed since the table was shown (the practice elected meanwhile, a new data run).

@@ -239,10 +239,7 @@ impl Walker {
 
     /// An opening (or empty) element. `Err((code, message))` stops the walk.
     fn start(
-        &mut self,
-        e: &quick_xml::events::BytesStart,
-        empty: bool,
-        s: &mut QrdaSummary,
+        &mut self, e: &quick_xml::events::BytesStart, empty: bool, s: &mut QrdaSummary,
     ) -> Result<(), (&'static str, String)> {
         let name = e.local_name().as_ref().to_string();
         if self.stack.is_empty() {

@@ -89,9 +89,7 @@ fn demo_data() -> DemoData {
 }
 
 fn facts(
-    figures: (i64, i64, i64),
-    special_statuses: Vec<SpecialStatus>,
-    mips_apm_participant: bool,
+    figures: (i64, i64, i64), special_statuses: Vec<SpecialStatus>, mips_apm_participant: bool,
 ) -> EligibilityFacts {
     let (medicare_patients, allowed_charges_cents, covered_services) = figures;
     EligibilityFacts {
@@ -113,10 +111,7 @@ const REGISTRY_CLIENT_TINS: &[&str] =
 /// Seeds the demo registry's clients; the 10,000-clinician network only when `network` is set
 /// (the API tests leave it out except where they need it).
 pub async fn seed_registry_clients(
-    store: &Store,
-    year: PerformanceYear,
-    now: Timestamp,
-    network: bool,
+    store: &Store, year: PerformanceYear, now: Timestamp, network: bool,
 ) -> Result<(), sqlx::Error> {
     insert_practices(store, year, &demo_data().registry_clients).await?;
     for tin in REGISTRY_CLIENT_TINS {

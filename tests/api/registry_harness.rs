@@ -52,12 +52,7 @@ pub async fn upload(h: &Harness, auth: Auth<'_>, manifest: Value, files: &[(&str
 }
 
 pub async fn with_token(
-    h: &Harness,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-    extra: Option<(&str, &str)>,
+    h: &Harness, method: Method, path: &str, token: &str, body: Option<Value>, extra: Option<(&str, &str)>,
 ) -> Reply {
     let mut req = Request::builder().method(method).uri(path).header(header::AUTHORIZATION, format!("Bearer {token}"));
     if let Some((k, v)) = extra {

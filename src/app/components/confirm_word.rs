@@ -7,9 +7,7 @@ use leptos::prelude::*;
 /// The field `id`; its hint is `{id}-hint` and its error `{id}-error`.
 #[component]
 pub fn ConfirmWord(
-    id: &'static str,
-    typed: RwSignal<String>,
-    #[prop(into)] error: Signal<Option<String>>,
+    id: &'static str, typed: RwSignal<String>, #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] node_ref: NodeRef<leptos::html::Input>,
 ) -> impl IntoView {
     let hint = format!("{id}-hint");

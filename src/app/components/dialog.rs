@@ -11,11 +11,8 @@ use leptos::prelude::*;
 /// word gets an inline error — the confirm button is never silently disabled.
 #[component]
 pub fn ConfirmElectionDialog(
-    open: RwSignal<Option<Election>>,
-    #[prop(into)] entity_name: String,
-    year: PerformanceYear,
-    on_confirm: Callback<(Election, String)>,
-    #[prop(into)] pending: Signal<bool>,
+    open: RwSignal<Option<Election>>, #[prop(into)] entity_name: String, year: PerformanceYear,
+    on_confirm: Callback<(Election, String)>, #[prop(into)] pending: Signal<bool>,
     #[prop(into)] server_error: Signal<Option<String>>,
 ) -> impl IntoView {
     let input = NodeRef::<leptos::html::Input>::new();

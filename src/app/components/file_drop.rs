@@ -5,10 +5,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn FileDrop(
-    id: &'static str,
-    #[prop(into)] label: String,
-    #[prop(into)] hint: String,
-    accept: &'static str,
+    id: &'static str, #[prop(into)] label: String, #[prop(into)] hint: String, accept: &'static str,
     on_files: Callback<web_sys::FileList>,
     /// Shown above the label for sighted users ("DRAG & DROP"); the label says it in words.
     #[prop(optional)]

@@ -22,16 +22,10 @@ pub fn focus_later(id: &'static str) {
 /// does not close it (a request is on its way).
 #[component]
 pub fn Modal(
-    #[prop(into)] open: Signal<bool>,
-    on_close: Callback<()>,
-    labelledby: &'static str,
-    #[prop(optional)] describedby: Option<&'static str>,
-    #[prop(optional)] class: &'static str,
-    #[prop(optional)] focus: Option<&'static str>,
-    #[prop(optional)] return_focus: Option<&'static str>,
-    #[prop(optional)] on_open: Option<Callback<()>>,
-    #[prop(into, optional)] busy: Signal<bool>,
-    children: Children,
+    #[prop(into)] open: Signal<bool>, on_close: Callback<()>, labelledby: &'static str,
+    #[prop(optional)] describedby: Option<&'static str>, #[prop(optional)] class: &'static str,
+    #[prop(optional)] focus: Option<&'static str>, #[prop(optional)] return_focus: Option<&'static str>,
+    #[prop(optional)] on_open: Option<Callback<()>>, #[prop(into, optional)] busy: Signal<bool>, children: Children,
 ) -> impl IntoView {
     let dialog = NodeRef::<leptos::html::Dialog>::new();
     Effect::new(move |_| {

@@ -108,9 +108,7 @@ pub fn LowVolumePicture(eligibility: EntityEligibility, #[prop(into)] id: String
 /// Input); "View year" applies it and calls `on_change`.
 #[component]
 pub fn YearSelect(
-    years: Vec<PerformanceYearInfo>,
-    selected: PerformanceYear,
-    on_change: impl Fn(PerformanceYear) + 'static,
+    years: Vec<PerformanceYearInfo>, selected: PerformanceYear, on_change: impl Fn(PerformanceYear) + 'static,
 ) -> impl IntoView {
     let choice = RwSignal::new(selected);
     view! {

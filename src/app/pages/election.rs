@@ -120,8 +120,7 @@ fn with_entity<V: IntoView + 'static>(page: impl Fn(EntityView) -> V + Send + Sy
 /// A signed-in page about one practice or clinician: its heading, then `body` once the
 /// entity's eligibility has loaded.
 fn entity_page<V: IntoView + 'static>(
-    title: impl Into<Signal<String>>,
-    body: impl Fn(EntityView) -> V + Send + Sync + Copy + 'static,
+    title: impl Into<Signal<String>>, body: impl Fn(EntityView) -> V + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
     let title = title.into();
     view! {

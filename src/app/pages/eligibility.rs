@@ -380,12 +380,8 @@ fn PracticeList(data: PracticesResponse, search: RwSignal<String>) -> impl IntoV
 /// page while opt-in eligible, Start Reporting when MIPS eligible, else why it can't elect.
 /// `base` is the entity's address ("/practices/{tin}" or ".../clinicians/{npi}").
 fn entity_actions(
-    base: &str,
-    year: PerformanceYear,
-    name: &str,
-    e: &crate::api::EntityEligibility,
-    options: (&'static str, &'static str),
-    not_eligible: &'static str,
+    base: &str, year: PerformanceYear, name: &str, e: &crate::api::EntityEligibility,
+    options: (&'static str, &'static str), not_eligible: &'static str,
 ) -> AnyView {
     let sr = |s: String| view! { <span class="ds-u-visibility--screen-reader">{s}</span> };
     let (options_page, options_label) = options;

@@ -154,9 +154,7 @@ pub enum Layout {
 /// afterwards, so memory stays proportional to the largest single submission, not to the file.
 /// On a syntax error, the elements before it have already been handed over.
 pub fn for_each_document<'a>(
-    input: &'a [u8],
-    limits: Limits,
-    mut each: impl FnMut(Option<usize>, Node<'a>, usize),
+    input: &'a [u8], limits: Limits, mut each: impl FnMut(Option<usize>, Node<'a>, usize),
 ) -> Result<Layout, ParseError> {
     let mut p = Parser::open(input, limits)?;
     let layout = if p.bytes[p.i] == b'[' {

@@ -31,13 +31,7 @@ impl Submission<'_, '_> {
     /// Checks one measurement; returns its measure ID if it has one.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn measurement(
-        &mut self,
-        m: &Node,
-        path: &str,
-        ctx: &SetContext,
-        category: Option<&str>,
-        method: Option<&str>,
-        program: &str,
+        &mut self, m: &Node, path: &str, ctx: &SetContext, category: Option<&str>, method: Option<&str>, program: &str,
         mvp: Option<&str>,
     ) -> Option<String> {
         let Value::Object(members) = &m.value else {
@@ -322,13 +316,7 @@ impl Submission<'_, '_> {
 
     /// A multi-performance-rate value: one rate per stratum, each stratum named once.
     fn strata(
-        &mut self,
-        v: &Node,
-        members: &[(Node, Node)],
-        vp: &str,
-        mpath: &str,
-        measure: &Measure,
-        method: Option<&str>,
+        &mut self, v: &Node, members: &[(Node, Node)], vp: &str, mpath: &str, measure: &Measure, method: Option<&str>,
     ) {
         let id = measure.id.as_str();
         let mid = Some(id);

@@ -249,12 +249,7 @@ impl Submission<'_, '_> {
     }
 
     fn set_measurements(
-        &mut self,
-        set: &Node,
-        sp: &str,
-        ctx: &SetContext,
-        summary: &mut SetSummary,
-        program_is_mvp: Option<&str>,
+        &mut self, set: &Node, sp: &str, ctx: &SetContext, summary: &mut SetSummary, program_is_mvp: Option<&str>,
     ) {
         let (category, method) = (summary.category.clone(), summary.submission_method.clone());
         // Measurements.
@@ -302,12 +297,7 @@ impl Submission<'_, '_> {
 
     /// PI exclusions and substitutes, and the required PI measures.
     fn pi_requirements(
-        &mut self,
-        cat: &Index,
-        list_node: &Node,
-        mp: &str,
-        program_name: &str,
-        present: &[(String, Pos, String)],
+        &mut self, cat: &Index, list_node: &Node, mp: &str, program_name: &str, present: &[(String, Pos, String)],
     ) {
         let has = |id: &str| present.iter().any(|(p, _, _)| p == id);
         let mut reported: Vec<(String, String)> = vec![];

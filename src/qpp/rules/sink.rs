@@ -47,17 +47,8 @@ impl<'s> Sink<'s> {
 
     #[allow(clippy::too_many_arguments)]
     pub(super) fn emit(
-        &mut self,
-        severity: Severity,
-        code: &str,
-        pos: Pos,
-        path: &str,
-        submission: Option<usize>,
-        measure: Option<&str>,
-        message: String,
-        api: Option<String>,
-        hint: Option<String>,
-        evidence: Evidence,
+        &mut self, severity: Severity, code: &str, pos: Pos, path: &str, submission: Option<usize>,
+        measure: Option<&str>, message: String, api: Option<String>, hint: Option<String>, evidence: Evidence,
     ) {
         if self.list.len() >= MAX_LISTED {
             // Counted, not listed: skip the column work.

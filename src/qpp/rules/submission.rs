@@ -27,28 +27,15 @@ pub(super) struct SetContext<'c> {
 impl<'r, 's> Submission<'r, 's> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn err(
-        &mut self,
-        code: &str,
-        pos: Pos,
-        path: &str,
-        measure: Option<&str>,
-        message: String,
-        api: Option<String>,
-        hint: Option<String>,
-        evidence: Evidence,
+        &mut self, code: &str, pos: Pos, path: &str, measure: Option<&str>, message: String, api: Option<String>,
+        hint: Option<String>, evidence: Evidence,
     ) {
         self.sink.emit(Severity::Error, code, pos, path, Some(self.index), measure, message, api, hint, evidence)
     }
 
     #[allow(clippy::too_many_arguments)]
     pub(super) fn warn(
-        &mut self,
-        code: &str,
-        pos: Pos,
-        path: &str,
-        measure: Option<&str>,
-        message: String,
-        hint: Option<String>,
+        &mut self, code: &str, pos: Pos, path: &str, measure: Option<&str>, message: String, hint: Option<String>,
         evidence: Evidence,
     ) {
         self.sink.emit(Severity::Warning, code, pos, path, Some(self.index), measure, message, None, hint, evidence)
@@ -101,12 +88,7 @@ impl<'r, 's> Submission<'r, 's> {
     }
 
     pub(super) fn wrong_type(
-        &mut self,
-        node: &Node,
-        path: &str,
-        measure: Option<&str>,
-        expected: &str,
-        hint: Option<String>,
+        &mut self, node: &Node, path: &str, measure: Option<&str>, expected: &str, hint: Option<String>,
     ) {
         let field = path.rsplit('.').next().unwrap_or(path);
         let api = format!(
@@ -120,11 +102,7 @@ impl<'r, 's> Submission<'r, 's> {
 
     /// A string field; reports a wrong type. `None` if absent, null or not a string.
     pub(super) fn string<'n>(
-        &mut self,
-        obj: &'n Node,
-        path: &str,
-        field: &str,
-        measure: Option<&str>,
+        &mut self, obj: &'n Node, path: &str, field: &str, measure: Option<&str>,
     ) -> Option<(&'n str, Pos)> {
         let v = obj.get(field)?;
         match &v.value {

@@ -66,8 +66,7 @@ impl FromRequestParts<AppState> for SecurityOfficial {
 #[utoipa::path(get, path = endpoints::API_TOKEN.path, tag = "registries", params(("registryId" = String, Path)),
     responses((status = 200, description = "The live token's last four characters, creation time and creator (never the token); null when there is none", body = Option<ApiTokenInfo>), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)))]
 pub async fn token_info(
-    State(state): State<AppState>,
-    Member(c): Member,
+    State(state): State<AppState>, Member(c): Member,
 ) -> Result<Json<Option<ApiTokenInfo>>, ApiError> {
     Ok(Json(state.store.live_api_token(&c.registry.registry_id).await?))
 }
@@ -75,8 +74,7 @@ pub async fn token_info(
 #[utoipa::path(post, path = endpoints::API_TOKEN_CREATE.path, tag = "registries", params(("registryId" = String, Path), ("x-csrf-token" = String, Header)),
     responses((status = 201, description = "A new token, shown this once; any earlier token stops working", body = ApiTokenCreated), (status = 401, body = ApiErrorBody), (status = 403, description = "Not the registry's Security Official", body = ApiErrorBody)))]
 pub async fn create_token(
-    State(state): State<AppState>,
-    SecurityOfficial(c): SecurityOfficial,
+    State(state): State<AppState>, SecurityOfficial(c): SecurityOfficial,
 ) -> Result<Response, ApiError> {
     let token = format!("mipsreg_{}", random_token());
     let last_four = token[token.len() - 4..].to_string();
@@ -93,8 +91,7 @@ pub async fn create_token(
 #[utoipa::path(delete, path = endpoints::API_TOKEN_REVOKE.path, tag = "registries", params(("registryId" = String, Path), ("x-csrf-token" = String, Header)),
     responses((status = 204, description = "Revoked: the token stops working at once"), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, description = "No live token", body = ApiErrorBody)))]
 pub async fn revoke_token(
-    State(state): State<AppState>,
-    SecurityOfficial(c): SecurityOfficial,
+    State(state): State<AppState>, SecurityOfficial(c): SecurityOfficial,
 ) -> Result<StatusCode, ApiError> {
     if state.store.revoke_api_tokens(&c.registry.registry_id, state.now()).await? == 0 {
         return Err(ApiError::not_found("NoApiToken", format!("{} has no API token to revoke.", c.registry.name)));

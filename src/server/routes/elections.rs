@@ -39,9 +39,7 @@ fn recorded<T: serde::Serialize>(created: bool, body: T) -> Response {
 
 #[utoipa::path(post, path = endpoints::ELECTIONS.path, tag = "elections", request_body = ElectionRequest, params(("x-csrf-token" = String, Header)), responses((status = 201, description = "Election recorded (final)", body = ElectionResponse), (status = 200, description = "The same election was already recorded", body = ElectionResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, description = "Not connected, CSRF or cross-site", body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 409, description = "A different election was already made", body = ApiErrorBody), (status = 422, description = "A rule refused it: window, eligibility, entity kind, CONFIRM", body = ApiErrorBody)))]
 pub(crate) async fn make_election(
-    State(state): State<AppState>,
-    actor: Actor,
-    JsonBody(req): JsonBody<ElectionRequest>,
+    State(state): State<AppState>, actor: Actor, JsonBody(req): JsonBody<ElectionRequest>,
 ) -> Result<Response, ApiError> {
     let (created, election) = elections::make_election(&state, &actor, &req).await?;
     Ok(recorded(created, ElectionResponse { election, created }))
@@ -50,9 +48,7 @@ pub(crate) async fn make_election(
 /// Records the reporting pathway of a MIPS APM participant after its election.
 #[utoipa::path(post, path = endpoints::PATHWAYS.path, tag = "elections", request_body = PathwayRequest, params(("x-csrf-token" = String, Header)), responses((status = 201, body = PathwayResponse), (status = 200, description = "Already chosen, same pathway", body = PathwayResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, description = "Another pathway was chosen", body = ApiErrorBody), (status = 422, description = "Not an APM participant, no election, or APP after a voluntary election", body = ApiErrorBody)))]
 pub(crate) async fn choose_pathway(
-    s: State<AppState>,
-    actor: Actor,
-    body: JsonBody<PathwayRequest>,
+    s: State<AppState>, actor: Actor, body: JsonBody<PathwayRequest>,
 ) -> Result<Response, ApiError> {
     let (created, pathway) = elections::choose_pathway(&s, &actor, &body.0).await?;
     Ok(recorded(created, PathwayResponse { pathway, created }))

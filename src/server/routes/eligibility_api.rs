@@ -29,9 +29,7 @@ pub fn entities_of(headers: &HeaderMap) -> Result<Vec<(crate::domain::Tin, Optio
 /// TINs are PII.
 #[utoipa::path(get, path = endpoints::ELIGIBILITY_NPI.path, tag = "eligibility-api", params(("npi" = String, Path, description = "10-digit NPI"), ("year" = Option<u16>, Query, description = "Performance year; the default year when omitted")), responses((status = 200, description = "Public; TINs masked unless the caller is connected", body = NpiEligibilityResponse), (status = 400, description = "InvalidFormatNpi", body = ApiErrorBody), (status = 404, description = "NoProviderInformation", body = ApiErrorBody)))]
 pub async fn npi_lookup(
-    State(state): State<AppState>,
-    caller: Result<CurrentUser, ApiError>,
-    NpiPath(npi): NpiPath,
+    State(state): State<AppState>, caller: Result<CurrentUser, ApiError>, NpiPath(npi): NpiPath,
     OptionalYear(year): OptionalYear,
 ) -> Result<Json<NpiEligibilityResponse>, ApiError> {
     let year = year_or_default(&state, year?).await?;
@@ -42,10 +40,7 @@ pub async fn npi_lookup(
 /// Signed in, and only for entities of practices the caller is connected to.
 #[utoipa::path(get, path = endpoints::ELIGIBILITY_OPT_IN.path, tag = "eligibility-api", params(("qpp-opt-in-entities" = String, Header, description = "Entities as TIN|NPI,TIN"), ("year" = Option<u16>, Query)), responses((status = 200, body = OptInResponse), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
 pub async fn opt_in_read(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    headers: HeaderMap,
-    OptionalYear(year): OptionalYear,
+    State(state): State<AppState>, current: CurrentUser, headers: HeaderMap, OptionalYear(year): OptionalYear,
 ) -> Result<Json<OptInResponse>, ApiError> {
     let entities = entities_of(&headers)?;
     for (tin, _) in &entities {

@@ -67,9 +67,7 @@ pub(crate) async fn get_practice(s: State<AppState>, p: ConnectedPractice, y: Ye
 
 #[utoipa::path(get, path = endpoints::CLINICIANS.path, tag = "eligibility", params(("tin" = String, Path), ("year" = u16, Query, description = "Performance year, e.g. 2025")), responses((status = 200, body = CliniciansResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
 pub(crate) async fn list_clinicians(
-    s: State<AppState>,
-    p: ConnectedPractice,
-    y: YearQuery,
+    s: State<AppState>, p: ConnectedPractice, y: YearQuery,
 ) -> Answer<CliniciansResponse> {
     Ok(Json(practices::clinicians(&s, y.0, &p.0).await?))
 }
@@ -81,9 +79,7 @@ pub(crate) async fn get_clinician(s: State<AppState>, c: ConnectedClinician, y: 
 
 #[utoipa::path(get, path = endpoints::CONNECTIONS.path, tag = "eligibility", params(("year" = u16, Query, description = "Performance year, e.g. 2025")), responses((status = 200, description = "APM Entities, registries and virtual groups of the user", body = ConnectionsResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody)))]
 pub(crate) async fn connections(
-    State(state): State<AppState>,
-    current: CurrentUser,
-    YearQuery(year): YearQuery,
+    State(state): State<AppState>, current: CurrentUser, YearQuery(year): YearQuery,
 ) -> Answer<ConnectionsResponse> {
     let uid = &current.user.user_id;
     Ok(Json(ConnectionsResponse {

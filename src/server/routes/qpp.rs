@@ -28,9 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     )
 )]
 pub(crate) async fn validate(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
+    State(state): State<AppState>, headers: HeaderMap, body: Body,
 ) -> Result<Json<QppValidationResponse>, ApiError> {
     let bytes = read_file_body(&headers, body).await?;
     let report = check_file(&state, bytes).await?;

@@ -48,9 +48,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     security((), ("bearer" = [])),
     responses((status = 200, body = RegistrySubmissionsResponse), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
 pub async fn submissions(
-    State(state): State<AppState>,
-    RegistryCall(c): RegistryCall,
-    OptionalYear(year): OptionalYear,
+    State(state): State<AppState>, RegistryCall(c): RegistryCall, OptionalYear(year): OptionalYear,
 ) -> Result<Json<RegistrySubmissionsResponse>, ApiError> {
     let year = year_or_default(&state, year?).await?;
     Ok(Json(submissions_view(&state, c, year).await?))
@@ -60,9 +58,7 @@ pub async fn submissions(
     params(("registryId" = String, Path)), security((), ("bearer" = [])),
     responses((status = 200, description = "Each participant's standing: needs an election, needs none, or can't be submitted (with the reason)", body = ParticipantsLookupResponse), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn participants(
-    State(state): State<AppState>,
-    RegistryCall(c): RegistryCall,
-    JsonBody(req): JsonBody<ParticipantsLookupRequest>,
+    State(state): State<AppState>, RegistryCall(c): RegistryCall, JsonBody(req): JsonBody<ParticipantsLookupRequest>,
 ) -> Result<Json<ParticipantsLookupResponse>, ApiError> {
     if req.participants.len() > MAX_LOOKUP {
         let msg = format!("Look up at most {MAX_LOOKUP} participants at a time.");
@@ -87,9 +83,7 @@ pub async fn participants(
     params(("registryId" = String, Path)), security((), ("bearer" = [])),
     responses((status = 201, body = RegistryElectionsResponse), (status = 200, description = "Every election was already recorded as asked", body = RegistryElectionsResponse), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, description = "A rule refused a participant (each named); nothing was recorded", body = ApiErrorBody)))]
 pub async fn elections(
-    State(state): State<AppState>,
-    RegistryCall(c): RegistryCall,
-    JsonBody(req): JsonBody<RegistryElectionsRequest>,
+    State(state): State<AppState>, RegistryCall(c): RegistryCall, JsonBody(req): JsonBody<RegistryElectionsRequest>,
 ) -> Result<Response, ApiError> {
     let (created, response): (bool, RegistryElectionsResponse) = record_elections(&state, &c, &req).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
@@ -101,10 +95,7 @@ pub async fn elections(
     security((), ("bearer" = [])),
     responses((status = 200, body = OptInResponse), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, description = "An entity is not a client of the registry", body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
 pub async fn opt_in(
-    State(state): State<AppState>,
-    RegistryCall(c): RegistryCall,
-    headers: HeaderMap,
-    OptionalYear(year): OptionalYear,
+    State(state): State<AppState>, RegistryCall(c): RegistryCall, headers: HeaderMap, OptionalYear(year): OptionalYear,
 ) -> Result<Json<OptInResponse>, ApiError> {
     let entities = entities_of(&headers)?;
     let clients: std::collections::HashSet<String> =

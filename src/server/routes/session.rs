@@ -58,9 +58,7 @@ async fn password_matches(state: &AppState, user: Option<&UserRow>, password: St
 
 #[utoipa::path(post, path = endpoints::SIGN_IN.path, tag = "session", request_body = SignInRequest, responses((status = 200, description = "Signed in; sets the HttpOnly session cookie", body = SessionInfo), (status = 401, description = "Wrong User ID or password", body = ApiErrorBody), (status = 422, description = "Missing fields or Statement of Truth not agreed", body = ApiErrorBody)))]
 pub(crate) async fn sign_in(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    JsonBody(req): JsonBody<SignInRequest>,
+    State(state): State<AppState>, headers: HeaderMap, JsonBody(req): JsonBody<SignInRequest>,
 ) -> Result<Response, ApiError> {
     check_origin(&headers)?;
     missing_fields(&req)?;
@@ -96,9 +94,7 @@ pub(crate) async fn sign_in(
 /// answering 401 would log a failed request in every visitor's console.
 #[utoipa::path(get, path = endpoints::SESSION.path, tag = "session", responses((status = 200, description = "The current session", body = SessionInfo), (status = 204, description = "Not signed in")))]
 pub(crate) async fn get_session(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    current: Result<CurrentUser, ApiError>,
+    State(state): State<AppState>, headers: HeaderMap, current: Result<CurrentUser, ApiError>,
 ) -> Result<Response, ApiError> {
     match current {
         Ok(current) => {
@@ -120,9 +116,7 @@ pub(crate) async fn get_session(
 
 #[utoipa::path(delete, path = endpoints::SIGN_OUT.path, tag = "session", params(("x-csrf-token" = String, Header, description = "The session's CSRF token")), responses((status = 204, description = "Signed out"), (status = 401, body = ApiErrorBody), (status = 403, description = "Missing CSRF token or cross-site request", body = ApiErrorBody)))]
 pub(crate) async fn sign_out(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    current: CurrentUser,
+    State(state): State<AppState>, headers: HeaderMap, current: CurrentUser,
 ) -> Result<Response, ApiError> {
     state.store.delete_session(&current.token_hash).await?;
     let cookie = clear_session_cookie(&headers, state.config.force_secure_cookies);

@@ -36,11 +36,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         (status = 422, description = "A file has errors, the year differs, or a participant needs an election / can't be submitted — each named", body = ApiErrorBody)
     ))]
 pub async fn upload(
-    State(state): State<AppState>,
-    session: Result<CurrentUser, ApiError>,
-    headers: HeaderMap,
-    RegistryPath(id): RegistryPath,
-    multipart: Result<Multipart, MultipartRejection>,
+    State(state): State<AppState>, session: Result<CurrentUser, ApiError>, headers: HeaderMap,
+    RegistryPath(id): RegistryPath, multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, ApiError> {
     let c = registry_caller(&state, &headers, session, &id).await?;
     let mp = multipart.map_err(|e| {

@@ -31,10 +31,7 @@ pub struct CardContext<'a> {
 
 /// What a card says of an entity's eligibility: a clinician (`individual`) or a practice.
 fn eligibility(
-    individual: bool,
-    year: PerformanceYear,
-    f: &EligibilityFacts,
-    cx: CardContext<'_>,
+    individual: bool, year: PerformanceYear, f: &EligibilityFacts, cx: CardContext<'_>,
 ) -> Result<EntityEligibility, ApiError> {
     let threshold = require_threshold(year)?;
     let figures = f.figures();

@@ -26,10 +26,7 @@ pub struct Actor {
 /// The entity's low-volume figures and whether it participates in a MIPS APM: the practice for a
 /// group, the clinician for an individual.
 async fn facts_of(
-    state: &AppState,
-    year: PerformanceYear,
-    tin: &Tin,
-    npi: Option<&Npi>,
+    state: &AppState, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>,
 ) -> Result<(VolumeFigures, bool), ApiError> {
     let (figures, apm) = match npi {
         None => state
@@ -63,9 +60,7 @@ fn conflict(prior: Election, e: &ElectionRecord) -> ApiError {
 /// Records the election; `(true, …)` when made now, `(false, …)` when the same election was
 /// already recorded (a harmless retry). A different recorded election is a 409.
 pub async fn make_election(
-    state: &AppState,
-    actor: &Actor,
-    req: &ElectionRequest,
+    state: &AppState, actor: &Actor, req: &ElectionRequest,
 ) -> Result<(bool, ElectionRecord), ApiError> {
     check_confirmation(&req.confirmation)?;
     let (year, tin, npi) = (req.performance_year, &req.tin, req.npi.as_ref());
@@ -112,9 +107,7 @@ pub async fn make_election(
 /// Records the reporting pathway of a MIPS APM participant after its election; `(true, …)` when
 /// chosen now, `(false, …)` when the same pathway was chosen before.
 pub async fn choose_pathway(
-    state: &AppState,
-    actor: &Actor,
-    req: &PathwayRequest,
+    state: &AppState, actor: &Actor, req: &PathwayRequest,
 ) -> Result<(bool, PathwayRecord), ApiError> {
     let (year, tin, npi) = (req.performance_year, &req.tin, req.npi.as_ref());
     require_connection(state, &actor.user_id, tin).await?;

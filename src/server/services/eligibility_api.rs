@@ -13,10 +13,7 @@ use crate::server::http::error::ApiError;
 use crate::server::state::AppState;
 
 fn scenario(
-    figures: VolumeFigures,
-    statuses: &[SpecialStatus],
-    year: PerformanceYear,
-    election: Option<&ElectionRecord>,
+    figures: VolumeFigures, statuses: &[SpecialStatus], year: PerformanceYear, election: Option<&ElectionRecord>,
 ) -> Result<EligibilityScenario, ApiError> {
     let threshold = require_threshold(year)?;
     let a = LowVolumeAssessment::of(&figures, &threshold);
@@ -49,10 +46,7 @@ fn scenario(
 /// The public lookup of one NPI in a year. `viewer` is the signed-in user, if any: TINs are
 /// PII, so each is masked unless the viewer is connected to it.
 pub async fn npi_lookup(
-    state: &AppState,
-    viewer: Option<&str>,
-    npi: &Npi,
-    year: PerformanceYear,
+    state: &AppState, viewer: Option<&str>, npi: &Npi, year: PerformanceYear,
 ) -> Result<NpiEligibilityResponse, ApiError> {
     let rows = state.store.clinician_by_npi(year, npi).await?;
     let first = rows.first().ok_or_else(|| {
@@ -137,9 +131,7 @@ pub fn check_entity_count(entities: &[(Tin, Option<Npi>)]) -> Result<(), ApiErro
 
 /// The opt-in read's rows for entities the caller has been allowed to see.
 pub async fn opt_in_rows(
-    state: &AppState,
-    year: PerformanceYear,
-    entities: Vec<(Tin, Option<Npi>)>,
+    state: &AppState, year: PerformanceYear, entities: Vec<(Tin, Option<Npi>)>,
 ) -> Result<Vec<OptInRow>, ApiError> {
     let run_num = state
         .store

@@ -15,8 +15,7 @@ pub mod years;
 
 /// Rows indexed by a key each one carries (rows read in one query, looked up per card).
 pub(crate) fn index_by<K: Eq + std::hash::Hash, T>(
-    rows: Vec<T>,
-    key: impl Fn(&T) -> K,
+    rows: Vec<T>, key: impl Fn(&T) -> K,
 ) -> std::collections::HashMap<K, T> {
     rows.into_iter().map(|r| (key(&r), r)).collect()
 }

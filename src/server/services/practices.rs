@@ -95,9 +95,7 @@ impl YearFacts {
 
 /// Every practice the user is connected to, and their clinicians, for one year.
 pub async fn practices_of_user(
-    state: &AppState,
-    user_id: &str,
-    year: PerformanceYear,
+    state: &AppState, user_id: &str, year: PerformanceYear,
 ) -> Result<PracticesResponse, ApiError> {
     let f = YearFacts::load(state, Scope::User(user_id), year).await?;
     Ok(PracticesResponse {
@@ -122,10 +120,7 @@ pub async fn clinicians(state: &AppState, year: PerformanceYear, tin: &Tin) -> R
 }
 
 pub async fn clinician(
-    state: &AppState,
-    year: PerformanceYear,
-    tin: &Tin,
-    npi: &Npi,
+    state: &AppState, year: PerformanceYear, tin: &Tin, npi: &Npi,
 ) -> Result<ClinicianCard, ApiError> {
     let f = YearFacts::load(state, Scope::Practice(tin), year).await?;
     f.practice(tin, year)?;

@@ -47,10 +47,7 @@ pub async fn load_registry(state: &AppState, id: &str) -> Result<RegistrySummary
 
 /// A session member of the registry, or its API token.
 pub async fn caller(
-    state: &AppState,
-    headers: &HeaderMap,
-    session: Result<CurrentUser, ApiError>,
-    registry: RegistrySummary,
+    state: &AppState, headers: &HeaderMap, session: Result<CurrentUser, ApiError>, registry: RegistrySummary,
 ) -> Result<RegistryCaller, ApiError> {
     if let Some(token) = bearer(headers) {
         let LiveToken { registry_id, created_at, last_four } = state
@@ -96,12 +93,7 @@ pub async fn caller(
 impl RegistryCaller {
     /// An election this caller makes now, as the audit trail records it.
     pub fn election(
-        &self,
-        year: PerformanceYear,
-        key: &ParticipantKey,
-        election: Election,
-        channel: ElectionChannel,
-        at: Timestamp,
+        &self, year: PerformanceYear, key: &ParticipantKey, election: Election, channel: ElectionChannel, at: Timestamp,
     ) -> NewElection {
         NewElection {
             performance_year: year,
@@ -119,10 +111,7 @@ impl RegistryCaller {
 
 /// The registry named in the path and who is calling for it.
 pub async fn registry_caller(
-    state: &AppState,
-    headers: &HeaderMap,
-    session: Result<CurrentUser, ApiError>,
-    id: &str,
+    state: &AppState, headers: &HeaderMap, session: Result<CurrentUser, ApiError>, id: &str,
 ) -> Result<RegistryCaller, ApiError> {
     let registry = load_registry(state, id).await?;
     caller(state, headers, session, registry).await
@@ -197,10 +186,7 @@ impl ClientData {
     /// (name, standing) of one participant. Names of other organizations' practices are not
     /// shown to a registry.
     pub fn standing(
-        &self,
-        key: &ParticipantKey,
-        entity_type: Option<EntityType>,
-        registry_name: &str,
+        &self, key: &ParticipantKey, entity_type: Option<EntityType>, registry_name: &str,
     ) -> (String, ParticipantStanding) {
         let figures = match &key.npi {
             None => self.practices.get(&key.tin).map(|p| p.facts.figures()),

@@ -16,9 +16,7 @@ use std::collections::HashSet;
 
 /// The registry's stored submissions for a year, one entry per participant with its sets.
 pub async fn submissions_view(
-    state: &AppState,
-    c: RegistryCaller,
-    year: PerformanceYear,
+    state: &AppState, c: RegistryCaller, year: PerformanceYear,
 ) -> Result<RegistrySubmissionsResponse, ApiError> {
     let id = &c.registry.registry_id;
     let rows = state.store.registry_sets(id, year).await?;
@@ -55,9 +53,7 @@ pub async fn submissions_view(
 
 /// Records every election or none; `(true, …)` when any was recorded now.
 pub async fn record_elections(
-    state: &AppState,
-    c: &RegistryCaller,
-    req: &RegistryElectionsRequest,
+    state: &AppState, c: &RegistryCaller, req: &RegistryElectionsRequest,
 ) -> Result<(bool, RegistryElectionsResponse), ApiError> {
     check_confirmation(&req.confirmation).map_err(|e| {
         ApiError::unprocessable("ConfirmationRequired", e.message()).with_detail("$.confirmation", e.message())

@@ -177,12 +177,7 @@ impl FilesRead {
     }
 
     fn add(
-        &mut self,
-        key: &ParticipantKey,
-        entity_type: EntityType,
-        file: usize,
-        set: StoredMeasurementSet,
-        body: String,
+        &mut self, key: &ParticipantKey, entity_type: EntityType, file: usize, set: StoredMeasurementSet, body: String,
     ) {
         let row = StoredSetRow { tin: key.tin.clone(), npi: key.npi.clone(), entity_type, set };
         let found = self.found.entry(key.clone()).or_insert(FoundData { entity_type, sets: vec![] });

@@ -23,10 +23,7 @@ use std::collections::{HashMap, HashSet};
 pub type Uploaded = (bool, UploadResponse);
 
 pub async fn upload(
-    state: &AppState,
-    c: &RegistryCaller,
-    headers: &HeaderMap,
-    upload: ReceivedUpload,
+    state: &AppState, c: &RegistryCaller, headers: &HeaderMap, upload: ReceivedUpload,
 ) -> Result<Uploaded, ApiError> {
     // Idempotency: a repeat of a committed upload gets the first answer, before any work.
     let key = idempotency_key(headers, &upload)?;
@@ -99,9 +96,7 @@ struct Decided {
 
 /// The manifest's choices, each named once and for a participant the files hold.
 fn choices(
-    upload: &ReceivedUpload,
-    read: &FilesRead,
-    refusals: &mut Vec<Refused>,
+    upload: &ReceivedUpload, read: &FilesRead, refusals: &mut Vec<Refused>,
 ) -> HashMap<ParticipantKey, ElectionChoice> {
     let mut choices = HashMap::new();
     for (i, ch) in upload.manifest.elections.iter().enumerate() {
@@ -167,11 +162,7 @@ fn decide_all(c: &RegistryCaller, upload: &ReceivedUpload, mut read: FilesRead, 
 
 /// The rows to write and the answer to give, built before the transaction.
 fn plan(
-    c: &RegistryCaller,
-    upload: &ReceivedUpload,
-    idempotency_key: String,
-    d: Decided,
-    now: crate::domain::Timestamp,
+    c: &RegistryCaller, upload: &ReceivedUpload, idempotency_key: String, d: Decided, now: crate::domain::Timestamp,
 ) -> Result<(UploadPlan, UploadResponse), ApiError> {
     let upload_id = format!("upl_{}", &random_token()[..24]);
     let formats = &d.read.formats;

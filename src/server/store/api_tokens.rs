@@ -20,12 +20,7 @@ impl Store {
     /// Stores a new token and revokes any earlier live one, in one transaction. Returns whether
     /// an earlier token was revoked.
     pub async fn rotate_api_token(
-        &self,
-        registry_id: &str,
-        token_hash: &str,
-        last_four: &str,
-        now: Timestamp,
-        by: &str,
+        &self, registry_id: &str, token_hash: &str, last_four: &str, now: Timestamp, by: &str,
     ) -> Result<bool, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let revoked =

@@ -35,10 +35,7 @@ impl Store {
     }
 
     pub async fn clinician(
-        &self,
-        year: PerformanceYear,
-        tin: &Tin,
-        npi: &Npi,
+        &self, year: PerformanceYear, tin: &Tin, npi: &Npi,
     ) -> Result<Option<ClinicianRow>, sqlx::Error> {
         let sql = format!(
             "SELECT {CLINICIAN_COLUMNS} FROM clinicians c WHERE c.performance_year = $1 AND c.tin = $2 AND c.npi = $3"
@@ -63,9 +60,7 @@ impl Store {
 
     /// The clinicians in scope for one year, by practice and name.
     pub async fn clinicians_in(
-        &self,
-        scope: Scope<'_>,
-        year: PerformanceYear,
+        &self, scope: Scope<'_>, year: PerformanceYear,
     ) -> Result<Vec<ClinicianRow>, sqlx::Error> {
         let sql =
             scope.select(CLINICIAN_COLUMNS, "clinicians", "c", "ORDER BY c.tin, c.last_name, c.first_name, c.npi");

@@ -46,8 +46,7 @@ from_row!(ElectionRecord { performance_year, tin, npi, election, elected_at, ele
 /// Inserts an election and its audit row inside the caller's transaction. False when the key
 /// already held an election (nothing written).
 pub(super) async fn insert_election(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    e: &NewElection,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>, e: &NewElection,
 ) -> Result<bool, sqlx::Error> {
     let npi = npi_text(e.npi.as_ref());
     let inserted = sqlx::query(
@@ -141,9 +140,7 @@ impl Store {
 
     /// The elections (group and individual) in scope for one year.
     pub async fn elections_in(
-        &self,
-        scope: Scope<'_>,
-        year: PerformanceYear,
+        &self, scope: Scope<'_>, year: PerformanceYear,
     ) -> Result<Vec<ElectionRecord>, sqlx::Error> {
         let sql = scope.select(ELECTION_COLUMNS, "elections", "e", "");
         self.rows_for_year(&sql, scope.key(), year).await

@@ -127,10 +127,7 @@ impl Store {
     /// Rows of a query whose parameters are `$1` = a key (user, TIN, registry) and `$2` = the
     /// performance year, each decoded as a `T`.
     pub(super) async fn rows_for_year<T: codec::FromRow>(
-        &self,
-        sql: &str,
-        key: &str,
-        year: crate::domain::PerformanceYear,
+        &self, sql: &str, key: &str, year: crate::domain::PerformanceYear,
     ) -> Result<Vec<T>, sqlx::Error> {
         let rows = sqlx::query(sql).bind(key).bind(year.get() as i64).fetch_all(&self.pool).await?;
         codec::rows(&rows)
@@ -139,11 +136,7 @@ impl Store {
     /// Rows of a query whose parameters are a participant's key: `$1` = the performance year,
     /// `$2` = the TIN, `$3` = the NPI ("" for a group).
     pub(super) async fn rows_for_key<T: codec::FromRow>(
-        &self,
-        sql: &str,
-        year: crate::domain::PerformanceYear,
-        tin: &crate::domain::Tin,
-        npi: &str,
+        &self, sql: &str, year: crate::domain::PerformanceYear, tin: &crate::domain::Tin, npi: &str,
     ) -> Db<Vec<T>> {
         let rows = sqlx::query(sql).bind(year.get() as i64).bind(tin.as_str()).bind(npi).fetch_all(&self.pool).await?;
         codec::rows(&rows)
@@ -161,11 +154,7 @@ impl Store {
     /// Connects a user to an organization. `table` and `column` are fixed names from this file,
     /// never input.
     pub(super) async fn link_user(
-        &self,
-        table: &'static str,
-        column: &'static str,
-        user_id: &str,
-        id: &str,
+        &self, table: &'static str, column: &'static str, user_id: &str, id: &str,
     ) -> Result<(), sqlx::Error> {
         let sql = format!(
             "INSERT INTO {table} (user_id, {column}) VALUES ($1, $2) ON CONFLICT (user_id, {column}) DO NOTHING"

@@ -10,10 +10,7 @@ from_row!(VirtualGroupSummary { vg_id, name, member_tins, elected_on, is_demo })
 
 impl Store {
     pub async fn upsert_apm_entity(
-        &self,
-        year: PerformanceYear,
-        e: &ApmEntitySummary,
-        user_id: &str,
+        &self, year: PerformanceYear, e: &ApmEntitySummary, user_id: &str,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO apm_entities (performance_year, entity_id, name, apm_name, track, participant_tins, is_demo) VALUES ($1, $2, $3, $4, $5, $6, $7) \
@@ -32,9 +29,7 @@ impl Store {
     }
 
     pub async fn apm_entities_for_user(
-        &self,
-        user_id: &str,
-        year: PerformanceYear,
+        &self, user_id: &str, year: PerformanceYear,
     ) -> Result<Vec<ApmEntitySummary>, sqlx::Error> {
         let sql = "SELECT a.entity_id, a.name, a.apm_name, a.track, a.participant_tins, a.is_demo FROM apm_entities a JOIN user_apm_entities u ON u.entity_id = a.entity_id \
              WHERE u.user_id = $1 AND a.performance_year = $2 ORDER BY a.name";
@@ -42,10 +37,7 @@ impl Store {
     }
 
     pub async fn upsert_virtual_group(
-        &self,
-        year: PerformanceYear,
-        v: &VirtualGroupSummary,
-        user_id: &str,
+        &self, year: PerformanceYear, v: &VirtualGroupSummary, user_id: &str,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO virtual_groups (performance_year, vg_id, name, member_tins, elected_on, is_demo) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -76,9 +68,7 @@ impl Store {
     }
 
     pub async fn virtual_groups_for_user(
-        &self,
-        user_id: &str,
-        year: PerformanceYear,
+        &self, user_id: &str, year: PerformanceYear,
     ) -> Result<Vec<VirtualGroupSummary>, sqlx::Error> {
         let sql = "SELECT v.vg_id, v.name, v.member_tins, v.elected_on, v.is_demo FROM virtual_groups v JOIN user_virtual_groups u ON u.vg_id = v.vg_id \
              WHERE u.user_id = $1 AND v.performance_year = $2 ORDER BY v.name";

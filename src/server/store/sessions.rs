@@ -18,12 +18,7 @@ from_row!(SessionRow { csrf_token, created_at, expires_at, statement_of_truth_ag
 impl Store {
     /// Records the Statement of Truth agreement and opens a session, in one transaction.
     pub async fn create_session(
-        &self,
-        token_hash: &str,
-        user_id: &str,
-        csrf_token: &str,
-        agreement_id: &str,
-        now: Timestamp,
+        &self, token_hash: &str, user_id: &str, csrf_token: &str, agreement_id: &str, now: Timestamp,
         expires_at: Timestamp,
     ) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;

@@ -73,9 +73,7 @@ from_row!(StoredSetRow { tin, npi, entity_type; set });
 
 impl Store {
     pub async fn upload_summary(
-        &self,
-        registry_id: &str,
-        idempotency_key: &str,
+        &self, registry_id: &str, idempotency_key: &str,
     ) -> Result<Option<String>, sqlx::Error> {
         let row = sqlx::query("SELECT summary FROM uploads WHERE registry_id = $1 AND idempotency_key = $2")
             .bind(registry_id)
@@ -89,9 +87,7 @@ impl Store {
     /// nothing. `fail_after_sets` injects a failure after that many sets (tests only), to prove
     /// the rollback.
     pub async fn commit_upload(
-        &self,
-        plan: &UploadPlan,
-        fail_after_sets: Option<usize>,
+        &self, plan: &UploadPlan, fail_after_sets: Option<usize>,
     ) -> Result<UploadOutcome, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
@@ -177,9 +173,7 @@ impl Store {
     }
 
     pub async fn registry_sets(
-        &self,
-        registry_id: &str,
-        year: PerformanceYear,
+        &self, registry_id: &str, year: PerformanceYear,
     ) -> Result<Vec<StoredSetRow>, sqlx::Error> {
         let found = sqlx::query(
             "SELECT m.tin, m.npi, s.entity_type, m.category, m.submission_method, m.program_name, m.measure_count, m.source_format, m.source_file, m.submitted_at \
@@ -195,12 +189,7 @@ impl Store {
 
     /// The stored JSON of one set (tests and future scoring read it back).
     pub async fn measurement_set_body(
-        &self,
-        registry_id: &str,
-        year: PerformanceYear,
-        tin: &Tin,
-        npi: Option<&Npi>,
-        category: &str,
+        &self, registry_id: &str, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>, category: &str,
     ) -> Result<Vec<String>, sqlx::Error> {
         let rows = sqlx::query("SELECT body FROM measurement_sets WHERE registry_id = $1 AND performance_year = $2 AND tin = $3 AND npi = $4 AND category = $5")
             .bind(registry_id)

@@ -17,13 +17,7 @@ from_row!(UserRow { user_id, display_name, password_hash, role });
 
 impl Store {
     pub async fn upsert_user(
-        &self,
-        user_id: &str,
-        display_name: &str,
-        password_hash: &str,
-        role: UserRole,
-        is_demo: bool,
-        now: Timestamp,
+        &self, user_id: &str, display_name: &str, password_hash: &str, role: UserRole, is_demo: bool, now: Timestamp,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
             "INSERT INTO users (user_id, display_name, password_hash, role, is_demo, created_at) VALUES ($1, $2, $3, $4, $5, $6) \

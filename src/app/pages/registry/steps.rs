@@ -17,10 +17,7 @@ use std::sync::Arc;
 
 #[component]
 pub fn UploadDialog(
-    open: RwSignal<bool>,
-    registry_id: String,
-    year: PerformanceYear,
-    on_done: Callback<()>,
+    open: RwSignal<bool>, registry_id: String, year: PerformanceYear, on_done: Callback<()>,
 ) -> impl IntoView {
     let up = Upload::new(registry_id, year, on_done);
     let counts = Memo::new(move |_| up.choices.with(|c| ChoiceCounts::of(c.iter().copied())));

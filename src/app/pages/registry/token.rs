@@ -89,9 +89,7 @@ impl Token {
 
 #[component]
 pub fn TokenDialog(
-    open: RwSignal<bool>,
-    registry_id: String,
-    #[prop(into)] is_security_official: Signal<bool>,
+    open: RwSignal<bool>, registry_id: String, #[prop(into)] is_security_official: Signal<bool>,
 ) -> impl IntoView {
     let t = Token {
         id: StoredValue::new(registry_id),

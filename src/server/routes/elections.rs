@@ -1,5 +1,6 @@
 //! Elections and reporting pathways made on the website.
 
+use super::handler::join;
 use crate::api::endpoints;
 use crate::api::{ApiErrorBody, ElectionRequest, ElectionResponse, PathwayRequest, PathwayResponse};
 use crate::server::http::error::ApiError;
@@ -16,7 +17,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    super::join([routes!(make_election), routes!(choose_pathway)])
+    join([routes!(make_election), routes!(choose_pathway)])
 }
 
 /// The signed-in user, as the audit trail records who acts.

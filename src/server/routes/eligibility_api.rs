@@ -1,5 +1,6 @@
 //! The Eligibility API for programs: the public NPI lookup and the opt-in read.
 
+use super::handler::join;
 use crate::api::endpoints;
 use crate::api::{ApiErrorBody, NpiEligibilityResponse, OptInResponse, OPT_IN_ENTITIES_HEADER};
 use crate::server::http::error::ApiError;
@@ -15,7 +16,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    super::join([routes!(npi_lookup), routes!(opt_in_read)])
+    join([routes!(npi_lookup), routes!(opt_in_read)])
 }
 
 /// The entities named in the `qpp-opt-in-entities` header, parsed and counted.

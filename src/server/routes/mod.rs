@@ -6,6 +6,7 @@
 pub mod api_token;
 pub mod elections;
 pub mod eligibility_api;
+pub mod handler;
 pub mod practices;
 pub mod qpp;
 pub mod registries;
@@ -23,16 +24,6 @@ use std::sync::Arc;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-/// What a handler answering JSON returns.
-pub(crate) type Answer<T> = Result<Json<T>, ApiError>;
-
-/// One resource's handlers, each routed and documented (`routes!` gives both).
-pub(crate) fn join<const N: usize>(
-    handlers: [utoipa_axum::router::UtoipaMethodRouter<AppState>; N],
-) -> OpenApiRouter<AppState> {
-    handlers.into_iter().fold(OpenApiRouter::new(), |r, h| r.routes(h))
-}
 
 #[derive(OpenApi)]
 #[openapi(

@@ -1,6 +1,6 @@
 //! Performance years, practices, clinicians and the user's other organizations.
 
-use super::Answer;
+use super::handler::{join, Answer};
 use crate::api::endpoints;
 use crate::api::{
     ApiErrorBody, ClinicianCard, CliniciansResponse, ConnectionsResponse, PerformanceYearsResponse, PracticeCard,
@@ -20,8 +20,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    let years_and_practices = super::join([routes!(performance_years), routes!(list_practices), routes!(get_practice)]);
-    years_and_practices.merge(super::join([routes!(list_clinicians), routes!(get_clinician), routes!(connections)]))
+    let years_and_practices = join([routes!(performance_years), routes!(list_practices), routes!(get_practice)]);
+    years_and_practices.merge(join([routes!(list_clinicians), routes!(get_clinician), routes!(connections)]))
 }
 
 /// A practice (the path's TIN) the signed-in user is connected to; anyone else is refused.

@@ -4,6 +4,7 @@
 //! a program holding the registry's API token; both meet the same rules.
 
 use super::eligibility_api::entities_of;
+use super::handler::join;
 use crate::api::endpoints;
 use crate::api::{
     ApiErrorBody, OptInResponse, ParticipantRow, ParticipantsLookupRequest, ParticipantsLookupResponse,
@@ -40,7 +41,7 @@ impl FromRequestParts<AppState> for RegistryCall {
 }
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    super::join([routes!(submissions), routes!(participants), routes!(elections), routes!(opt_in)])
+    join([routes!(submissions), routes!(participants), routes!(elections), routes!(opt_in)])
 }
 
 #[utoipa::path(get, path = endpoints::REGISTRY_SUBMISSIONS.path, tag = "registries",

@@ -1,0 +1,78 @@
+//! Eligibility & Reporting: the year, its notices, and the tabs.
+
+use super::super::params::use_selected_year;
+use super::tabs::*;
+use crate::api::endpoints;
+use crate::api::PerformanceYearsResponse;
+use crate::app::client::{self, ClientError};
+use crate::app::components::{LoadError, Loading, PageHeading, YearSelect};
+use crate::app::context::use_app;
+use crate::domain::PerformanceYear;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+/// The page's content; the router puts it in `SignedInPage`.
+#[component]
+pub fn EligibilityReporting() -> impl IntoView {
+    let app = use_app();
+    let year = use_selected_year();
+    let query = use_query_map();
+    let tab = Memo::new(move |_| Tab::from_slug(&query.read().get("tab").unwrap_or_default()));
+    let practices = LocalResource::new(move || {
+        let y = year.get();
+        async move {
+            match y {
+                Some(y) => client::call(&endpoints::PRACTICES, &[], &client::year_query(y), None).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    let connections = LocalResource::new(move || {
+        let y = year.get();
+        async move {
+            match y {
+                Some(y) => client::call(&endpoints::CONNECTIONS, &[], &client::year_query(y), None).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    let navigate = use_navigate();
+    let choose_year = move |y: PerformanceYear| {
+        navigate(&format!("/eligibility?year={y}&tab={}", tab.get_untracked().slug()), Default::default())
+    };
+
+    view! {
+        <PageHeading text="Eligibility & Reporting"/>
+        <Transition fallback=|| view! { <Loading what="performance years"/> }>
+            <ErrorBoundary fallback=|errors| view! { <LoadError errors/> }>
+                {move || {
+                    let selected = year.get();
+                    let choose_year = choose_year.clone();
+                    Suspend::new(async move {
+                        let years: PerformanceYearsResponse = app.years.await?;
+                        let y = selected.unwrap_or(years.default_year);
+                        let info = years.years.iter().find(|i| i.performance_year == y).cloned();
+                        Ok::<_, ClientError>(view! {
+                            <YearSelect years=years.years.clone() selected=y on_change=choose_year/>
+                            {info.map(|info| view! { <YearNotices info/> })}
+                        })
+                    })
+                }}
+            </ErrorBoundary>
+        </Transition>
+        <Transition fallback=|| view! { <Loading what="your connections"/> }>
+            <ErrorBoundary fallback=|errors| view! { <LoadError errors/> }>
+                {move || {
+                    let current = tab.get();
+                    Suspend::new(async move {
+                        let Some(c) = connections.await? else { return Ok::<_, ClientError>(None) };
+                        Ok(Some(view! { <Tabs connections=c.clone() current/><OtherTab connections=c current/> }))
+                    })
+                }}
+            </ErrorBoundary>
+        </Transition>
+        <Show when=move || tab.get() == Tab::Practices>
+            <PracticesTab practices/>
+        </Show>
+    }
+}

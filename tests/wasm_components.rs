@@ -1,13 +1,14 @@
 //! Component tests in a real browser (wasm-bindgen-test in headless Chromium): every shared
 //! component (the "Are You Sure?" dialog, status badges, the low-volume picture, `Modal`,
-//! `Pager`, `ConfirmWord`, `FileDrop`, `Alert` and `ProblemList`) and the validator in wasm.
+//! `Pager`, `ConfirmWord`, `FileDrop`, `Alert` and `ProblemList`, `ErrorSummary` and
+//! `InlineError`, `PageHeading`, `YearSelect`, `Shell`) and the validator in wasm.
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
 use mips_elections::api::{ElectionAvailability, EntityEligibility};
 use mips_elections::app::components::{
-    Alert, AlertKind, ConfirmElectionDialog, ConfirmWord, FileDrop, LowVolumePicture, Modal, Pager, ProblemList,
-    StatusBadge,
+    Alert, AlertKind, ConfirmElectionDialog, ConfirmWord, ErrorSummary, FieldError, FileDrop, InlineError,
+    LowVolumePicture, Modal, PageHeading, Pager, ProblemList, Shell, StatusBadge, YearSelect,
 };
 use mips_elections::domain::{low_volume_threshold, LowVolumeAssessment, SpecialStatus, VolumeFigures};
 use mips_elections::domain::{Election, ParticipationStatus, PerformanceYear};
@@ -35,6 +36,15 @@ fn button_with_text(root: &HtmlElement, text: &str) -> HtmlElement {
         .map(|n| n.unchecked_into::<HtmlElement>())
         .find(|b| b.text_content().unwrap_or_default().trim() == text)
         .unwrap_or_else(|| panic!("no button named {text}"))
+}
+
+/// Other tests leave modal dialogs open, which makes the rest of the page inert (it can't take
+/// focus); tests that check focus outside a dialog close them first.
+fn close_open_dialogs() {
+    let open = document().query_selector_all("dialog[open]").unwrap();
+    for i in 0..open.length() {
+        open.item(i).unwrap().unchecked_into::<HtmlDialogElement>().close();
+    }
 }
 
 async fn settle() {
@@ -417,4 +427,172 @@ async fn alerts_say_it_in_words_with_the_role_that_fits() {
     assert_eq!(list.get_attribute("tabindex").as_deref(), Some("-1"), "it can take focus to be announced");
     let text = list.text_content().unwrap();
     assert!(text.contains("There is a problem") && text.contains("Add at least one file."), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn error_summary_takes_focus_and_links_each_problem_to_its_field() {
+    close_open_dialogs();
+    let root = container();
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let message = RwSignal::new(None::<String>);
+    std::mem::forget(leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <ErrorSummary errors/>
+            <label for="summary-field">"TIN"</label>
+            <input id="summary-field" type="text" aria-describedby="summary-field-error"/>
+            <InlineError id="summary-field-error" message/>
+        }
+    }));
+    settle().await;
+    assert!(root.query_selector("[role=alert]").unwrap().is_none(), "no summary without problems");
+    assert!(root.query_selector(".ds-c-inline-error").unwrap().is_none());
+    errors.set(vec![
+        FieldError { field_id: "summary-field".into(), message: "Enter a TIN: 9 digits.".into() },
+        FieldError { field_id: String::new(), message: "The server could not be reached.".into() },
+    ]);
+    message.set(Some("Enter a TIN: 9 digits.".into()));
+    settle().await;
+    next_task().await;
+    let summary: HtmlElement = find(&root, "[role=alert]");
+    assert_eq!(summary.get_attribute("aria-labelledby").as_deref(), Some("error-summary-title"));
+    assert_eq!(
+        find::<HtmlElement>(&root, "#error-summary-title").text_content().as_deref(),
+        Some("There is a problem")
+    );
+    let active = document().active_element().unwrap();
+    assert!(
+        active.is_same_node(Some(&summary)),
+        "the summary takes focus; focus is on <{}> class={:?} id={:?}; summary tabindex={:?}",
+        active.tag_name(),
+        active.class_name(),
+        active.id(),
+        summary.get_attribute("tabindex")
+    );
+    let link: HtmlElement = find(&summary, "a[href='#summary-field']");
+    assert_eq!(link.text_content().as_deref(), Some("Enter a TIN: 9 digits."));
+    let items = summary.query_selector_all("li").unwrap();
+    assert_eq!(items.length(), 2);
+    assert!(
+        summary.query_selector("a:not([href='#summary-field'])").unwrap().is_none(),
+        "a problem without a field is text"
+    );
+    link.click();
+    assert_eq!(document().active_element().unwrap().id(), "summary-field", "the link moves focus to its field");
+    let inline: HtmlElement = find(&root, "#summary-field-error");
+    assert_eq!(
+        inline.text_content().as_deref(),
+        Some("Error: Enter a TIN: 9 digits."),
+        "the inline error says Error in words"
+    );
+    errors.set(vec![]);
+    settle().await;
+    assert!(root.query_selector("[role=alert]").unwrap().is_none(), "the summary goes when the problems are fixed");
+}
+
+#[wasm_bindgen_test]
+async fn page_heading_is_the_one_h1_names_the_title_and_takes_focus() {
+    close_open_dialogs();
+    let root = container();
+    let text = RwSignal::new("Eligibility & Reporting".to_string());
+    std::mem::forget(leptos::mount::mount_to(root.clone(), move || {
+        view! { <leptos_router::components::Router><PageHeading text/></leptos_router::components::Router> }
+    }));
+    settle().await;
+    let h1: HtmlElement = find(&root, "h1");
+    assert_eq!(root.query_selector_all("h1").unwrap().length(), 1);
+    assert_eq!(h1.text_content().as_deref(), Some("Eligibility & Reporting"));
+    assert_eq!(h1.get_attribute("tabindex").as_deref(), Some("-1"), "focusable by script, not in the tab order");
+    assert!(document().title().starts_with("Eligibility & Reporting | "), "title {}", document().title());
+    assert!(document().active_element().unwrap().is_same_node(Some(&h1)), "the h1 has focus after the route renders");
+    text.set("Practice Details".into());
+    settle().await;
+    assert_eq!(h1.text_content().as_deref(), Some("Practice Details"));
+    assert!(document().title().starts_with("Practice Details | "), "the title follows the heading");
+}
+
+fn year_info(year: u16) -> mips_elections::api::PerformanceYearInfo {
+    mips_elections::api::PerformanceYearInfo {
+        performance_year: PerformanceYear::new(year).unwrap(),
+        window: None,
+        window_phase: None,
+        threshold: None,
+        threshold_verified: false,
+        data_runs: vec![],
+    }
+}
+
+#[wasm_bindgen_test]
+async fn year_select_is_a_labelled_choice_applied_by_its_button() {
+    let root = container();
+    let chosen = RwSignal::new(Vec::<u16>::new());
+    std::mem::forget(leptos::mount::mount_to(root.clone(), move || {
+        view! {
+            <YearSelect years=vec![year_info(2024), year_info(2025), year_info(2026)]
+                selected=PerformanceYear::new(2025).unwrap()
+                on_change=move |y: PerformanceYear| chosen.update(|v| v.push(y.get()))/>
+        }
+    }));
+    settle().await;
+    let select: web_sys::HtmlSelectElement = find(&root, "select");
+    let label: HtmlElement = find(&root, "label");
+    assert_eq!(label.get_attribute("for").as_deref(), Some(select.id().as_str()));
+    assert_eq!(label.text_content().as_deref(), Some("Performance Year"));
+    assert_eq!(select.value(), "2025", "the current year is selected");
+    let options = select.query_selector_all("option").unwrap();
+    assert_eq!(options.length(), 3);
+    assert_eq!(options.item(0).unwrap().text_content().as_deref(), Some("Performance Year 2024"));
+    select.set_value("2026");
+    select.dispatch_event(&web_sys::Event::new("change").unwrap()).unwrap();
+    assert!(chosen.get_untracked().is_empty(), "choosing alone changes nothing: the button applies it");
+    button_with_text(&root, "View year").click();
+    settle().await;
+    assert_eq!(chosen.get_untracked(), vec![2026]);
+}
+
+#[wasm_bindgen_test]
+async fn shell_has_the_landmarks_a_skip_link_and_the_signed_in_navigation() {
+    use mips_elections::api::{SessionInfo, UserRole, UserSummary};
+    use mips_elections::app::context::AppContext;
+    let root = container();
+    let session = RwSignal::new(None::<SessionInfo>);
+    std::mem::forget(leptos::mount::mount_to(root.clone(), move || {
+        let years = LocalResource::new(|| async {
+            Err(mips_elections::app::client::ClientError::Network("not used in this test".into()))
+        });
+        provide_context(AppContext { session, years });
+        view! {
+            <leptos_router::components::Router>
+                <Shell><p id="shell-content">"Content"</p></Shell>
+            </leptos_router::components::Router>
+        }
+    }));
+    settle().await;
+    let skip: HtmlElement = find(&root, "a.ds-c-skip-nav");
+    assert_eq!(skip.get_attribute("href").as_deref(), Some("#main-content"));
+    assert_eq!(skip.text_content().as_deref(), Some("Skip to main content"));
+    let main: HtmlElement = find(&root, "main#main-content");
+    assert!(main.query_selector("#shell-content").unwrap().is_some(), "the page is inside main");
+    assert!(root.query_selector("header").unwrap().is_some() && root.query_selector("footer").unwrap().is_some());
+    let nav: HtmlElement = find(&root, "nav[aria-label=Main]");
+    let names = |nav: &HtmlElement| -> Vec<String> {
+        let links = nav.query_selector_all("a").unwrap();
+        (0..links.length()).filter_map(|i| links.item(i)).filter_map(|n| n.text_content()).collect()
+    };
+    assert_eq!(names(&nav), vec!["Validate a file"], "a visitor sees only the public tool");
+    assert!(find::<HtmlElement>(&root, "header").text_content().unwrap().contains("Sign in"));
+    session.set(Some(SessionInfo {
+        user: UserSummary {
+            user_id: "demo-practice".into(),
+            display_name: "Tessa H".into(),
+            role: UserRole::PracticeRepresentative,
+        },
+        csrf_token: "t".into(),
+        statement_of_truth_agreed_at: mips_elections::domain::Timestamp(0),
+        expires_at: mips_elections::domain::Timestamp(0),
+    }));
+    settle().await;
+    assert_eq!(names(&nav), vec!["Account Home", "Eligibility & Reporting", "Validate a file"]);
+    let header = find::<HtmlElement>(&root, "header").text_content().unwrap();
+    assert!(header.contains("Tessa H"), "the signed-in user is named: {header}");
+    button_with_text(&root, "Sign out");
 }

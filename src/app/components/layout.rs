@@ -55,15 +55,19 @@ pub struct FieldError {
 #[component]
 pub fn ErrorSummary(#[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoView {
     let summary = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if !errors.get().is_empty() {
+    // Focus moves to the summary once it is in the page, and again whenever the problems
+    // change: the effect lives inside what `Show` renders, so the element exists when it runs.
+    let focus_when_shown = move || {
+        Effect::new(move |_| {
+            errors.track();
             if let Some(el) = summary.get() {
                 let _ = el.focus();
             }
-        }
-    });
+        });
+    };
     view! {
         <Show when=move || !errors.get().is_empty()>
+            {focus_when_shown()}
             <div class="ds-c-alert ds-c-alert--error error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title" node_ref=summary>
                 <div class="ds-c-alert__body">
                     <h2 class="ds-c-alert__heading" id="error-summary-title">"There is a problem"</h2>
@@ -142,7 +146,6 @@ pub fn LoadError(errors: ArcRwSignal<Errors>) -> impl IntoView {
     }
 }
 
-/// Sends a signed-out visitor to the sign-in page, then back here after signing in.
 /// A page for signed-in users, in the site's shell (used by the router).
 #[component]
 pub fn SignedInPage(children: ChildrenFn) -> impl IntoView {
@@ -150,6 +153,7 @@ pub fn SignedInPage(children: ChildrenFn) -> impl IntoView {
     view! { <RequireSignIn><Shell>{children.with_value(|c| c())}</Shell></RequireSignIn> }
 }
 
+/// Sends a signed-out visitor to the sign-in page, then back here after signing in.
 #[component]
 pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     let app = use_app();

@@ -207,6 +207,10 @@ pub struct ParticipantSubmission {
     pub entity_type: EntityType,
     pub name: String,
     pub election: Option<Election>,
+    /// Exempt and not opt-in eligible: its data was accepted as voluntary reporting, without an
+    /// election.
+    #[serde(default)]
+    pub voluntary_without_election: bool,
     pub measurement_sets: Vec<StoredMeasurementSet>,
 }
 

@@ -92,13 +92,22 @@ pub enum ParticipantStanding {
     AlreadyElected { election: Election },
     /// Exceeds all three low-volume criteria: MIPS eligible, no election needed.
     MipsEligible,
+    /// Exempt and not opt-in eligible (exceeds none of the criteria): it may report
+    /// voluntarily without an election, and none can be made for it
+    /// (`../shared/docs/elections.md` §2.1: "an exempt entity that simply submits").
+    VoluntaryWithoutElection,
     /// Its data can't be submitted in this upload; `reason` says why in a sentence.
     CannotSubmit { code: String, reason: String },
 }
 
 impl ParticipantStanding {
     pub fn needs_no_election(&self) -> bool {
-        matches!(self, ParticipantStanding::AlreadyElected { .. } | ParticipantStanding::MipsEligible)
+        matches!(
+            self,
+            ParticipantStanding::AlreadyElected { .. }
+                | ParticipantStanding::MipsEligible
+                | ParticipantStanding::VoluntaryWithoutElection
+        )
     }
     /// Why no election is needed, for the "need no election" list.
     pub fn no_election_reason(&self) -> Option<String> {
@@ -109,6 +118,7 @@ impl ParticipantStanding {
             ParticipantStanding::MipsEligible => {
                 Some("MIPS eligible: exceeds all 3 low-volume threshold criteria, so no election is needed.".into())
             }
+            ParticipantStanding::VoluntaryWithoutElection => Some(format!("{VOLUNTARY_NO_ELECTION}: exempt and not opt-in eligible (exceeds none of the 3 low-volume threshold criteria), so its data is accepted as voluntary reporting.")),
             _ => None,
         }
     }
@@ -173,15 +183,14 @@ pub fn standing(key: &ParticipantKey, f: &ParticipantFacts) -> ParticipantStandi
     }
     match lv {
         LowVolumeStatus::MipsEligible => ParticipantStanding::MipsEligible,
-        LowVolumeStatus::NotOptInEligible => cannot(
-            "NotEligible",
-            format!("{key} exceeds none of the 3 low-volume threshold criteria in {year}: it is not eligible for MIPS and can't opt in, so its data is not accepted here."),
-        ),
+        LowVolumeStatus::NotOptInEligible => ParticipantStanding::VoluntaryWithoutElection,
         LowVolumeStatus::OptInEligible => {
             let kind = EntityKind::of(key.npi.is_some(), f.in_virtual_group);
             match check_can_elect(kind, lv, f.window, year, f.now) {
                 Ok(()) => ParticipantStanding::NeedsElection,
-                Err(r) => cannot(r.code(), format!("{key} is opt-in eligible but no election can be made: {}", r.reason())),
+                Err(r) => {
+                    cannot(r.code(), format!("{key} is opt-in eligible but no election can be made: {}", r.reason()))
+                }
             }
         }
     }
@@ -230,6 +239,10 @@ pub fn decide(
             }),
             _ => Ok(UploadAction::Store { record: None }),
         },
+        ParticipantStanding::VoluntaryWithoutElection => match choice.and_then(|c| c.election()) {
+            Some(_) => Err(UploadRefusal { code: "NotOptInEligible", message: format!("{key} is not opt-in eligible, so no election can be made for it; its data is accepted as voluntary reporting without one. Leave its choice out.") }),
+            None => Ok(UploadAction::Store { record: None }),
+        },
         ParticipantStanding::MipsEligible => match choice.and_then(|c| c.election()) {
             Some(_) => Err(UploadRefusal { code: "AlreadyMipsEligible", message: format!("{key} is MIPS eligible and needs no election; leave its choice out.") }),
             None => Ok(UploadAction::Store { record: None }),
@@ -244,11 +257,16 @@ pub fn decide(
     }
 }
 
+/// How the registry labels a participant whose data is accepted as voluntary reporting without
+/// an election.
+pub const VOLUNTARY_NO_ELECTION: &str = "Voluntary reporting, no election needed";
+
 /// Voluntary reporting through the APM Performance Pathway isn't permitted (2021 guide): data for
-/// an APP program of a participant whose election is Report Voluntarily is refused.
-pub fn app_refusal(key: &ParticipantKey, election: Option<Election>, program_name: &str) -> Option<UploadRefusal> {
+/// an APP program of a participant that reports voluntarily — by election, or without one because
+/// it is not opt-in eligible — is refused.
+pub fn app_refusal(key: &ParticipantKey, voluntary: bool, program_name: &str) -> Option<UploadRefusal> {
     let app = matches!(program_name, "app1" | "appPlus");
-    (app && election == Some(Election::ReportVoluntarily)).then(|| UploadRefusal {
+    (app && voluntary).then(|| UploadRefusal {
         code: "VoluntaryReportingThroughApp",
         message: format!("{key} reports voluntarily, and voluntary reporting through the APM Performance Pathway (APP) isn't permitted: remove its {program_name} data or choose Opt-In."),
     })
@@ -338,8 +356,14 @@ mod tests {
         );
         let s = standing(&k, &ParticipantFacts { low_volume: None, ..facts(&w) });
         assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "NoEligibilityInformation"));
+        // Exempt and not opt-in eligible: voluntary reporting, without an election.
         let s = standing(&k, &ParticipantFacts { low_volume: Some(LowVolumeStatus::NotOptInEligible), ..facts(&w) });
-        assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "NotEligible"));
+        assert_eq!(s, ParticipantStanding::VoluntaryWithoutElection);
+        assert!(s.needs_no_election() && s.no_election_reason().unwrap().starts_with(VOLUNTARY_NO_ELECTION));
+        assert_eq!(decide(&k, &s, None, false), Ok(UploadAction::Store { record: None }));
+        let refused = decide(&k, &s, Some(ElectionChoice::OptIn), false).unwrap_err();
+        assert_eq!(refused.code, "NotOptInEligible", "no election for one that is not opt-in eligible");
+        assert_eq!(decide(&k, &s, Some(ElectionChoice::NoDecision), false), Ok(UploadAction::Skip));
         assert_eq!(
             standing(&k, &ParticipantFacts { low_volume: Some(LowVolumeStatus::MipsEligible), ..facts(&w) }),
             ParticipantStanding::MipsEligible
@@ -424,13 +448,10 @@ mod tests {
     #[test]
     fn no_app_data_for_voluntary_reporters() {
         let k = key(None);
-        assert_eq!(
-            app_refusal(&k, Some(Election::ReportVoluntarily), "app1").unwrap().code,
-            "VoluntaryReportingThroughApp"
-        );
-        assert!(app_refusal(&k, Some(Election::OptIn), "appPlus").is_none());
-        assert!(app_refusal(&k, Some(Election::ReportVoluntarily), "mips").is_none());
-        assert!(app_refusal(&k, None, "app1").is_none(), "MIPS eligible: no election, APP allowed");
+        assert_eq!(app_refusal(&k, true, "app1").unwrap().code, "VoluntaryReportingThroughApp");
+        assert!(app_refusal(&k, false, "appPlus").is_none());
+        assert!(app_refusal(&k, true, "mips").is_none());
+        assert!(app_refusal(&k, false, "app1").is_none(), "MIPS eligible: no election, APP allowed");
     }
 
     #[test]

@@ -32,7 +32,7 @@ async fn lookup_says_where_each_participant_stands(h: Harness) {
     assert_eq!((st(1), rows[1]["name"].as_str().unwrap()), ("NEEDS_ELECTION".into(), "Maya Chen"));
     assert_eq!(st(2), "MIPS_ELIGIBLE");
     assert_eq!((st(3), rows[3]["standing"]["election"].as_str().unwrap()), ("ALREADY_ELECTED".into(), "OPT_IN"));
-    assert_eq!(code(4), "NotEligible");
+    assert_eq!(st(4), "VOLUNTARY_WITHOUT_ELECTION", "exempt and not opt-in eligible: voluntary, no election");
     assert_eq!(code(5), "NotAClient");
     assert_eq!(rows[5]["name"], "", "another organization's practice name is not shown");
     assert_eq!(code(6), "NoEligibilityInformation");

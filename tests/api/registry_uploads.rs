@@ -11,6 +11,7 @@ on_both!(
     new_measurement_sets_replace_same_category_method_and_program,
     re_sending_the_same_upload_stores_nothing_twice,
     voluntary_reporters_get_no_app_data,
+    exempt_participants_report_voluntarily_without_an_election,
     no_decision_is_never_stored_and_an_empty_upload_is_refused,
     files_with_errors_or_another_year_are_refused,
 );
@@ -30,12 +31,13 @@ async fn upload_records_elections_and_data_together(h: Harness) {
     assert_eq!(up.elections_recorded.len(), 4, "Harbor, Maya, Ana, Lakeside");
     assert_eq!(up.files[1].format, FileFormat::QrdaIii);
     assert_eq!(up.files[1].participants_stored, 1);
-    // Stored: Harbor group, Maya, Summit group + Ravi (MIPS eligible), Ana, Prairie (already elected), Lakeside.
-    assert_eq!(up.participants_stored, 7, "{:?}", up.skipped);
+    // Stored: Harbor group, Maya, Summit group + Ravi (MIPS eligible), Ana, Prairie (already elected),
+    // Bayview (exempt and not opt-in eligible: voluntary reporting without an election), Lakeside.
+    assert_eq!(up.participants_stored, 8, "{:?}", up.skipped);
     let skipped: Vec<&str> = up.skipped.iter().map(|s| s.participant.as_str()).collect();
     assert!(skipped.contains(&format!("TIN/NPI {HARBOR}/{OMAR}").as_str()), "No Decision is skipped: {skipped:?}");
     assert!(
-        skipped.contains(&"TIN 205000051") && skipped.contains(&"TIN 204000043") && skipped.contains(&"TIN 208000085"),
+        skipped.contains(&"TIN 205000051") && skipped.contains(&"TIN 208000085") && !skipped.contains(&"TIN 204000043"),
         "{skipped:?}"
     );
     // Elections: final, by registry upload, with the audit row; No Decision left none.
@@ -55,7 +57,14 @@ async fn upload_records_elections_and_data_together(h: Harness) {
     );
     // Details: per participant, sets with measure counts, source file and time.
     let d = details(&h, &s).await;
-    assert_eq!(d.participants.len(), 7);
+    assert_eq!(d.participants.len(), 8);
+    let bayview = d.participants.iter().find(|p| p.tin.as_str() == "204000043").unwrap();
+    assert!(bayview.voluntary_without_election && bayview.election.is_none(), "stored as voluntary, no election");
+    assert!(
+        h.store.election(h.demo_year, &Tin::parse("204000043").unwrap(), None).await.unwrap().is_none(),
+        "no election is made for a participant that is not opt-in eligible"
+    );
+    assert!(d.participants.iter().filter(|p| p.tin.as_str() != "204000043").all(|p| !p.voluntary_without_election));
     assert!(d.participants.iter().all(|p| p.npi.as_ref() != Some(&omar)));
     let lakeside = d.participants.iter().find(|p| p.tin.as_str() == LAKESIDE).unwrap();
     assert_eq!(
@@ -131,7 +140,7 @@ async fn unsubmittable_participants_need_explicit_consent_and_non_clients_are_re
         details.iter().any(|d| d.contains("TIN 205000051 is not a client of Demo Qualified Registry")),
         "{details:?}"
     );
-    assert!(details.iter().any(|d| d.contains("204000043") && d.contains("not eligible")), "{details:?}");
+    assert!(!details.iter().any(|d| d.contains("204000043")), "voluntary reporting needs no consent: {details:?}");
     nothing_stored(&h, &s).await;
     // The opt-in read is for clients only.
     let r = h.call(Method::GET, &endpoints::REGISTRY_OPT_IN.url(&[DEMO_REGISTRY_ID]), None, Some(&s)).await;
@@ -248,6 +257,46 @@ async fn voluntary_reporters_get_no_app_data(h: Harness) {
     nothing_stored(&h, &s).await;
     let r = upload(&h, Auth::Session(&s), m("OPT_IN"), &[("maya-app.json", &file)], None).await;
     assert_eq!(r.status, StatusCode::CREATED, "Opt-In may report through the APP: {}", r.body);
+}
+
+/// Bayview Pediatrics exceeds none of the three criteria: exempt and not opt-in eligible. CMS
+/// lets it report voluntarily without an election (`../shared/docs/elections.md` §2.1, §3.1).
+async fn exempt_participants_report_voluntarily_without_an_election(h: Harness) {
+    let s = registry(&h).await;
+    let y = h.demo_year.get();
+    let bayview: Value = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[7].clone();
+    assert_eq!(bayview["taxpayerIdentificationNumber"], "204000043");
+    let file = serde_json::to_vec(&bayview).unwrap();
+    // No election can be made for it, in an upload or through the elections API.
+    let m = json!({"performanceYear": y, "elections": [{"tin": "204000043", "election": "OPT_IN"}], "confirmation": "CONFIRM"});
+    let r = upload(&h, Auth::Session(&s), m, &[("bayview.json", &file)], None).await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "UploadRefused");
+    assert!(e["message"].as_str().unwrap().contains("not opt-in eligible"), "{e}");
+    nothing_stored(&h, &s).await;
+    // APP data is voluntary reporting through the APP: refused.
+    let mut app = bayview.clone();
+    app["measurementSets"] = json!([bayview["measurementSets"][2].clone()]);
+    app["measurementSets"][0]["programName"] = json!("app1");
+    let r = upload(
+        &h,
+        Auth::Session(&s),
+        json!({"performanceYear": y}),
+        &[("bayview-app.json", &serde_json::to_vec(&app).unwrap())],
+        None,
+    )
+    .await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "UploadRefused");
+    assert!(e["message"].as_str().unwrap().contains("(APP) isn't permitted"), "{e}");
+    // Its data alone, without a choice: accepted and stored as voluntary reporting.
+    let r = upload(&h, Auth::Session(&s), json!({"performanceYear": y}), &[("bayview.json", &file)], None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let up: UploadResponse = serde_json::from_value(r.body).unwrap();
+    assert_eq!((up.participants_stored, up.elections_recorded.len()), (1, 0));
+    let d = details(&h, &s).await;
+    let p = d.participants.iter().find(|p| p.tin.as_str() == "204000043").unwrap();
+    assert!(p.voluntary_without_election && p.election.is_none());
+    assert_eq!(p.measurement_sets.len(), 3);
+    assert!(h.store.election(h.demo_year, &Tin::parse("204000043").unwrap(), None).await.unwrap().is_none());
 }
 
 async fn no_decision_is_never_stored_and_an_empty_upload_is_refused(h: Harness) {

@@ -30,6 +30,7 @@ pub async fn submissions_view(
                 participants.push(ParticipantSubmission {
                     name: data.name_of(&key),
                     election: data.election_of(&key),
+                    voluntary_without_election: r.voluntary_without_election,
                     tin: r.tin,
                     npi: r.npi,
                     entity_type: r.entity_type,

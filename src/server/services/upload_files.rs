@@ -179,7 +179,14 @@ impl FilesRead {
     fn add(
         &mut self, key: &ParticipantKey, entity_type: EntityType, file: usize, set: StoredMeasurementSet, body: String,
     ) {
-        let row = StoredSetRow { tin: key.tin.clone(), npi: key.npi.clone(), entity_type, set };
+        // Whether it reports without an election is decided later, from its standing.
+        let row = StoredSetRow {
+            tin: key.tin.clone(),
+            npi: key.npi.clone(),
+            entity_type,
+            voluntary_without_election: false,
+            set,
+        };
         let found = self.found.entry(key.clone()).or_insert(FoundData { entity_type, sets: vec![] });
         found.sets.push((file, NewMeasurementSet { row, body }));
     }

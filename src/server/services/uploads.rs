@@ -9,8 +9,8 @@ use super::years::require_threshold;
 use crate::api::{
     ElectionChannel, FileFormat, RecordedElection, SkippedParticipant, UploadResponse, UploadedFile, MAX_ERROR_DETAILS,
 };
-use crate::domain::check_confirmation;
 use crate::domain::registry::{app_refusal, decide, ElectionChoice, ParticipantKey, ParticipantStanding, UploadAction};
+use crate::domain::{check_confirmation, Election};
 use crate::server::http::error::ApiError;
 use crate::server::secrets::{random_token, sha256_hex};
 use crate::server::state::AppState;
@@ -142,9 +142,11 @@ fn decide_all(c: &RegistryCaller, upload: &ReceivedUpload, mut read: FilesRead, 
                 if let Some(election) = record {
                     d.elections.push(c.election(year, key, election, ElectionChannel::RegistryUpload, data.now()));
                 }
-                let election = record.or(data.election_of(key));
+                let without_election = st == ParticipantStanding::VoluntaryWithoutElection;
+                let voluntary =
+                    without_election || record.or(data.election_of(key)) == Some(Election::ReportVoluntarily);
                 if let Some(r) =
-                    fd.sets.iter().find_map(|(_, set)| app_refusal(key, election, &set.row.set.program_name))
+                    fd.sets.iter().find_map(|(_, set)| app_refusal(key, voluntary, &set.row.set.program_name))
                 {
                     d.refusals.push(Refused { path: key.to_string(), message: r.message, code: r.code });
                 }
@@ -152,7 +154,9 @@ fn decide_all(c: &RegistryCaller, upload: &ReceivedUpload, mut read: FilesRead, 
                 for (fi, set) in &fd.sets {
                     d.per_file[*fi].0.insert(key.clone());
                     d.per_file[*fi].1 += 1;
-                    d.sets.push(set.clone());
+                    let mut set = set.clone();
+                    set.row.voluntary_without_election = without_election;
+                    d.sets.push(set);
                 }
             }
         }

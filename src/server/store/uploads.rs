@@ -58,6 +58,8 @@ pub struct StoredSetRow {
     pub tin: Tin,
     pub npi: Option<Npi>,
     pub entity_type: EntityType,
+    /// The participant reports voluntarily without an election (not opt-in eligible).
+    pub voluntary_without_election: bool,
     pub set: StoredMeasurementSet,
 }
 from_row!(StoredMeasurementSet {
@@ -69,7 +71,7 @@ from_row!(StoredMeasurementSet {
     source_file,
     submitted_at
 });
-from_row!(StoredSetRow { tin, npi, entity_type; set });
+from_row!(StoredSetRow { tin, npi, entity_type, voluntary_without_election; set });
 
 impl Store {
     pub async fn upload_summary(
@@ -135,14 +137,15 @@ impl Store {
             }
             let npi = npi_text(m.npi.as_ref());
             sqlx::query(
-                "INSERT INTO submissions (performance_year, tin, npi, entity_type, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
-                 ON CONFLICT (performance_year, tin, npi) DO UPDATE SET updated_at = excluded.updated_at",
+                "INSERT INTO submissions (performance_year, tin, npi, entity_type, created_at, updated_at, voluntary_without_election) VALUES ($1, $2, $3, $4, $5, $5, $6) \
+                 ON CONFLICT (performance_year, tin, npi) DO UPDATE SET updated_at = excluded.updated_at, voluntary_without_election = excluded.voluntary_without_election",
             )
             .bind(year)
             .bind(m.tin.as_str())
             .bind(npi)
             .bind(m.entity_type.code())
             .bind(plan.created_at.0)
+            .bind(m.voluntary_without_election as i64)
             .execute(&mut *tx)
             .await?;
             sqlx::query(
@@ -176,7 +179,7 @@ impl Store {
         &self, registry_id: &str, year: PerformanceYear,
     ) -> Result<Vec<StoredSetRow>, sqlx::Error> {
         let found = sqlx::query(
-            "SELECT m.tin, m.npi, s.entity_type, m.category, m.submission_method, m.program_name, m.measure_count, m.source_format, m.source_file, m.submitted_at \
+            "SELECT m.tin, m.npi, s.entity_type, s.voluntary_without_election, m.category, m.submission_method, m.program_name, m.measure_count, m.source_format, m.source_file, m.submitted_at \
              FROM measurement_sets m JOIN submissions s ON s.performance_year = m.performance_year AND s.tin = m.tin AND s.npi = m.npi \
              WHERE m.registry_id = $1 AND m.performance_year = $2 ORDER BY m.tin, m.npi, m.category, m.program_name",
         )

@@ -4,7 +4,7 @@ use crate::api::RegistrySubmissionsResponse;
 use crate::app::components::Pager;
 use crate::domain::entity::category_label;
 use crate::domain::format::format_count;
-use crate::domain::registry::{matches_filter, ParticipantKey};
+use crate::domain::registry::{matches_filter, ParticipantKey, VOLUNTARY_NO_ELECTION};
 use crate::qpp::rules::plural;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -36,7 +36,11 @@ pub fn SubmissionsList(details: Arc<RegistrySubmissionsResponse>, printing: RwSi
         m.iter().skip(if printing.get() { 0 } else { start }).take(take).map(|i| {
             let p = d.participants[*i].clone();
             let who = ParticipantKey { tin: p.tin.clone(), npi: p.npi.clone() }.to_string();
-            let election = p.election.map(|e| e.label().to_string()).unwrap_or_else(|| "No election needed".into());
+            let election = match (p.election, p.voluntary_without_election) {
+                (Some(e), _) => e.label().to_string(),
+                (None, true) => VOLUNTARY_NO_ELECTION.to_string(),
+                (None, false) => "No election needed".into(),
+            };
             view! {
                 <tr>
                     <th scope="row"><span class="participant-id">{who}</span><br/><span>{if p.name.is_empty() { "—".to_string() } else { p.name.clone() }}</span></th>

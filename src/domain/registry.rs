@@ -129,8 +129,6 @@ impl ParticipantStanding {
 pub struct ParticipantFacts<'a> {
     /// `entityType` from the file; `None` when the file names none the upload knows.
     pub entity_type: Option<EntityType>,
-    pub is_client: bool,
-    pub registry_name: &'a str,
     /// `None` when there is no eligibility record for the participant in the year.
     pub low_volume: Option<LowVolumeStatus>,
     pub in_virtual_group: bool,
@@ -163,15 +161,14 @@ pub fn entity_type_refusal(entity_type: Option<EntityType>) -> Option<Participan
 }
 
 /// Decides a participant's standing. The order matters: what the registry may not touch at all
-/// (APM Entities, other entity kinds, non-clients) is said before anything about eligibility.
+/// (APM Entities, other entity kinds) is said before anything about eligibility.
 pub fn standing(key: &ParticipantKey, f: &ParticipantFacts) -> ParticipantStanding {
     let year = f.year;
     if let Some(refused) = entity_type_refusal(f.entity_type) {
         return refused;
     }
-    if !f.is_client {
-        return cannot("NotAClient", format!("TIN {} is not a client of {}. Ask the practice to add {} as its registry, or remove its data from the file.", key.tin, f.registry_name, f.registry_name));
-    }
+    // A registry may submit data and make elections for any TIN ("Submit data for any TIN without
+    // any prior certification", `../shared/docs/elections.md` §1.5): there is no client list.
     if let Some(Err(closed)) = f.window.map(|w| w.check_submission_open(f.now)) {
         return cannot(SubmissionClosed::CODE, closed.reason());
     }
@@ -329,8 +326,6 @@ mod tests {
     fn facts(w: &ElectionWindow) -> ParticipantFacts<'_> {
         ParticipantFacts {
             entity_type: Some(EntityType::Group),
-            is_client: true,
-            registry_name: "Demo Qualified Registry",
             low_volume: Some(LowVolumeStatus::OptInEligible),
             in_virtual_group: false,
             existing: None,
@@ -345,14 +340,10 @@ mod tests {
         let w = window();
         let k = key(None);
         assert_eq!(standing(&k, &facts(&w)), ParticipantStanding::NeedsElection);
-        let s = standing(&k, &ParticipantFacts { entity_type: Some(EntityType::Apm), is_client: false, ..facts(&w) });
+        let s = standing(&k, &ParticipantFacts { entity_type: Some(EntityType::Apm), ..facts(&w) });
         assert!(
             matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "ApmEntity"),
-            "APM before client check"
-        );
-        let s = standing(&k, &ParticipantFacts { is_client: false, ..facts(&w) });
-        assert!(
-            matches!(&s, ParticipantStanding::CannotSubmit { code, reason } if code == "NotAClient" && reason.contains("103000013") && reason.contains("Demo Qualified Registry"))
+            "APM before eligibility"
         );
         let s = standing(&k, &ParticipantFacts { low_volume: None, ..facts(&w) });
         assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "NoEligibilityInformation"));
@@ -440,7 +431,7 @@ mod tests {
             decide(&k, &ParticipantStanding::MipsEligible, Some(ElectionChoice::OptIn), false).unwrap_err().code,
             "AlreadyMipsEligible"
         );
-        let cannot = ParticipantStanding::CannotSubmit { code: "NotAClient".into(), reason: "not a client".into() };
+        let cannot = ParticipantStanding::CannotSubmit { code: "ApmEntity".into(), reason: "an APM Entity".into() };
         assert_eq!(decide(&k, &cannot, None, false).unwrap_err().code, "ParticipantCannotBeSubmitted");
         assert_eq!(decide(&k, &cannot, None, true), Ok(UploadAction::Skip));
     }

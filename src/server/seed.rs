@@ -104,19 +104,12 @@ fn facts(
 
 const DEMO_PRACTICE_TINS: &[&str] = &["103000013", "104000093", "105000117", "106000125", "107000133"];
 
-/// Clients of the demo registry. 208000085 has no eligibility record at all.
-const REGISTRY_CLIENT_TINS: &[&str] =
-    &["201000019", "202000027", "203000035", "204000043", "206000069", NETWORK_TIN, "208000085"];
-
 /// Seeds the demo registry's clients; the 10,000-clinician network only when `network` is set
 /// (the API tests leave it out except where they need it).
 pub async fn seed_registry_clients(
     store: &Store, year: PerformanceYear, now: Timestamp, network: bool,
 ) -> Result<(), sqlx::Error> {
     insert_practices(store, year, &demo_data().registry_clients).await?;
-    for tin in REGISTRY_CLIENT_TINS {
-        store.add_registry_client(DEMO_REGISTRY_ID, &Tin::parse(tin).expect("valid")).await?;
-    }
     let prairie = Tin::parse("203000035").expect("valid");
     if store.election(year, &prairie, None).await?.is_none() {
         store

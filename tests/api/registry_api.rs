@@ -3,7 +3,11 @@
 use crate::harness::*;
 use crate::registry_harness::*;
 
-on_both!(lookup_says_where_each_participant_stands, api_token_is_for_the_security_official_and_can_be_revoked,);
+on_both!(
+    lookup_says_where_each_participant_stands,
+    api_token_is_for_the_security_official_and_can_be_revoked,
+    a_registry_elects_for_a_tin_it_never_dealt_with,
+);
 
 // 10,000 participants: SQLite only, for time.
 mod large {
@@ -12,6 +16,17 @@ mod large {
         super::ten_thousand_participants_and_the_body_limit(crate::harness::harness(crate::harness::Db::Sqlite).await)
             .await
     }
+}
+
+/// Pazderová, Dudek and Zelený (opt-in eligible) has never had anything to do with the demo
+/// registry: the registry may still make its election, as CMS allows for any TIN.
+async fn a_registry_elects_for_a_tin_it_never_dealt_with(h: Harness) {
+    let s = registry(&h).await;
+    let el = json!({"performanceYear": h.demo_year.get(), "confirmation": "CONFIRM", "elections": [{"tin": "103000013", "election": "VOLUNTARY"}]});
+    let r = h.call(Method::POST, &endpoints::REGISTRY_ELECTIONS.url(&[DEMO_REGISTRY_ID]), Some(el), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let stored = h.store.election(h.demo_year, &Tin::parse("103000013").unwrap(), None).await.unwrap().unwrap();
+    assert_eq!(stored.election, mips_elections::domain::Election::ReportVoluntarily);
 }
 
 async fn lookup_says_where_each_participant_stands(h: Harness) {
@@ -33,8 +48,8 @@ async fn lookup_says_where_each_participant_stands(h: Harness) {
     assert_eq!(st(2), "MIPS_ELIGIBLE");
     assert_eq!((st(3), rows[3]["standing"]["election"].as_str().unwrap()), ("ALREADY_ELECTED".into(), "OPT_IN"));
     assert_eq!(st(4), "VOLUNTARY_WITHOUT_ELECTION", "exempt and not opt-in eligible: voluntary, no election");
-    assert_eq!(code(5), "NotAClient");
-    assert_eq!(rows[5]["name"], "", "another organization's practice name is not shown");
+    // A registry may act for any TIN: Northgate is in the eligibility data, MIPS eligible.
+    assert_eq!((st(5), rows[5]["name"].as_str().unwrap()), ("MIPS_ELIGIBLE".into(), "Northgate Orthopedics"));
     assert_eq!(code(6), "NoEligibilityInformation");
     assert_eq!(code(7), "ApmEntity");
     // Practice representatives are not registry staff.
@@ -166,7 +181,11 @@ async fn a_program_uses_the_token(h: &Harness, token: &str) {
         Some((OPT_IN_ENTITIES_HEADER, "205000051")),
     )
     .await;
-    error_of(&r, StatusCode::FORBIDDEN, "NotAClient");
+    assert_eq!(r.status, StatusCode::OK, "the opt-in read answers for any TIN: {}", r.body);
+    assert_eq!(
+        (r.body["data"][0]["tin"].as_str(), &r.body["data"][0]["isOptInEligible"]),
+        (Some("205000051"), &json!(false))
+    );
     let el = json!({"performanceYear": year, "confirmation": "CONFIRM", "elections": [{"tin": HARBOR, "npi": MAYA, "election": "OPT_IN"}]});
     let r = with_token(
         h,

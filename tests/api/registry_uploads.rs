@@ -6,7 +6,7 @@ use crate::registry_harness::*;
 on_both!(
     upload_records_elections_and_data_together,
     participant_without_election_is_refused_by_name,
-    unsubmittable_participants_need_explicit_consent_and_non_clients_are_refused,
+    unsubmittable_participants_need_explicit_consent,
     failure_mid_upload_stores_nothing,
     new_measurement_sets_replace_same_category_method_and_program,
     re_sending_the_same_upload_stores_nothing_twice,
@@ -32,12 +32,15 @@ async fn upload_records_elections_and_data_together(h: Harness) {
     assert_eq!(up.files[1].format, FileFormat::QrdaIii);
     assert_eq!(up.files[1].participants_stored, 1);
     // Stored: Harbor group, Maya, Summit group + Ravi (MIPS eligible), Ana, Prairie (already elected),
-    // Bayview (exempt and not opt-in eligible: voluntary reporting without an election), Lakeside.
-    assert_eq!(up.participants_stored, 8, "{:?}", up.skipped);
+    // Bayview (exempt and not opt-in eligible: voluntary reporting without an election), Northgate
+    // (MIPS eligible: a registry may submit for any TIN), Lakeside.
+    assert_eq!(up.participants_stored, 9, "{:?}", up.skipped);
     let skipped: Vec<&str> = up.skipped.iter().map(|s| s.participant.as_str()).collect();
     assert!(skipped.contains(&format!("TIN/NPI {HARBOR}/{OMAR}").as_str()), "No Decision is skipped: {skipped:?}");
     assert!(
-        skipped.contains(&"TIN 205000051") && skipped.contains(&"TIN 208000085") && !skipped.contains(&"TIN 204000043"),
+        skipped.contains(&"TIN 208000085")
+            && !skipped.contains(&"TIN 204000043")
+            && !skipped.contains(&"TIN 205000051"),
         "{skipped:?}"
     );
     // Elections: final, by registry upload, with the audit row; No Decision left none.
@@ -57,7 +60,7 @@ async fn upload_records_elections_and_data_together(h: Harness) {
     );
     // Details: per participant, sets with measure counts, source file and time.
     let d = details(&h, &s).await;
-    assert_eq!(d.participants.len(), 8);
+    assert_eq!(d.participants.len(), 9);
     let bayview = d.participants.iter().find(|p| p.tin.as_str() == "204000043").unwrap();
     assert!(bayview.voluntary_without_election && bayview.election.is_none(), "stored as voluntary, no election");
     assert!(
@@ -121,7 +124,7 @@ async fn participant_without_election_is_refused_by_name(h: Harness) {
     nothing_stored(&h, &s).await;
 }
 
-async fn unsubmittable_participants_need_explicit_consent_and_non_clients_are_refused(h: Harness) {
+async fn unsubmittable_participants_need_explicit_consent(h: Harness) {
     let s = registry(&h).await;
     let mut m = full_manifest(&h);
     m["skipUnsubmittable"] = json!(false);
@@ -137,12 +140,13 @@ async fn unsubmittable_participants_need_explicit_consent_and_non_clients_are_re
     let details: Vec<String> =
         e["details"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap().to_string()).collect();
     assert!(
-        details.iter().any(|d| d.contains("TIN 205000051 is not a client of Demo Qualified Registry")),
+        details.iter().any(|d| d.contains("TIN 208000085") && d.contains("no eligibility information")),
         "{details:?}"
     );
+    assert!(!details.iter().any(|d| d.contains("205000051")), "any TIN, no client list: {details:?}");
     assert!(!details.iter().any(|d| d.contains("204000043")), "voluntary reporting needs no consent: {details:?}");
     nothing_stored(&h, &s).await;
-    // The opt-in read is for clients only.
+    // The opt-in read names its entities.
     let r = h.call(Method::GET, &endpoints::REGISTRY_OPT_IN.url(&[DEMO_REGISTRY_ID]), None, Some(&s)).await;
     error_of(&r, StatusCode::BAD_REQUEST, "MissingOptInEntities");
 }

@@ -109,11 +109,12 @@ test('the whole registry flow with two files and one with errors', async () => {
   // Omar Haddad stays at No Decision: not uploaded, stays exempt.
   const counts = dialog(page).locator('.participant-elections');
   assert.match(await counts.innerText(), /No Decision 1[\s\S]*Report Voluntarily 1[\s\S]*Opt-In 3/);
-  await dialog(page).getByText('Participants that need no election (4)').click();
+  await dialog(page).getByText('Participants that need no election (5)').click();
   assert.ok(await dialog(page).getByText(/TIN 203000035.*Already elected to Opt-In/).isVisible());
   // Exempt and not opt-in eligible: CMS lets it report voluntarily, without an election.
   assert.ok(await dialog(page).getByText(/TIN 204000043.*Voluntary reporting, no election needed/).isVisible());
-  assert.ok(await dialog(page).getByText(/TIN 205000051: TIN 205000051 is not a client of Demo Qualified Registry/).isVisible());
+  // A registry submits for any TIN: Northgate was never its client, and is MIPS eligible.
+  assert.ok(await dialog(page).getByText(/TIN 205000051.*MIPS eligible/).isVisible());
   await expectNoAxeViolations(page, 'Election Selection');
   await screenshot(page, 'election-selection');
 
@@ -133,7 +134,7 @@ test('the whole registry flow with two files and one with errors', async () => {
   await dialog(page).getByRole('button', { name: 'Continue Reporting' }).click();
   await expectStep(page, 'Upload Successful');
   await dialog(page).getByRole('heading', { name: 'File(s) uploaded (2)' }).waitFor();
-  assert.ok(await dialog(page).getByText(/registry-clients-2026\.json — QPP JSON, 7 participants/).isVisible());
+  assert.ok(await dialog(page).getByText(/registry-clients-2026\.json — QPP JSON, 8 participants/).isVisible());
   assert.ok(await dialog(page).getByText(/lakeside-internal-medicine-2026\.xml — QRDA III, 1 participant/).isVisible());
   await expectNoAxeViolations(page, 'Upload Successful');
   await screenshot(page, 'upload-successful');
@@ -141,9 +142,9 @@ test('the whole registry flow with two files and one with errors', async () => {
   await dialog(page).waitFor({ state: 'hidden' });
 
   // Registry Submission Details lists what was stored, per participant.
-  await page.getByRole('heading', { name: 'Submissions for 2026 (8)' }).waitFor();
+  await page.getByRole('heading', { name: 'Submissions for 2026 (9)' }).waitFor();
   const rows = page.getByRole('table').getByRole('row');
-  assert.equal(await rows.count(), 9, 'header + 8 participants');
+  assert.equal(await rows.count(), 10, 'header + 9 participants');
   assert.ok(await page.getByRole('row', { name: /TIN 204000043.*Voluntary reporting, no election needed/ }).isVisible());
   assert.ok(await page.getByRole('rowheader', { name: /TIN 206000069\s*Lakeside Internal Medicine/ }).isVisible());
   assert.ok(await page.getByText(/Quality · electronicHealthRecord · mips — 3 measures — lakeside-internal-medicine-2026\.xml \(QRDA III\)/).isVisible());

@@ -67,13 +67,13 @@ pub async fn participants(
     }
     let year = req.performance_year;
     require_threshold(year)?;
-    let data = ClientData::load(&state, &c.registry.registry_id, year).await?;
+    let data = ClientData::load(&state, year, req.participants.iter().map(|p| &p.tin)).await?;
     let rows = req
         .participants
         .into_iter()
         .map(|p| {
             let key = ParticipantKey { tin: p.tin.clone(), npi: p.npi.clone() };
-            let (name, standing) = data.standing(&key, Some(p.entity_type), &c.registry.name);
+            let (name, standing) = data.standing(&key, Some(p.entity_type));
             ParticipantRow { tin: p.tin, npi: p.npi, entity_type: p.entity_type, name, standing }
         })
         .collect();
@@ -94,16 +94,12 @@ pub async fn elections(
 #[utoipa::path(get, path = endpoints::REGISTRY_OPT_IN.path, tag = "registries",
     params(("registryId" = String, Path), ("qpp-opt-in-entities" = String, Header, description = "Entities as TIN|NPI,TIN"), ("year" = Option<u16>, Query)),
     security((), ("bearer" = [])),
-    responses((status = 200, body = OptInResponse), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, description = "An entity is not a client of the registry", body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+    responses((status = 200, body = OptInResponse), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
 pub async fn opt_in(
-    State(state): State<AppState>, RegistryCall(c): RegistryCall, headers: HeaderMap, OptionalYear(year): OptionalYear,
+    State(state): State<AppState>, RegistryCall(_): RegistryCall, headers: HeaderMap, OptionalYear(year): OptionalYear,
 ) -> Result<Json<OptInResponse>, ApiError> {
+    // Any TIN: who the registry's clients are is its own business (no client list is kept).
     let entities = entities_of(&headers)?;
-    let clients: std::collections::HashSet<String> =
-        state.store.registry_client_tins(&c.registry.registry_id).await?.into_iter().collect();
-    if let Some((tin, _)) = entities.iter().find(|(t, _)| !clients.contains(t.as_str())) {
-        return Err(ApiError::forbidden("NotAClient", format!("TIN {tin} is not a client of {}.", c.registry.name)));
-    }
     let year = year_or_default(&state, year?).await?;
     Ok(Json(OptInResponse { data: opt_in_rows(&state, year, entities).await? }))
 }

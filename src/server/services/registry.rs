@@ -1,6 +1,7 @@
 //! Who calls for a registry (a signed-in member or the registry's API token) and what the
-//! server knows about the registry's clients in a year, read at once, so every participant's
-//! standing is decided by `domain::registry::standing` from fresh data.
+//! server knows in a year about the participants a call names (a registry may act for any TIN),
+//! read at once, so every participant's standing is decided by `domain::registry::standing`
+//! from fresh data.
 
 use super::index_by;
 use crate::api::{ElectionChannel, RegistrySummary};
@@ -117,9 +118,8 @@ pub async fn registry_caller(
     caller(state, headers, session, registry).await
 }
 
-/// What the server knows about the registry's clients in a year, read at once.
+/// What the server knows in a year about the participants a registry call names, read at once.
 pub struct ClientData {
-    clients: HashSet<Tin>,
     practices: HashMap<Tin, PracticeRow>,
     clinicians: HashMap<(Tin, Npi), ClinicianRow>,
     elections: HashMap<ParticipantKey, Election>,
@@ -133,17 +133,16 @@ pub struct ClientData {
 }
 
 impl ClientData {
-    pub async fn load(state: &AppState, registry_id: &str, year: PerformanceYear) -> Result<ClientData, ApiError> {
+    /// What is known of the TINs a call names (a registry may act for any TIN).
+    pub async fn load<'t>(
+        state: &AppState, year: PerformanceYear, tins: impl IntoIterator<Item = &'t Tin>,
+    ) -> Result<ClientData, ApiError> {
         let threshold = low_volume_threshold(year);
-        let scope = Scope::RegistryClients(registry_id);
+        let list: std::collections::BTreeSet<&str> = tins.into_iter().map(Tin::as_str).collect();
+        let list = list.into_iter().collect::<Vec<_>>().join(",");
+        let scope = Scope::Tins(&list);
         let store = &state.store;
-        let mut clients = HashSet::new();
-        for tin in store.registry_client_tins(registry_id).await? {
-            clients
-                .insert(Tin::parse(&tin).map_err(|e| ApiError::internal_because(format!("stored client TIN: {e}")))?);
-        }
         Ok(ClientData {
-            clients,
             practices: index_by(store.practices_in(scope, year).await?, |p| p.tin.clone()),
             clinicians: index_by(store.clinicians_in(scope, year).await?, |c| (c.tin.clone(), c.npi.clone())),
             elections: store
@@ -164,10 +163,6 @@ impl ClientData {
         self.now
     }
 
-    pub fn is_client(&self, tin: &Tin) -> bool {
-        self.clients.contains(tin)
-    }
-
     /// The name from the eligibility data ("" when unknown).
     pub fn name_of(&self, key: &ParticipantKey) -> String {
         match &key.npi {
@@ -183,19 +178,14 @@ impl ClientData {
         self.elections.get(key).copied()
     }
 
-    /// (name, standing) of one participant. Names of other organizations' practices are not
-    /// shown to a registry.
-    pub fn standing(
-        &self, key: &ParticipantKey, entity_type: Option<EntityType>, registry_name: &str,
-    ) -> (String, ParticipantStanding) {
+    /// (name, standing) of one participant.
+    pub fn standing(&self, key: &ParticipantKey, entity_type: Option<EntityType>) -> (String, ParticipantStanding) {
         let figures = match &key.npi {
             None => self.practices.get(&key.tin).map(|p| p.facts.figures()),
             Some(n) => self.clinicians.get(&(key.tin.clone(), n.clone())).map(|c| c.facts.figures()),
         };
         let facts = ParticipantFacts {
             entity_type,
-            is_client: self.is_client(&key.tin),
-            registry_name,
             low_volume: figures.zip(self.threshold).map(|(f, t)| LowVolumeAssessment::of(&f, &t).status()),
             in_virtual_group: self.in_virtual_group.contains(&key.tin),
             existing: self.election_of(key),
@@ -203,7 +193,6 @@ impl ClientData {
             year: self.year,
             now: self.now,
         };
-        let name = if facts.is_client { self.name_of(key) } else { String::new() };
-        (name, standing(key, &facts))
+        (self.name_of(key), standing(key, &facts))
     }
 }

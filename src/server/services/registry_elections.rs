@@ -20,7 +20,7 @@ pub async fn submissions_view(
 ) -> Result<RegistrySubmissionsResponse, ApiError> {
     let id = &c.registry.registry_id;
     let rows = state.store.registry_sets(id, year).await?;
-    let data = ClientData::load(state, id, year).await?;
+    let data = ClientData::load(state, year, rows.iter().map(|r| &r.tin)).await?;
     let mut participants: Vec<ParticipantSubmission> = vec![];
     for r in rows {
         match participants.last_mut() {
@@ -64,7 +64,7 @@ pub async fn record_elections(
     }
     let year = req.performance_year;
     require_threshold(year)?;
-    let data = ClientData::load(state, &c.registry.registry_id, year).await?;
+    let data = ClientData::load(state, year, req.elections.iter().map(|e| &e.tin)).await?;
     let (mut refusals, mut new, mut already) = (vec![], vec![], vec![]);
     let mut seen = HashSet::new();
     for (i, ch) in req.elections.iter().enumerate() {
@@ -79,7 +79,7 @@ pub async fn record_elections(
             continue;
         };
         let entity_type = if key.npi.is_some() { EntityType::Individual } else { EntityType::Group };
-        let (_, st) = data.standing(&key, Some(entity_type), &c.registry.name);
+        let (_, st) = data.standing(&key, Some(entity_type));
         match (&st, decide(&key, &st, Some(ch.election), false)) {
             (_, Err(r)) => refusals.push((path, r.message)),
             (ParticipantStanding::AlreadyElected { .. }, Ok(_)) => {

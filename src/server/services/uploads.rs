@@ -33,7 +33,7 @@ pub async fn upload(
     let now = state.now();
     let read = read_files(state, &upload, now).await?;
     require_threshold(upload.manifest.performance_year)?;
-    let data = ClientData::load(state, &c.registry.registry_id, upload.manifest.performance_year).await?;
+    let data = ClientData::load(state, upload.manifest.performance_year, read.found.keys().map(|k| &k.tin)).await?;
     let decided = decide_all(c, &upload, read, &data);
     if decided.refusals.is_empty() && decided.participants_stored == 0 {
         return Err(ApiError::unprocessable(
@@ -128,7 +128,7 @@ fn decide_all(c: &RegistryCaller, upload: &ReceivedUpload, mut read: FilesRead, 
         participants_stored: 0,
     };
     for (key, fd) in &d.read.found {
-        let (_, st) = data.standing(key, Some(fd.entity_type), &c.registry.name);
+        let (_, st) = data.standing(key, Some(fd.entity_type));
         match decide(key, &st, choices.get(key).copied(), upload.manifest.skip_unsubmittable) {
             Err(r) => d.refusals.push(Refused { path: key.to_string(), message: r.message, code: r.code }),
             Ok(UploadAction::Skip) => d.skipped.push(SkippedParticipant {

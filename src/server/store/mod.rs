@@ -19,13 +19,15 @@ pub mod windows;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
 
-/// Whose rows a query reads: every practice a user is connected to, one practice, or a
-/// registry's clients. One query per table serves all three, so no page reads row by row.
+/// Whose rows a query reads: every practice a user is connected to, one practice, or the TINs
+/// a registry call names. One query per table serves all three, so no page reads row by row.
 #[derive(Clone, Copy, Debug)]
 pub enum Scope<'a> {
     User(&'a str),
     Practice(&'a crate::domain::Tin),
-    RegistryClients(&'a str),
+    /// Every row of a list of TINs, written comma-separated (TINs are digits only, so the list
+    /// can't be misread): the participants a registry call names.
+    Tins(&'a str),
 }
 
 impl Scope<'_> {
@@ -36,15 +38,13 @@ impl Scope<'_> {
                 (format!("JOIN user_practices sc ON sc.tin = {alias}.tin"), "sc.user_id = $1".to_string())
             }
             Scope::Practice(_) => (String::new(), format!("{alias}.tin = $1")),
-            Scope::RegistryClients(_) => {
-                (format!("JOIN registry_clients sc ON sc.tin = {alias}.tin"), "sc.registry_id = $1".to_string())
-            }
+            Scope::Tins(_) => (String::new(), format!("(',' || $1 || ',') LIKE ('%,' || {alias}.tin || ',%')")),
         }
     }
 
     fn key(&self) -> &str {
         match self {
-            Scope::User(id) | Scope::RegistryClients(id) => id,
+            Scope::User(id) | Scope::Tins(id) => id,
             Scope::Practice(tin) => tin.as_str(),
         }
     }

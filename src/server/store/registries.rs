@@ -1,17 +1,10 @@
-//! Registries, their staff and their clients (`registries`, `user_registries`, `registry_clients`).
+//! Registries and their staff (`registries`, `user_registries`).
 
 use super::codec::{from_row, get, Code};
 use super::{Db, Store};
 use crate::api::RegistrySummary;
-use crate::domain::Tin;
 
 from_row!(RegistrySummary { registry_id, name, tin, kind, is_demo });
-
-/// A registry's client TIN.
-struct ClientTin {
-    tin: String,
-}
-from_row!(ClientTin { tin });
 
 impl Store {
     pub async fn upsert_registry(&self, r: &RegistrySummary, user_id: &str) -> Result<(), sqlx::Error> {
@@ -60,22 +53,5 @@ impl Store {
 
     pub async fn link_user_to_registry(&self, user_id: &str, registry_id: &str) -> Result<(), sqlx::Error> {
         self.link_user("user_registries", "registry_id", user_id, registry_id).await
-    }
-
-    pub async fn add_registry_client(&self, registry_id: &str, tin: &Tin) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO registry_clients (registry_id, tin) VALUES ($1, $2) ON CONFLICT (registry_id, tin) DO NOTHING",
-        )
-        .bind(registry_id)
-        .bind(tin.as_str())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    pub async fn registry_client_tins(&self, registry_id: &str) -> Db<Vec<String>> {
-        let rows: Vec<ClientTin> =
-            self.rows_by("SELECT tin FROM registry_clients WHERE registry_id = $1", registry_id).await?;
-        Ok(rows.into_iter().map(|r| r.tin).collect())
     }
 }

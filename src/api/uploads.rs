@@ -83,8 +83,8 @@ pub struct UploadManifest {
     pub performance_year: PerformanceYear,
     #[serde(default)]
     pub elections: Vec<ParticipantChoice>,
-    /// Consent to leave out participants that can't be submitted (not a client, not eligible,
-    /// APM Entity…). Without it such a participant makes the upload fail, naming it.
+    /// Consent to leave out participants that can't be submitted (no eligibility record, window
+    /// closed, APM Entity…). Without it such a participant makes the upload fail, naming it.
     #[serde(default)]
     pub skip_unsubmittable: bool,
     /// "CONFIRM" (any case), required when the upload records an election.

@@ -5,6 +5,7 @@
 
 use super::election::Election;
 use super::lvt::LowVolumeStatus;
+use super::year::PerformanceYear;
 use serde::{Deserialize, Serialize};
 
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
@@ -46,8 +47,11 @@ pub enum PathwayRefusal {
     NotApmParticipant,
     /// An opt-in eligible entity must elect before it can report at all.
     NoElection,
-    /// Voluntary reporting through the APP isn't permitted.
+    /// Voluntary reporting through the APP isn't permitted, and a voluntary reporter has no
+    /// reporting option to choose (the 2021 guide sends only those who "elected to opt-in").
     VoluntaryCannotReportApp,
+    /// The APP starts with performance year 2021.
+    AppNotYet { year: PerformanceYear },
     /// Not opt-in eligible and not MIPS eligible: no pathway to choose.
     NotEligible,
     /// The pathway was chosen already; it is recorded with the election.
@@ -61,6 +65,7 @@ impl PathwayRefusal {
             PathwayRefusal::NoElection => "ElectionRequired",
             PathwayRefusal::VoluntaryCannotReportApp => "VoluntaryReportingViaAppNotPermitted",
             PathwayRefusal::NotEligible => "NotEligibleToReport",
+            PathwayRefusal::AppNotYet { .. } => "AppNotAvailable",
             PathwayRefusal::AlreadyChosen { .. } => "PathwayAlreadyChosen",
         }
     }
@@ -68,20 +73,28 @@ impl PathwayRefusal {
         match self {
             PathwayRefusal::NotApmParticipant => "Only MIPS APM participants choose between traditional MIPS and the APM Performance Pathway.".into(),
             PathwayRefusal::NoElection => "Elect to opt in before choosing how to report.".into(),
-            PathwayRefusal::VoluntaryCannotReportApp => "You can't voluntarily report the APM Performance Pathway (APP): the APP is open only to participants who exceed the low-volume threshold or who elected to opt in.".into(),
+            PathwayRefusal::VoluntaryCannotReportApp => "You can't voluntarily report the APM Performance Pathway (APP): the APP is open only to participants who exceed the low-volume threshold or who elected to opt in. A voluntary reporter reports traditional MIPS and has no reporting option to choose.".into(),
+            PathwayRefusal::AppNotYet { year } => format!("The APM Performance Pathway (APP) starts with performance year {FIRST_APP_YEAR}; for {year} only traditional MIPS is reported."),
             PathwayRefusal::NotEligible => "This entity is not opt-in eligible, so it has no reporting pathway to choose.".into(),
             PathwayRefusal::AlreadyChosen { existing } => format!("The reporting pathway was already chosen: {}.", existing.label()),
         }
     }
 }
 
-/// Whether `pathway` may be chosen by an entity with this low-volume status and election.
+/// The first performance year of the APM Performance Pathway (the 2021 guide introduces it;
+/// `../shared/docs/elections.md` §1.5 and the program names of the measures data).
+pub const FIRST_APP_YEAR: u16 = 2021;
+
+/// Whether `pathway` may be chosen in `year` by an entity with this low-volume status and election.
 pub fn check_pathway(
-    mips_apm_participant: bool, low_volume: LowVolumeStatus, election: Option<Election>,
+    year: PerformanceYear, mips_apm_participant: bool, low_volume: LowVolumeStatus, election: Option<Election>,
     existing: Option<ReportingPathway>, pathway: ReportingPathway,
 ) -> Result<(), PathwayRefusal> {
     if !mips_apm_participant {
         return Err(PathwayRefusal::NotApmParticipant);
+    }
+    if pathway == ReportingPathway::App && year.get() < FIRST_APP_YEAR {
+        return Err(PathwayRefusal::AppNotYet { year });
     }
     if let Some(existing) = existing {
         return if existing == pathway { Ok(()) } else { Err(PathwayRefusal::AlreadyChosen { existing }) };
@@ -91,21 +104,20 @@ pub fn check_pathway(
         (LowVolumeStatus::NotOptInEligible, _) => Err(PathwayRefusal::NotEligible),
         (LowVolumeStatus::OptInEligible, None) => Err(PathwayRefusal::NoElection),
         (LowVolumeStatus::OptInEligible, Some(Election::OptIn)) => Ok(()),
-        (LowVolumeStatus::OptInEligible, Some(Election::ReportVoluntarily)) => match pathway {
-            ReportingPathway::App => Err(PathwayRefusal::VoluntaryCannotReportApp),
-            ReportingPathway::TraditionalMips => Ok(()),
-        },
+        (LowVolumeStatus::OptInEligible, Some(Election::ReportVoluntarily)) => {
+            Err(PathwayRefusal::VoluntaryCannotReportApp)
+        }
     }
 }
 
-/// The pathways to offer: both after an Opt-In (or when MIPS eligible), never the APP to a
-/// voluntary reporter.
+/// The pathways to offer: both after an Opt-In (or when MIPS eligible), the APP only from 2021,
+/// none to a voluntary reporter.
 pub fn offered_pathways(
-    mips_apm_participant: bool, low_volume: LowVolumeStatus, election: Option<Election>,
+    year: PerformanceYear, mips_apm_participant: bool, low_volume: LowVolumeStatus, election: Option<Election>,
 ) -> Vec<ReportingPathway> {
     ReportingPathway::ALL
         .into_iter()
-        .filter(|p| check_pathway(mips_apm_participant, low_volume, election, None, *p).is_ok())
+        .filter(|p| check_pathway(year, mips_apm_participant, low_volume, election, None, *p).is_ok())
         .collect()
 }
 
@@ -119,26 +131,31 @@ mod tests {
     use super::*;
     use LowVolumeStatus::*;
     use ReportingPathway::*;
+    fn py(y: u16) -> PerformanceYear {
+        PerformanceYear::new(y).unwrap()
+    }
 
     #[test]
     fn app_only_after_opt_in_or_when_mips_eligible() {
-        assert_eq!(check_pathway(true, OptInEligible, Some(Election::OptIn), None, App), Ok(()));
-        assert_eq!(check_pathway(true, MipsEligible, None, None, App), Ok(()));
+        assert_eq!(check_pathway(py(2025), true, OptInEligible, Some(Election::OptIn), None, App), Ok(()));
+        assert_eq!(check_pathway(py(2025), true, MipsEligible, None, None, App), Ok(()));
         assert_eq!(
-            check_pathway(true, OptInEligible, Some(Election::ReportVoluntarily), None, App),
+            check_pathway(py(2025), true, OptInEligible, Some(Election::ReportVoluntarily), None, App),
             Err(PathwayRefusal::VoluntaryCannotReportApp)
         );
+        // A voluntary reporter has no reporting option to choose: the guide sends only those who
+        // "elected to opt-in" to Reporting Options.
         assert_eq!(
-            check_pathway(true, OptInEligible, Some(Election::ReportVoluntarily), None, TraditionalMips),
-            Ok(())
+            check_pathway(py(2025), true, OptInEligible, Some(Election::ReportVoluntarily), None, TraditionalMips),
+            Err(PathwayRefusal::VoluntaryCannotReportApp)
         );
-        assert_eq!(check_pathway(true, OptInEligible, None, None, App), Err(PathwayRefusal::NoElection));
+        assert_eq!(check_pathway(py(2025), true, OptInEligible, None, None, App), Err(PathwayRefusal::NoElection));
         assert_eq!(
-            check_pathway(false, OptInEligible, Some(Election::OptIn), None, App),
+            check_pathway(py(2025), false, OptInEligible, Some(Election::OptIn), None, App),
             Err(PathwayRefusal::NotApmParticipant)
         );
         assert_eq!(
-            check_pathway(true, NotOptInEligible, None, None, TraditionalMips),
+            check_pathway(py(2025), true, NotOptInEligible, None, None, TraditionalMips),
             Err(PathwayRefusal::NotEligible)
         );
         assert!(PathwayRefusal::VoluntaryCannotReportApp.reason().contains("can't voluntarily report"));
@@ -146,18 +163,28 @@ mod tests {
 
     #[test]
     fn pathway_choice_is_final_but_repeatable() {
-        assert_eq!(check_pathway(true, OptInEligible, Some(Election::OptIn), Some(App), App), Ok(()));
+        assert_eq!(check_pathway(py(2025), true, OptInEligible, Some(Election::OptIn), Some(App), App), Ok(()));
         assert_eq!(
-            check_pathway(true, OptInEligible, Some(Election::OptIn), Some(App), TraditionalMips),
+            check_pathway(py(2025), true, OptInEligible, Some(Election::OptIn), Some(App), TraditionalMips),
             Err(PathwayRefusal::AlreadyChosen { existing: App })
         );
     }
 
     #[test]
     fn offers_and_redirects() {
-        assert_eq!(offered_pathways(true, OptInEligible, Some(Election::OptIn)), vec![TraditionalMips, App]);
-        assert_eq!(offered_pathways(true, OptInEligible, Some(Election::ReportVoluntarily)), vec![TraditionalMips]);
-        assert!(offered_pathways(false, OptInEligible, Some(Election::OptIn)).is_empty());
+        let opted_in = Some(Election::OptIn);
+        assert_eq!(offered_pathways(py(2025), true, OptInEligible, opted_in), vec![TraditionalMips, App]);
+        assert!(offered_pathways(py(2025), true, OptInEligible, Some(Election::ReportVoluntarily)).is_empty());
+        assert!(offered_pathways(py(2025), false, OptInEligible, opted_in).is_empty());
+        // The APP starts with 2021.
+        assert_eq!(offered_pathways(py(2021), true, MipsEligible, None), vec![TraditionalMips, App]);
+        assert_eq!(offered_pathways(py(2020), true, MipsEligible, None), vec![TraditionalMips]);
+        assert_eq!(offered_pathways(py(2019), true, OptInEligible, opted_in), vec![TraditionalMips]);
+        let too_early = check_pathway(py(2020), true, MipsEligible, None, None, App).unwrap_err();
+        assert_eq!(
+            (too_early.code(), too_early.reason().contains("starts with performance year 2021")),
+            ("AppNotAvailable", true)
+        );
         assert!(needs_pathway_choice(true, Election::OptIn));
         assert!(!needs_pathway_choice(true, Election::ReportVoluntarily));
         assert!(!needs_pathway_choice(false, Election::OptIn));

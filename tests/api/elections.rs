@@ -381,7 +381,15 @@ async fn app_only_after_opt_in_and_never_for_voluntary_reporters(h: Harness) {
         .body,
     )
     .unwrap();
-    assert_eq!(c.eligibility.offered_pathways, vec![mips_elections::domain::ReportingPathway::TraditionalMips]);
+    // A voluntary reporter is never sent to Reporting Options: it has no option to choose (the 2021
+    // guide: "If you elected to opt-in, you'll be brought to the Reporting Options page").
+    assert!(c.eligibility.offered_pathways.is_empty());
+    error_of(
+        &h.call(Method::POST, endpoints::PATHWAYS.path, Some(pathway(Some(&agnieszka), "TRADITIONAL_MIPS")), Some(&s))
+            .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VoluntaryReportingViaAppNotPermitted",
+    );
     let e = error_of(
         &h.call(Method::POST, endpoints::PATHWAYS.path, Some(pathway(Some(&agnieszka), "APP")), Some(&s)).await,
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -108,12 +108,18 @@ test('a voluntary reporter in a MIPS APM is never offered the APP', async () => 
   await dialog.getByRole('button', { name: "I'm Sure, Report Voluntarily" }).click();
   await expectPage(page, 'Your Election Is Confirmed');
   assert.equal(await page.getByText('Next, choose how to report').count(), 0, 'no pathway prompt after a voluntary election');
+  // A voluntary reporter is never sent to Reporting Options (the 2021 guide: "If you elected to
+  // opt-in, you'll be brought to the Reporting Options page").
   await page.getByRole('link', { name: 'Start Reporting' }).click();
-  await expectPage(page, 'Reporting Options');
-  await page.getByRole('radio', { name: 'Traditional MIPS' }).waitFor();
-  assert.equal(await page.getByRole('radio', { name: /APP/ }).count(), 0, 'the APP is not offered');
+  await expectPage(page, 'Reporting Overview');
+  assert.equal(await page.getByRole('link', { name: 'Choose a reporting option' }).count(), 0, 'no reporting option to choose');
   await page.getByText("You can't voluntarily report the APM Performance Pathway (APP)", { exact: false }).waitFor();
-  await expectNoAxeViolations(page, 'reporting options for a voluntary reporter');
+  await expectNoAxeViolations(page, 'reporting overview for a voluntary reporter');
+  await screenshot(page, 'overview-voluntary');
+  await page.goto(page.url().replace('/overview', '/reporting-options'));
+  await expectPage(page, 'Reporting Options');
+  await page.getByText("You can't voluntarily report the APM Performance Pathway (APP)", { exact: false }).waitFor();
+  assert.equal(await page.getByRole('radio').count(), 0, 'neither pathway is offered');
   await screenshot(page, 'reporting-options-voluntary');
   // The API refuses it too.
   const r = await page.evaluate(async () => {

@@ -68,7 +68,7 @@ fn eligibility(
         offered_pathways: if cx.pathway.is_some() {
             vec![]
         } else {
-            offered_pathways(f.mips_apm_participant, lv, election)
+            offered_pathways(year, f.mips_apm_participant, lv, election)
         },
     })
 }

@@ -130,7 +130,7 @@ pub async fn choose_pathway(
             return Err(ApiError::unprocessable("SubmissionWindowClosed", reason));
         }
     }
-    check_pathway(apm, lv, election, existing.as_ref().map(|p| p.pathway), req.pathway).map_err(|r| {
+    check_pathway(year, apm, lv, election, existing.as_ref().map(|p| p.pathway), req.pathway).map_err(|r| {
         let reason = r.reason();
         ApiError::from(r).with_detail("$.pathway", reason)
     })?;

@@ -52,7 +52,7 @@ pub(super) fn OverviewBody(entity: EntityView) -> impl IntoView {
                 <p>"This MIPS APM participant has not yet chosen how to report."</p>
                 <p><a class="ds-c-link" href=entity.href("reporting-options")>"Choose a reporting option"</a></p>
             }.into_any(),
-            (None, true) => view! { <p>{check_pathway(true, e.low_volume_status, election, None, ReportingPathway::App).err().map(|r| r.reason()).unwrap_or_default()}</p> }.into_any(),
+            (None, true) => view! { <p>{check_pathway(entity.year, true, e.low_volume_status, election, None, ReportingPathway::App).err().map(|r| r.reason()).unwrap_or_default()}</p> }.into_any(),
         })
     };
     let at = if entity.npi.is_some() { "" } else { " at this practice" };

@@ -44,9 +44,10 @@ pub(super) fn PathwayOptions(entity: EntityView) -> impl IntoView {
     }
     let election = e.election.as_ref().map(|x| x.election);
     // Why the APP is missing, when it is: the domain's words.
-    let app_refusal = check_pathway(e.mips_apm_participant, e.low_volume_status, election, None, ReportingPathway::App)
-        .err()
-        .map(|r: PathwayRefusal| r.reason());
+    let app_refusal =
+        check_pathway(entity.year, e.mips_apm_participant, e.low_volume_status, election, None, ReportingPathway::App)
+            .err()
+            .map(|r: PathwayRefusal| r.reason());
     let offered = e.offered_pathways.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -211,6 +211,11 @@ impl Timestamp {
 
 /// "2021-11-15" → "November 15, 2021"; `None` for anything that is not a valid ISO date.
 pub fn format_iso_date(iso: &str) -> Option<String> {
+    // A month alone ("2021-11") is shown as CMS gives it: "November 2021".
+    if let [y, m] = iso.split('-').collect::<Vec<_>>()[..] {
+        let (y, m) = (y.parse::<i64>().ok()?, m.parse::<u32>().ok()?);
+        return (y > 0 && (1..=12).contains(&m) && iso.len() == 7).then(|| format!("{} {y}", MONTHS[m as usize - 1]));
+    }
     let mut parts = iso.split('-');
     let (y, m, d) =
         (parts.next()?.parse::<i64>().ok()?, parts.next()?.parse::<u32>().ok()?, parts.next()?.parse::<u32>().ok()?);
@@ -351,7 +356,9 @@ mod tests {
     fn formats_iso_dates() {
         assert_eq!(format_iso_date("2021-11-15").as_deref(), Some("November 15, 2021"));
         assert_eq!(format_iso_date("2021-02-30"), None);
-        assert_eq!(format_iso_date("2021-11"), None);
+        assert_eq!(format_iso_date("2021-11").as_deref(), Some("November 2021"), "to the precision CMS gives");
+        assert_eq!(format_iso_date("2021-13"), None);
+        assert_eq!(format_iso_date("2021-1"), None);
     }
 
     #[test]

@@ -13,12 +13,27 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum WindowSource {
-    /// Dates published by CMS and read in a cited source.
+    /// Dates an election guide states (`../shared/seeds/`: the 2019 and 2021 guides).
     Official,
+    /// Dates reported by CMS announcements or secondary sources but not stated in an election
+    /// guide: shown, and labelled as not confirmed.
+    Unconfirmed,
     /// Dates expected from the usual pattern but not yet confirmed in a CMS source.
     Expected,
     /// A window made up for the demo data so that a new user can elect today.
     Demo,
+}
+
+impl WindowSource {
+    /// How sure the dates are, in words shown next to them; `None` for a guide's own dates.
+    pub fn caveat(self) -> Option<&'static str> {
+        match self {
+            WindowSource::Official => None,
+            WindowSource::Unconfirmed => Some("Not confirmed: these dates are not stated in a CMS election guide."),
+            WindowSource::Expected => Some("Not confirmed: expected dates, following the usual pattern."),
+            WindowSource::Demo => Some("Demo: a window made up so that the demo can be used today."),
+        }
+    }
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
@@ -118,21 +133,22 @@ impl ElectionWindow {
 }
 
 /// (PY, opens ET y/m/d, election close ET y/m/d, submission close ET y/m/d, source, note).
-/// Windows open at 10:00 a.m. ET (the 2019 guide's stated opening time) and close at 8:00 p.m. ET.
+/// Windows open at 10:00 a.m. ET — the time the 2019 guide states; for other years the guides and
+/// announcements give the date only, and the notes say so — and close at 8:00 p.m. ET.
 type Row = (u16, (i64, u32, u32), (i64, u32, u32), (i64, u32, u32), WindowSource, &'static str);
 const OFFICIAL_WINDOWS: &[Row] = &[
-    (2019, (2020, 1, 2), (2020, 4, 30), (2020, 4, 30), WindowSource::Official,
-     "Submission period extended from March 31 to April 30, 2020 (COVID-19); elections close with it."),
-    (2020, (2021, 1, 4), (2021, 3, 31), (2021, 3, 31), WindowSource::Official,
-     "Elections are made during the submission period, which closed March 31, 2021 at 8:00 p.m. ET."),
+    (2019, (2020, 1, 2), (2020, 3, 31), (2020, 4, 30), WindowSource::Official,
+     "2019 election guide: January 2, 2020 at 10:00 a.m. ET to March 31, 2020 at 8:00 p.m. ET. The documented extension to April 30, 2020 (COVID-19) is for data submission; an extension of the election deadline is not confirmed."),
+    (2020, (2021, 1, 4), (2021, 3, 31), (2021, 3, 31), WindowSource::Unconfirmed,
+     "From CMS's announcement of the submission period (closing March 31, 2021 at 8:00 p.m. ET), not from an election guide; the 10:00 a.m. opening time is assumed."),
     (2021, (2022, 1, 3), (2022, 3, 31), (2022, 3, 31), WindowSource::Official,
-     "2021 Opt-in and Voluntary Reporting Election Process Guide: January 3 to March 31, 2022."),
-    (2022, (2023, 1, 3), (2023, 3, 31), (2023, 3, 31), WindowSource::Official,
-     "Submission period January 3 to March 31, 2023."),
-    (2023, (2024, 1, 2), (2024, 4, 1), (2024, 4, 15), WindowSource::Official,
-     "Elections closed April 1, 2024; data submission was extended to April 15, 2024 (Change Healthcare cyberattack)."),
-    (2024, (2025, 1, 2), (2025, 3, 31), (2025, 4, 14), WindowSource::Official,
-     "The election deadline stayed March 31, 2025 at 8:00 p.m. ET although data submission was extended to April 14, 2025."),
+     "2021 election guide: January 3 to March 31, 2022 (the guide gives the dates; the 10:00 a.m. opening time is assumed from the 2019 guide)."),
+    (2022, (2023, 1, 3), (2023, 3, 31), (2023, 3, 31), WindowSource::Unconfirmed,
+     "Submission period January 3 to March 31, 2023, as reported; not stated in an election guide."),
+    (2023, (2024, 1, 2), (2024, 4, 1), (2024, 4, 15), WindowSource::Unconfirmed,
+     "Submission period January 2 to April 1, 2024, as reported; data submission was extended to April 15, 2024 (Change Healthcare cyberattack), and whether the election deadline moved with it is not confirmed."),
+    (2024, (2025, 1, 2), (2025, 3, 31), (2025, 4, 14), WindowSource::Unconfirmed,
+     "CMS's announcement: the election deadline stayed March 31, 2025 at 8:00 p.m. ET although data submission was extended to April 14, 2025; not stated in an election guide."),
     (2025, (2026, 1, 2), (2026, 3, 31), (2026, 3, 31), WindowSource::Expected,
      "Expected dates (the usual pattern); not confirmed in a CMS source available to this project."),
 ];
@@ -207,8 +223,25 @@ mod tests {
         let open = Timestamp::from_utc(2020, 1, 2, 15, 0); // 10:00 EST
         assert_eq!(w.phase(Timestamp(open.0 - 1)), WindowPhase::NotYetOpen);
         assert_eq!(w.phase(open), WindowPhase::Open);
-        // Extended close, April 30, 2020 8:00 p.m. EDT.
-        assert_eq!(w.election_closes_at, Timestamp::from_utc(2020, 5, 1, 0, 0));
+        // The 2019 guide: elections close March 31, 2020 at 8:00 p.m. EDT; the April 30
+        // extension that is documented is for data submission.
+        assert_eq!(w.election_closes_at, Timestamp::from_utc(2020, 4, 1, 0, 0));
+        assert_eq!(w.submission_closes_at, Timestamp::from_utc(2020, 5, 1, 0, 0));
+        assert_eq!(w.source, WindowSource::Official);
+    }
+
+    #[test]
+    fn only_what_a_guide_states_is_official() {
+        let official: Vec<u16> = official_windows()
+            .iter()
+            .filter(|w| w.source == WindowSource::Official)
+            .map(|w| w.performance_year.get())
+            .collect();
+        assert_eq!(official, vec![2019, 2021], "the 2019 and 2021 election guides");
+        for w in official_windows().iter().filter(|w| w.source != WindowSource::Official) {
+            assert!(w.source.caveat().unwrap().starts_with("Not confirmed"), "PY{} is labelled", w.performance_year);
+        }
+        assert_eq!(window(2023).source, WindowSource::Unconfirmed, "the PY2023 election deadline is not confirmed");
     }
 
     #[test]

@@ -265,7 +265,7 @@ fn demo_data_runs(demo_year: PerformanceYear) -> Vec<DataRun> {
     let [s1, s2] = demo_year.determination_segments().map(|(a, b)| (nice(&a), nice(&b)));
     vec![
         DataRun { performance_year: py2021, run_number: 1, released_on: "2021-10-20".into(), description: "Updated to include 2021 QP status and MIPS APM participation status based on the 2nd snapshot of APM data (January 1, 2021 – June 30, 2021).".into() },
-        DataRun { performance_year: py2021, run_number: 2, released_on: "2021-11-15".into(), description: "Updated PY 2021 MIPS eligibility and special statuses based on a review of claims and PECOS data from Segment 2 of the MIPS Determination Period (October 1, 2020 – September 30, 2021). This status is final unless your QP status changes as a result of the 3rd APM snapshot.".into() },
+        DataRun { performance_year: py2021, run_number: 2, released_on: "2021-11".into(), description: "Updated PY 2021 MIPS eligibility and special statuses based on a review of claims and PECOS data from Segment 2 of the MIPS Determination Period (October 1, 2020 – September 30, 2021). This status is final unless your QP status changes as a result of the 3rd APM snapshot.".into() },
         DataRun { performance_year: demo_year, run_number: 1, released_on: format!("{}-12-15", demo_year.get() - 1), description: format!("Demo data: initial eligibility from Segment 1 of the MIPS Determination Period ({} to {}).", s1.0, s1.1) },
         DataRun { performance_year: demo_year, run_number: 2, released_on: format!("{}-11-02", demo_year.get()), description: format!("Demo data: final eligibility from Segment 2 of the MIPS Determination Period ({} to {}).", s2.0, s2.1) },
     ]

@@ -72,7 +72,10 @@ fn KeyDates(info: PerformanceYearInfo) -> impl IntoView {
             <p class="demo-flag"><strong>"Demo: "</strong>{w.note.clone()}</p>
         }
     });
-    let expected = (w.source == WindowSource::Expected).then(|| view! { <p class="note">{w.note.clone()}</p> });
+    // Dates not stated in an election guide say so, with where they come from.
+    let expected = matches!(w.source, WindowSource::Expected | WindowSource::Unconfirmed).then(|| {
+        view! { <p class="note"><strong>{w.source.caveat().unwrap_or_default()}</strong>" "{w.note.clone()}</p> }
+    });
     view! {
         <section class="home-panel" aria-labelledby="dates-heading">
             <h2 id="dates-heading" class="ds-text-heading--xl">{headline}</h2>

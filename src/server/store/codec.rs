@@ -50,7 +50,7 @@ macro_rules! code {
 
 code!(UserRole, "user role", { PracticeRepresentative => "PRACTICE_REPRESENTATIVE", RegistryStaff => "REGISTRY_STAFF" });
 code!(ElectionChannel, "election channel", { Web => "WEB", Api => "API", RegistryUpload => "REGISTRY_UPLOAD" });
-code!(WindowSource, "window source", { Official => "OFFICIAL", Expected => "EXPECTED", Demo => "DEMO" });
+code!(WindowSource, "window source", { Official => "OFFICIAL", Unconfirmed => "UNCONFIRMED", Expected => "EXPECTED", Demo => "DEMO" });
 code!(RegistryKind, "registry kind", { QualifiedRegistry => "QUALIFIED_REGISTRY", Qcdr => "QCDR" });
 code!(FileFormat, "file format", all = &[FileFormat::QppJson, FileFormat::QrdaIii]);
 code!(Election, "election", all = &[Election::OptIn, Election::ReportVoluntarily]);

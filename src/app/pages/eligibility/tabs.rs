@@ -56,12 +56,18 @@ pub(super) fn YearNotices(info: PerformanceYearInfo) -> impl IntoView {
         .clone()
         .filter(|w| w.source == WindowSource::Demo)
         .map(|w| view! { <p class="demo-flag">{w.note}</p> });
+    let unconfirmed = info
+        .window
+        .clone()
+        .filter(|w| matches!(w.source, WindowSource::Expected | WindowSource::Unconfirmed))
+        .map(|w| view! { <p class="ds-c-alert__text"><strong>{w.source.caveat().unwrap_or_default()}</strong>" "{w.note}</p> });
     let runs = info.data_runs.clone();
     view! {
         <div class="ds-c-alert window-notice" role="region" aria-label="Election period and eligibility data">
             <div class="ds-c-alert__body">
                 <p class="ds-c-alert__text">{window_text}</p>
                 {demo}
+                {unconfirmed}
                 {assumed}
                 {if runs.is_empty() {
                     view! { <p class="ds-c-alert__text">{format!("No eligibility data runs are recorded for {y}; statuses come from the data loaded for this year.")}</p> }.into_any()

@@ -578,7 +578,7 @@ async fn shell_has_the_landmarks_a_skip_link_and_the_signed_in_navigation() {
         let links = nav.query_selector_all("a").unwrap();
         (0..links.length()).filter_map(|i| links.item(i)).filter_map(|n| n.text_content()).collect()
     };
-    assert_eq!(names(&nav), vec!["Validate a file"], "a visitor sees only the public tool");
+    assert_eq!(names(&nav), vec!["Validate a file", "Participation Status"], "a visitor sees only the public tools");
     assert!(find::<HtmlElement>(&root, "header").text_content().unwrap().contains("Sign in"));
     session.set(Some(SessionInfo {
         user: UserSummary {
@@ -591,7 +591,7 @@ async fn shell_has_the_landmarks_a_skip_link_and_the_signed_in_navigation() {
         expires_at: mips_elections::domain::Timestamp(0),
     }));
     settle().await;
-    assert_eq!(names(&nav), vec!["Account Home", "Eligibility & Reporting", "Validate a file"]);
+    assert_eq!(names(&nav), vec!["Account Home", "Eligibility & Reporting", "Validate a file", "Participation Status"]);
     let header = find::<HtmlElement>(&root, "header").text_content().unwrap();
     assert!(header.contains("Tessa H"), "the signed-in user is named: {header}");
     button_with_text(&root, "Sign out");

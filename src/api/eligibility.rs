@@ -252,11 +252,25 @@ pub struct LowVolumeStatusReason {
     pub low_vol_stus_rsn_desc: String,
 }
 
+/// `isEligible` of a scenario: the level's own key only.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IsEligible {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub individual: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<bool>,
+}
+
 /// `individualScenario` / `groupScenario` of the QPP Eligibility API, the parts this app knows.
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EligibilityScenario {
+    /// MIPS eligible at this level: `individual` in an `individualScenario`, `group` in a
+    /// `groupScenario`, as CMS's `isEligible` names them.
+    pub is_eligible: IsEligible,
     pub is_opt_in_eligible: bool,
     /// null when no decision has been made; true = opted in; false = voluntary reporting.
     pub is_opted_in: Option<bool>,

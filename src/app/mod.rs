@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sign-in") view=pages::SignIn/>
                     <Route path=path!("/register") view=pages::Register/>
                     <Route path=path!("/validate") view=pages::ValidateFile/>
+                    <Route path=path!("/participation-status") view=pages::ParticipationStatus/>
                     <Route path=path!("/") view=|| view! { <SignedInPage><pages::AccountHome/></SignedInPage> }/>
                     <Route path=path!("/eligibility") view=|| view! { <SignedInPage><pages::EligibilityReporting/></SignedInPage> }/>
                     <Route path=path!("/registries/:id") view=|| view! { <SignedInPage><pages::RegistrySubmissionDetails/></SignedInPage> }/>

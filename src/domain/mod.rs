@@ -6,6 +6,7 @@ pub mod election;
 pub mod entity;
 pub mod format;
 pub mod ids;
+pub mod lookup;
 pub mod lvt;
 pub mod pathway;
 pub mod registry;

@@ -59,7 +59,7 @@ test('the public validator checks valid, invalid and malformed files without sen
   assert.ok(await page.getByText('Your files never leave this computer.').isVisible());
   // Signed out: the header offers Sign in, the navigation only this page.
   assert.equal(await page.getByRole('link', { name: 'Sign in' }).count(), 1);
-  assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').count(), 1);
+  assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').count(), 2, 'the two public tools');
   await expectNoAxeViolations(page, 'validate: empty');
   await screenshot(page, 'empty');
 

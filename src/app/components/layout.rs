@@ -121,6 +121,13 @@ pub fn AccountFrame(current: &'static str, children: Children) -> impl IntoView 
                 <a href="/register" class="account-tabs__tab" aria-current=aria("register")>"Register"</a>
             </nav>
             <main id="main-content" class="account-card" tabindex="-1">{children()}</main>
+            <nav class="public-tools" aria-label="Public tools">
+                <h2 class="ds-text-heading--lg">"No sign-in needed"</h2>
+                <ul class="ds-c-list ds-c-list--bare">
+                    <li><a class="ds-c-link" href="/validate">"Validate a file"</a>": check QPP JSON files against CMS's submission rules before you send them."</li>
+                    <li><a class="ds-c-link" href="/participation-status">"Participation Status"</a>": look up a clinician's MIPS eligibility and opt-in option by NPI."</li>
+                </ul>
+            </nav>
         </div>
     }
 }
@@ -249,6 +256,9 @@ pub fn Shell(children: Children) -> impl IntoView {
                     </Show>
                     <li class="ds-c-vertical-nav__item">
                         <a href="/validate" class=move || nav_class(current("/validate")) aria-current=move || current("/validate")>"Validate a file"</a>
+                    </li>
+                    <li class="ds-c-vertical-nav__item">
+                        <a href="/participation-status" class=move || nav_class(current("/participation-status")) aria-current=move || current("/participation-status")>"Participation Status"</a>
                     </li>
                 </ul>
             </nav>

@@ -3,9 +3,10 @@
 
 use super::years::require_threshold;
 use crate::api::{
-    ElectionRecord, EligibilityScenario, LowVolumeStatusReason, NpiEligibility, NpiEligibilityResponse, OptInRow,
-    OrganizationEligibility, MASKED_TIN, MAX_OPT_IN_ENTITIES, OPT_IN_ENTITIES_HEADER,
+    ElectionRecord, EligibilityScenario, IsEligible, LowVolumeStatusReason, NpiEligibility, NpiEligibilityResponse,
+    OptInRow, OrganizationEligibility, MASKED_TIN, MAX_OPT_IN_ENTITIES, OPT_IN_ENTITIES_HEADER,
 };
+use crate::domain::lookup::Level;
 use crate::domain::{
     Election, LowVolumeAssessment, LowVolumeStatus, Npi, PerformanceYear, SpecialStatus, Tin, VolumeFigures,
 };
@@ -13,13 +14,19 @@ use crate::server::http::error::ApiError;
 use crate::server::state::AppState;
 
 fn scenario(
-    figures: VolumeFigures, statuses: &[SpecialStatus], year: PerformanceYear, election: Option<&ElectionRecord>,
+    level: Level, figures: VolumeFigures, statuses: &[SpecialStatus], year: PerformanceYear,
+    election: Option<&ElectionRecord>,
 ) -> Result<EligibilityScenario, ApiError> {
     let threshold = require_threshold(year)?;
     let a = LowVolumeAssessment::of(&figures, &threshold);
     let opt_in_eligible = a.status() == LowVolumeStatus::OptInEligible;
+    let mips_eligible = Some(a.status() == LowVolumeStatus::MipsEligible);
     let has = |s: SpecialStatus| statuses.contains(&s);
     Ok(EligibilityScenario {
+        is_eligible: match level {
+            Level::Individual => IsEligible { individual: mips_eligible, group: None },
+            Level::Group => IsEligible { individual: None, group: mips_eligible },
+        },
         is_opt_in_eligible: opt_in_eligible,
         // Only an opt-in eligible entity can have a decision (the QPP Eligibility API's opt-in states).
         is_opted_in: election.filter(|_| opt_in_eligible).map(|e| e.election == Election::OptIn),
@@ -69,12 +76,19 @@ pub async fn npi_lookup(
             state: p.state.clone(),
             zip: p.zip.clone(),
             individual_scenario: scenario(
+                Level::Individual,
                 c.facts.figures(),
                 &c.facts.special_statuses,
                 year,
                 individual_election.as_ref(),
             )?,
-            group_scenario: scenario(p.facts.figures(), &p.facts.special_statuses, year, group_election.as_ref())?,
+            group_scenario: scenario(
+                Level::Group,
+                p.facts.figures(),
+                &p.facts.special_statuses,
+                year,
+                group_election.as_ref(),
+            )?,
         });
     }
     Ok(NpiEligibilityResponse {
@@ -158,7 +172,8 @@ pub async fn opt_in_rows(
             )
         })?;
         let election = state.store.election(year, &tin, npi.as_ref()).await?;
-        let s = scenario(figures, &statuses, year, election.as_ref())?;
+        let level = if npi.is_some() { Level::Individual } else { Level::Group };
+        let s = scenario(level, figures, &statuses, year, election.as_ref())?;
         data.push(OptInRow {
             tin,
             npi,

@@ -36,6 +36,24 @@ impl SignInField {
     }
 }
 
+/// The longest User ID accepted. Anything longer is refused before it is looked up or counted
+/// as a failed attempt, so unauthenticated requests can't fill memory with User IDs.
+pub const MAX_USER_ID_CHARS: usize = 128;
+
+/// Why a (trimmed) User ID can't be anyone's: too long, or holding a control character such as
+/// a NUL byte. `None` when it may be looked up.
+pub fn user_id_problem(user_id: &str) -> Option<String> {
+    let id = user_id.trim();
+    let n = id.chars().count();
+    if n > MAX_USER_ID_CHARS {
+        Some(format!("A User ID has at most {MAX_USER_ID_CHARS} characters; this one has {n}. Check what was pasted into the User ID field."))
+    } else if id.chars().any(char::is_control) {
+        Some("A User ID can't contain control characters (such as a line break or a NUL byte).".into())
+    } else {
+        None
+    }
+}
+
 /// The fields still missing, in form order. The User ID is read trimmed; the password as typed.
 pub fn missing_sign_in_fields(user_id: &str, password: &str, agreed: bool) -> Vec<SignInField> {
     let mut missing = vec![];
@@ -64,5 +82,13 @@ mod tests {
         assert_eq!(missing_sign_in_fields("demo", " ", true), vec![]);
         assert_eq!(SignInField::from_json_path("$.password"), Some(SignInField::Password));
         assert_eq!(SignInField::from_json_path("$.other"), None);
+    }
+
+    #[test]
+    fn user_ids_are_bounded_and_printable() {
+        assert_eq!(user_id_problem(" demo-practice "), None);
+        assert_eq!(user_id_problem(&"x".repeat(MAX_USER_ID_CHARS)), None);
+        assert!(user_id_problem(&"x".repeat(MAX_USER_ID_CHARS + 1)).unwrap().contains("at most 128"));
+        assert!(user_id_problem("demo\0practice").unwrap().contains("NUL"));
     }
 }

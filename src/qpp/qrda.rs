@@ -193,6 +193,18 @@ impl Walker {
                     self.start(e, true, s).map_err(|m| not_well_formed(m.1, text, pos).with_code(m.0))?
                 }
                 Event::End(_) => self.end(s),
+                // No DTDs: they can define entities that expand without bound (billion laughs)
+                // or read other files (external entities). QRDA III files carry none.
+                Event::DocType(_) => {
+                    let msg = "The file has a <!DOCTYPE …> declaration. QRDA III files have none, and a DTD can define entities that expand without bound or read other files, so the file is refused. Remove the DOCTYPE and upload it again.";
+                    return Err(not_well_formed(msg, text, pos).with_code("XmlDoctype"));
+                }
+                Event::GeneralRef(r) if !r.is_char_ref() => {
+                    let name: &str = r.as_ref();
+                    if !is_predefined_entity(name.as_bytes()) {
+                        return Err(not_well_formed(entity_refused(name), text, pos).with_code("XmlEntity"));
+                    }
+                }
                 Event::Text(t) if self.stack.is_empty() && !AsRef::<str>::as_ref(t).trim().is_empty() => {
                     return Err(not_well_formed("The XML has text outside its root element.", text, pos));
                 }
@@ -254,7 +266,7 @@ impl Walker {
                 ));
             }
         }
-        let attrs = attributes(e);
+        let attrs = attributes(e).map_err(|m| ("XmlEntity", m))?;
         let depth = self.stack.len() + 1;
         let parent = self.stack.last().cloned().unwrap_or_default();
         match name.as_str() {
@@ -320,9 +332,24 @@ impl Walker {
     }
 }
 
-fn attributes(e: &quick_xml::events::BytesStart) -> Attributes {
+/// The five entities XML predefines; character references (`&#…;`) are allowed too.
+fn is_predefined_entity(name: &[u8]) -> bool {
+    matches!(name, b"lt" | b"gt" | b"amp" | b"apos" | b"quot")
+}
+
+fn entity_refused(name: &str) -> String {
+    format!("The file uses the entity &{name}; — only the five predefined XML entities (&lt; &gt; &amp; &apos; &quot;) and character references are allowed, so the file is refused.")
+}
+
+/// The attributes the reader needs. A value naming an entity other than the predefined ones is
+/// refused (the reader never expands entities).
+fn attributes(e: &quick_xml::events::BytesStart) -> Result<Attributes, String> {
     let mut out = Attributes { root: None, extension: None, value: None };
     for a in e.attributes().flatten() {
+        let raw: &str = &a.value;
+        if let Some(name) = unknown_entity_in(raw) {
+            return Err(entity_refused(&name));
+        }
         let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).map(|c| c.into_owned()).unwrap_or_default();
         match a.key.local_name().as_ref() {
             "root" => out.root = Some(v),
@@ -331,7 +358,22 @@ fn attributes(e: &quick_xml::events::BytesStart) -> Attributes {
             _ => {}
         }
     }
-    out
+    Ok(out)
+}
+
+/// The first entity reference in a raw attribute value that is neither predefined nor a
+/// character reference.
+fn unknown_entity_in(raw: &str) -> Option<String> {
+    let mut rest = raw;
+    while let Some(i) = rest.find('&') {
+        let after = &rest[i + 1..];
+        let name = after.split(';').next().unwrap_or("");
+        if !name.starts_with('#') && !is_predefined_entity(name.as_bytes()) {
+            return Some(name.to_string());
+        }
+        rest = after;
+    }
+    None
 }
 
 /// What the whole document must hold: the QRDA III template, one program, a performance year,

@@ -10,7 +10,25 @@ on_both!(
     mutations_need_the_csrf_token_and_same_origin,
     repeated_wrong_passwords_lock_the_user_id_for_a_while,
     sessions_end_after_twelve_hours_even_when_active,
+    hostile_user_ids_are_refused_before_anything_is_stored,
 );
+
+/// A 10,000-character User ID or one with a NUL byte (a 500 on PostgreSQL before) is refused in
+/// words, before it is looked up or counted as a failed attempt.
+async fn hostile_user_ids_are_refused_before_anything_is_stored(h: Harness) {
+    for user_id in ["x".repeat(10_000), "demo-\u{0}practice".to_string()] {
+        let body = json!({"userId": user_id, "password": "nope", "agreeStatementOfTruth": true});
+        let r = h.call(Method::POST, endpoints::SESSION.path, Some(body), None).await;
+        let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "InvalidUserId");
+        assert_eq!(e["details"][0]["path"], "$.userId");
+    }
+    // Many long attempts never lock anyone out: they were never counted.
+    for _ in 0..10 {
+        let body = json!({"userId": format!("demo-practice{}", "x".repeat(200)), "password": "nope", "agreeStatementOfTruth": true});
+        h.call(Method::POST, endpoints::SESSION.path, Some(body), None).await;
+    }
+    h.sign_in("demo-practice", "demo-password-1").await;
+}
 
 async fn sign_in_requires_the_statement_of_truth(h: Harness) {
     let r = h

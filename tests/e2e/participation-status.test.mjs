@@ -34,7 +34,7 @@ test('the front door leads to Participation Status, which reads an NPI as the gu
   await page.getByRole('button', { name: 'Look up' }).click();
   const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
   await summary.waitFor();
-  assert.match(await summary.innerText(), /10 digits/);
+  assert.match(await summary.innerText(), /has 5 digits; an NPI has exactly 10/);
   assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('error-summary')), true);
   await expectNoAxeViolations(page, 'participation status: bad NPI');
 

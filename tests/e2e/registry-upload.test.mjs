@@ -155,8 +155,8 @@ test('the whole registry flow with two files and one with errors', async () => {
   await page.evaluate(() => { window.print = () => { window.__printedRows = document.querySelectorAll('.submissions-table tbody tr').length; window.__printedCaption = document.querySelector('.submissions-table caption').textContent; }; });
   await page.getByRole('button', { name: 'Print' }).click();
   await page.waitForFunction(() => window.__printedRows !== undefined);
-  assert.deepEqual(await page.evaluate(() => [window.__printedRows, window.__printedCaption]), [7, 'Participants 7 (all)']);
-  await page.getByText('Participants 7 (page 1 of 1)').waitFor();
+  assert.deepEqual(await page.evaluate(() => [window.__printedRows, window.__printedCaption]), [9, 'Participants 9 (all)']);
+  await page.getByText('Participants 9 (page 1 of 1)').waitFor();
   await page.emulateMedia({ media: 'print' });
   await screenshot(page, 'details-print');
   await page.emulateMedia({ media: 'screen' });
@@ -172,7 +172,7 @@ test('the whole registry flow with two files and one with errors', async () => {
   await expectNoAxeViolations(page, 'API token dialog (token shown)');
   await screenshot(page, 'api-token');
   const viaToken = await api(page, '/api/registries/QR-0067/submissions?year=2026', { authorization: `Bearer ${token}` });
-  assert.equal(viaToken.body.participants.length, 7);
+  assert.equal(viaToken.body.participants.length, 9);
   await tokenDialog.getByRole('button', { name: 'Close' }).click();
   assert.deepEqual(problems, []);
   await context.close();

@@ -3,7 +3,7 @@ use crate::api::{SignInRequest, STATEMENT_OF_TRUTH};
 use crate::app::client::{self, ClientError};
 use crate::app::components::{AccountFrame, ErrorSummary, FieldError, InlineError, PageHeading};
 use crate::app::context::use_app;
-use crate::domain::sign_in::{missing_sign_in_fields, SignInField};
+use crate::domain::sign_in::{missing_sign_in_fields, user_id_problem, SignInField};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -62,11 +62,14 @@ pub fn SignIn() -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let problems: Vec<FieldError> =
+        let mut problems: Vec<FieldError> =
             missing_sign_in_fields(&user_id.get_untracked(), &password.get_untracked(), agreed.get_untracked())
                 .into_iter()
                 .map(|f| FieldError { field_id: field_id(f).into(), message: f.message().into() })
                 .collect();
+        if let Some(message) = user_id_problem(&user_id.get_untracked()) {
+            problems.insert(0, FieldError { field_id: field_id(SignInField::UserId).into(), message });
+        }
         errors.set(problems.clone());
         if problems.is_empty() {
             sign_in.dispatch(SignInRequest {

@@ -247,3 +247,30 @@ fn demo_upload_files() {
         (Some("206000069"), Some(2026), Some(crate::domain::EntityType::Group))
     );
 }
+
+/// Hostile XML: a DTD (billion laughs, an external entity naming /etc/passwd) or any entity
+/// other than the five predefined ones is refused, in text and in attributes, before anything
+/// is read; predefined entities and character references stay allowed.
+#[test]
+fn qrda_refuses_dtds_and_unknown_entities() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo-files");
+    let good = std::fs::read_to_string(format!("{dir}/lakeside-internal-medicine-2026.xml")).unwrap();
+    let (decl, body) = good.split_once("?>").unwrap();
+    let first_code = |xml: &str| crate::qpp::qrda::read(xml.as_bytes()).problems.first().map(|p| p.code.clone());
+    let laughs =
+        format!("{decl}?>\n<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;\">]>{body}");
+    assert_eq!(first_code(&laughs).as_deref(), Some("XmlDoctype"));
+    let external = format!("{decl}?>\n<!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>{body}");
+    let q = crate::qpp::qrda::read(external.as_bytes());
+    assert_eq!(q.problems[0].code, "XmlDoctype");
+    assert!(q.problems[0].message.contains("DOCTYPE") && q.problems[0].line == Some(2), "{:?}", q.problems[0]);
+    let in_text = good.replacen("<realmCode code=\"US\"/>", "<realmCode code=\"US\"/><title>&xxe;</title>", 1);
+    assert_eq!(first_code(&in_text).as_deref(), Some("XmlEntity"));
+    let in_attr = good.replacen("<realmCode code=\"US\"/>", "<realmCode code=\"&xxe;\"/>", 1);
+    let q = crate::qpp::qrda::read(in_attr.as_bytes());
+    assert_eq!(q.problems[0].code, "XmlEntity");
+    assert!(q.problems[0].message.contains("&xxe;"), "{}", q.problems[0].message);
+    let allowed =
+        good.replacen("<realmCode code=\"US\"/>", "<realmCode code=\"US\"/><title>A &amp; B &#233; &lt;</title>", 1);
+    assert!(crate::qpp::qrda::read(allowed.as_bytes()).is_usable(), "predefined entities and character references");
+}

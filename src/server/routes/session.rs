@@ -2,7 +2,7 @@
 
 use crate::api::endpoints;
 use crate::api::{ApiErrorBody, SessionInfo, SignInRequest, UserSummary};
-use crate::domain::sign_in::{missing_sign_in_fields, SignInField};
+use crate::domain::sign_in::{missing_sign_in_fields, user_id_problem, SignInField};
 use crate::domain::Timestamp;
 use crate::server::http::error::ApiError;
 use crate::server::http::extract::JsonBody;
@@ -62,6 +62,9 @@ pub(crate) async fn sign_in(
 ) -> Result<Response, ApiError> {
     check_origin(&headers)?;
     missing_fields(&req)?;
+    if let Some(problem) = user_id_problem(&req.user_id) {
+        return Err(ApiError::unprocessable("InvalidUserId", problem.clone()).with_detail("$.userId", problem));
+    }
     let user_id = req.user_id.trim();
     let now = state.now();
     if let Some(until) = state.sign_in_limiter.locked_until(user_id, now) {

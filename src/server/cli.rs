@@ -37,14 +37,14 @@ async fn serve() -> Result<(), String> {
     let clock = system_clock();
     seed::seed_reference_data(&store).await.map_err(|e| format!("seeding reference data failed: {e}"))?;
     if demo {
+        seed::refuse_non_demo_database(&store).await?;
         let year = seed::seed_demo_data(&store, clock()).await.map_err(|e| format!("seeding demo data failed: {e}"))?;
         seed::seed_registry_clients(&store, year, clock(), true)
             .await
             .map_err(|e| format!("seeding the demo registry's network failed: {e}"))?;
         tracing::info!(%year, "demo data ready (users demo-practice and demo-registry)");
     }
-    let removed = store.delete_expired_sessions(clock()).await.unwrap_or(0);
-    tracing::debug!(removed, "expired sessions removed");
+    tokio::spawn(purge_expired_sessions(store.clone(), clock.clone()));
 
     if !dist.join("index.html").exists() {
         return Err(format!("{} has no index.html: build the SPA first (./scripts/run does)", dist.display()));
@@ -61,6 +61,18 @@ async fn serve() -> Result<(), String> {
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Removes expired sessions at start and every ten minutes, so the table holds only live ones.
+async fn purge_expired_sessions(store: Store, clock: super::state::Clock) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match store.delete_expired_sessions(clock()).await {
+            Ok(removed) => tracing::debug!(removed, "expired sessions removed"),
+            Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
+        }
+    }
 }
 
 /// Hides a password in a postgres URL before logging it.

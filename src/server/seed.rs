@@ -182,6 +182,16 @@ async fn insert_practices(store: &Store, year: PerformanceYear, practices: &[Dem
     Ok(())
 }
 
+/// The demo's published accounts (their passwords are in the README) must never enter a
+/// database that holds real data: `--demo` stops with this message instead.
+pub async fn refuse_non_demo_database(store: &Store) -> Result<(), String> {
+    match store.holds_non_demo_data().await {
+        Ok(false) => Ok(()),
+        Ok(true) => Err("this database holds data that is not demo data (real accounts, registries or eligibility records), so --demo will not add the published demo accounts to it. Point DATABASE_URL at a separate database for the demo.".into()),
+        Err(e) => Err(format!("cannot tell whether the database holds real data: {e}")),
+    }
+}
+
 /// Idempotent: inserts what is missing and never overwrites, so re-running keeps elections
 /// and the demo window chosen the first time.
 pub async fn seed_demo_data(store: &Store, now: Timestamp) -> Result<PerformanceYear, sqlx::Error> {

@@ -7,7 +7,28 @@ on_both!(
     malformed_bodies_get_the_error_shape,
     unknown_paths_and_methods_answer_in_json,
     openapi_documents_every_route_from_the_shared_types,
+    demo_data_never_enters_a_database_with_real_data,
 );
+
+/// `--demo` adds the published demo accounts only to a database of demo data.
+async fn demo_data_never_enters_a_database_with_real_data(h: Harness) {
+    use mips_elections::server::seed::{refuse_non_demo_database, seed_demo_data, seed_reference_data};
+    // A database of demo data only (seeded twice, as `./scripts/run` does on every start): fine.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let file = std::env::temp_dir().join(format!("mips-demo-check-{}-{nanos}.db", std::process::id()));
+    let _ = std::fs::remove_file(&file);
+    let demo = mips_elections::server::store::Store::connect(&format!("sqlite:{}", file.display())).await.unwrap();
+    seed_reference_data(&demo).await.unwrap();
+    seed_demo_data(&demo, start_time()).await.unwrap();
+    assert_eq!(refuse_non_demo_database(&demo).await, Ok(()), "demo data only");
+    demo.close().await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+    }
+    // The test database also holds a real account ("other-practice", is_demo = 0): refused.
+    let refused = refuse_non_demo_database(&h.store).await.unwrap_err();
+    assert!(refused.contains("not demo data") && refused.contains("DATABASE_URL"), "{refused}");
+}
 
 // QPP JSON validation needs no database; it runs once.
 mod qpp_validation {

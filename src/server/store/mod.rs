@@ -147,6 +147,19 @@ impl Store {
         codec::rows(&sqlx::query(sql).bind(key).fetch_all(&self.pool).await?)
     }
 
+    /// The tables that flag demo rows, and whether any of them holds a row that is not demo data
+    /// (a real account, registry or eligibility record). `--demo` refuses such a database.
+    pub async fn holds_non_demo_data(&self) -> Db<bool> {
+        for table in ["users", "practices", "clinicians", "registries", "apm_entities", "virtual_groups"] {
+            // `table` is a fixed name from this list, never input.
+            let sql = format!("SELECT 1 AS one FROM {table} WHERE is_demo = 0 LIMIT 1");
+            if sqlx::query(&sql).fetch_optional(&self.pool).await?.is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -50,8 +50,10 @@ pub enum PathwayRefusal {
     /// Voluntary reporting through the APP isn't permitted, and a voluntary reporter has no
     /// reporting option to choose (the 2021 guide sends only those who "elected to opt-in").
     VoluntaryCannotReportApp,
-    /// The APP starts with performance year 2021.
+    /// The APP starts with performance year 2021; before it there is no pathway to choose.
     AppNotYet { year: PerformanceYear },
+    /// A voluntary reporter reports traditional MIPS and is never sent to Reporting Options.
+    VoluntaryHasNoPathway,
     /// Not opt-in eligible and not MIPS eligible: no pathway to choose.
     NotEligible,
     /// The pathway was chosen already; it is recorded with the election.
@@ -66,6 +68,7 @@ impl PathwayRefusal {
             PathwayRefusal::VoluntaryCannotReportApp => "VoluntaryReportingViaAppNotPermitted",
             PathwayRefusal::NotEligible => "NotEligibleToReport",
             PathwayRefusal::AppNotYet { .. } => "AppNotAvailable",
+            PathwayRefusal::VoluntaryHasNoPathway => "NoReportingOptionForVoluntaryReporters",
             PathwayRefusal::AlreadyChosen { .. } => "PathwayAlreadyChosen",
         }
     }
@@ -74,7 +77,8 @@ impl PathwayRefusal {
             PathwayRefusal::NotApmParticipant => "Only MIPS APM participants choose between traditional MIPS and the APM Performance Pathway.".into(),
             PathwayRefusal::NoElection => "Elect to opt in before choosing how to report.".into(),
             PathwayRefusal::VoluntaryCannotReportApp => "You can't voluntarily report the APM Performance Pathway (APP): the APP is open only to participants who exceed the low-volume threshold or who elected to opt in. A voluntary reporter reports traditional MIPS and has no reporting option to choose.".into(),
-            PathwayRefusal::AppNotYet { year } => format!("The APM Performance Pathway (APP) starts with performance year {FIRST_APP_YEAR}; for {year} only traditional MIPS is reported."),
+            PathwayRefusal::AppNotYet { year } => format!("The APM Performance Pathway (APP) starts with performance year {FIRST_APP_YEAR}; for {year} only traditional MIPS is reported, so there is no reporting option to choose."),
+            PathwayRefusal::VoluntaryHasNoPathway => "Reporting Options are for participants who elected to opt in: a voluntary reporter reports traditional MIPS and has no reporting option to choose.".into(),
             PathwayRefusal::NotEligible => "This entity is not opt-in eligible, so it has no reporting pathway to choose.".into(),
             PathwayRefusal::AlreadyChosen { existing } => format!("The reporting pathway was already chosen: {}.", existing.label()),
         }
@@ -93,20 +97,22 @@ pub fn check_pathway(
     if !mips_apm_participant {
         return Err(PathwayRefusal::NotApmParticipant);
     }
-    if pathway == ReportingPathway::App && year.get() < FIRST_APP_YEAR {
-        return Err(PathwayRefusal::AppNotYet { year });
-    }
+    // A recorded choice is answered as it stands (a retry is a replay).
     if let Some(existing) = existing {
         return if existing == pathway { Ok(()) } else { Err(PathwayRefusal::AlreadyChosen { existing }) };
+    }
+    if year.get() < FIRST_APP_YEAR {
+        return Err(PathwayRefusal::AppNotYet { year });
     }
     match (low_volume, election) {
         (LowVolumeStatus::MipsEligible, _) => Ok(()),
         (LowVolumeStatus::NotOptInEligible, _) => Err(PathwayRefusal::NotEligible),
         (LowVolumeStatus::OptInEligible, None) => Err(PathwayRefusal::NoElection),
         (LowVolumeStatus::OptInEligible, Some(Election::OptIn)) => Ok(()),
-        (LowVolumeStatus::OptInEligible, Some(Election::ReportVoluntarily)) => {
-            Err(PathwayRefusal::VoluntaryCannotReportApp)
-        }
+        (LowVolumeStatus::OptInEligible, Some(Election::ReportVoluntarily)) => Err(match pathway {
+            ReportingPathway::App => PathwayRefusal::VoluntaryCannotReportApp,
+            ReportingPathway::TraditionalMips => PathwayRefusal::VoluntaryHasNoPathway,
+        }),
     }
 }
 
@@ -121,9 +127,10 @@ pub fn offered_pathways(
         .collect()
 }
 
-/// After this election, must the user be taken to Reporting Options to choose a pathway?
-pub fn needs_pathway_choice(mips_apm_participant: bool, election: Election) -> bool {
-    mips_apm_participant && election == Election::OptIn
+/// After this election, must the user be taken to Reporting Options to choose a pathway? Only
+/// an opted-in MIPS APM participant, and only from the APP's first year.
+pub fn needs_pathway_choice(year: PerformanceYear, mips_apm_participant: bool, election: Election) -> bool {
+    mips_apm_participant && election == Election::OptIn && year.get() >= FIRST_APP_YEAR
 }
 
 #[cfg(test)]
@@ -147,7 +154,7 @@ mod tests {
         // "elected to opt-in" to Reporting Options.
         assert_eq!(
             check_pathway(py(2025), true, OptInEligible, Some(Election::ReportVoluntarily), None, TraditionalMips),
-            Err(PathwayRefusal::VoluntaryCannotReportApp)
+            Err(PathwayRefusal::VoluntaryHasNoPathway)
         );
         assert_eq!(check_pathway(py(2025), true, OptInEligible, None, None, App), Err(PathwayRefusal::NoElection));
         assert_eq!(
@@ -178,16 +185,20 @@ mod tests {
         assert!(offered_pathways(py(2025), false, OptInEligible, opted_in).is_empty());
         // The APP starts with 2021.
         assert_eq!(offered_pathways(py(2021), true, MipsEligible, None), vec![TraditionalMips, App]);
-        assert_eq!(offered_pathways(py(2020), true, MipsEligible, None), vec![TraditionalMips]);
-        assert_eq!(offered_pathways(py(2019), true, OptInEligible, opted_in), vec![TraditionalMips]);
+        // Before it there is no pathway to choose at all, and no one is sent to Reporting Options.
+        assert!(offered_pathways(py(2020), true, MipsEligible, None).is_empty());
+        assert!(!needs_pathway_choice(py(2020), true, Election::OptIn));
+        // A choice recorded earlier is still answered as a replay.
+        assert_eq!(check_pathway(py(2020), true, MipsEligible, None, Some(TraditionalMips), TraditionalMips), Ok(()));
+        assert!(offered_pathways(py(2019), true, OptInEligible, opted_in).is_empty());
         let too_early = check_pathway(py(2020), true, MipsEligible, None, None, App).unwrap_err();
         assert_eq!(
             (too_early.code(), too_early.reason().contains("starts with performance year 2021")),
             ("AppNotAvailable", true)
         );
-        assert!(needs_pathway_choice(true, Election::OptIn));
-        assert!(!needs_pathway_choice(true, Election::ReportVoluntarily));
-        assert!(!needs_pathway_choice(false, Election::OptIn));
+        assert!(needs_pathway_choice(py(2025), true, Election::OptIn));
+        assert!(!needs_pathway_choice(py(2025), true, Election::ReportVoluntarily));
+        assert!(!needs_pathway_choice(py(2025), false, Election::OptIn));
         assert_eq!(ReportingPathway::from_code("APP"), Some(App));
     }
 }

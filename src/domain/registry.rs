@@ -167,8 +167,10 @@ pub fn standing(key: &ParticipantKey, f: &ParticipantFacts) -> ParticipantStandi
     if let Some(refused) = entity_type_refusal(f.entity_type) {
         return refused;
     }
-    // A registry may submit data and make elections for any TIN ("Submit data for any TIN without
-    // any prior certification", `../shared/docs/elections.md` §1.5): there is no client list.
+    // A registry may submit data for any TIN ("Submit data for any TIN without any prior
+    // certification", `../shared/docs/elections.md` §1.5), and issue 11 asks that it elect for any
+    // TIN too: there is no client list. Whether CMS lets a registry token elect for a TIN it has
+    // no data for is not verified (§1.4, §6), so the README says so.
     if let Some(Err(closed)) = f.window.map(|w| w.check_submission_open(f.now)) {
         return cannot(SubmissionClosed::CODE, closed.reason());
     }

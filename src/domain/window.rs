@@ -142,7 +142,7 @@ const OFFICIAL_WINDOWS: &[Row] = &[
     (2020, (2021, 1, 4), (2021, 3, 31), (2021, 3, 31), WindowSource::Unconfirmed,
      "From CMS's announcement of the submission period (closing March 31, 2021 at 8:00 p.m. ET), not from an election guide; the 10:00 a.m. opening time is assumed."),
     (2021, (2022, 1, 3), (2022, 3, 31), (2022, 3, 31), WindowSource::Official,
-     "2021 election guide: January 3 to March 31, 2022 (the guide gives the dates; the 10:00 a.m. opening time is assumed from the 2019 guide)."),
+     "2021 election guide: January 3 to March 31, 2022. The guide gives the dates only; the 10:00 a.m. ET opening and 8:00 p.m. ET close are assumed from the 2019 guide."),
     (2022, (2023, 1, 3), (2023, 3, 31), (2023, 3, 31), WindowSource::Unconfirmed,
      "Submission period January 3 to March 31, 2023, as reported; not stated in an election guide."),
     (2023, (2024, 1, 2), (2024, 4, 1), (2024, 4, 15), WindowSource::Unconfirmed,

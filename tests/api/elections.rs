@@ -388,7 +388,7 @@ async fn app_only_after_opt_in_and_never_for_voluntary_reporters(h: Harness) {
         &h.call(Method::POST, endpoints::PATHWAYS.path, Some(pathway(Some(&agnieszka), "TRADITIONAL_MIPS")), Some(&s))
             .await,
         StatusCode::UNPROCESSABLE_ENTITY,
-        "VoluntaryReportingViaAppNotPermitted",
+        "NoReportingOptionForVoluntaryReporters",
     );
     let e = error_of(
         &h.call(Method::POST, endpoints::PATHWAYS.path, Some(pathway(Some(&agnieszka), "APP")), Some(&s)).await,

@@ -138,8 +138,7 @@ impl ClientData {
         state: &AppState, year: PerformanceYear, tins: impl IntoIterator<Item = &'t Tin>,
     ) -> Result<ClientData, ApiError> {
         let threshold = low_volume_threshold(year);
-        let list: std::collections::BTreeSet<&str> = tins.into_iter().map(Tin::as_str).collect();
-        let list = list.into_iter().collect::<Vec<_>>().join(",");
+        let list: Vec<Tin> = tins.into_iter().cloned().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
         let scope = Scope::Tins(&list);
         let store = &state.store;
         Ok(ClientData {

@@ -62,9 +62,15 @@ impl Store {
     pub async fn clinicians_in(
         &self, scope: Scope<'_>, year: PerformanceYear,
     ) -> Result<Vec<ClinicianRow>, sqlx::Error> {
-        let sql =
-            scope.select(CLINICIAN_COLUMNS, "clinicians", "c", "ORDER BY c.tin, c.last_name, c.first_name, c.npi");
-        self.rows_for_year(&sql, scope.key(), year).await
+        self.in_scope(
+            scope,
+            CLINICIAN_COLUMNS,
+            "clinicians",
+            "c",
+            "ORDER BY c.tin, c.last_name, c.first_name, c.npi",
+            year,
+        )
+        .await
     }
 }
 

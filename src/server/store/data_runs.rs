@@ -8,7 +8,7 @@ from_row!(DataRun { performance_year, run_number, released_on, description });
 
 impl Store {
     pub async fn upsert_data_run(&self, run: &DataRun) -> Result<(), sqlx::Error> {
-        sqlx::query("INSERT INTO data_runs (performance_year, run_number, released_on, description) VALUES ($1, $2, $3, $4) ON CONFLICT (performance_year, run_number) DO NOTHING")
+        sqlx::query("INSERT INTO data_runs (performance_year, run_number, released_on, description) VALUES ($1, $2, $3, $4) ON CONFLICT (performance_year, run_number) DO UPDATE SET released_on = excluded.released_on, description = excluded.description")
             .bind(run.performance_year.get() as i64)
             .bind(run.run_number)
             .bind(&run.released_on)

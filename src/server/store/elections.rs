@@ -142,7 +142,6 @@ impl Store {
     pub async fn elections_in(
         &self, scope: Scope<'_>, year: PerformanceYear,
     ) -> Result<Vec<ElectionRecord>, sqlx::Error> {
-        let sql = scope.select(ELECTION_COLUMNS, "elections", "e", "");
-        self.rows_for_year(&sql, scope.key(), year).await
+        self.in_scope(scope, ELECTION_COLUMNS, "elections", "e", "", year).await
     }
 }

@@ -25,9 +25,8 @@ use sqlx::AnyPool;
 pub enum Scope<'a> {
     User(&'a str),
     Practice(&'a crate::domain::Tin),
-    /// Every row of a list of TINs, written comma-separated (TINs are digits only, so the list
-    /// can't be misread): the participants a registry call names.
-    Tins(&'a str),
+    /// The rows of the TINs a registry call names, read through the `tin` index in chunks.
+    Tins(&'a [crate::domain::Tin]),
 }
 
 impl Scope<'_> {
@@ -38,13 +37,15 @@ impl Scope<'_> {
                 (format!("JOIN user_practices sc ON sc.tin = {alias}.tin"), "sc.user_id = $1".to_string())
             }
             Scope::Practice(_) => (String::new(), format!("{alias}.tin = $1")),
-            Scope::Tins(_) => (String::new(), format!("(',' || $1 || ',') LIKE ('%,' || {alias}.tin || ',%')")),
+            // A TIN list is bound value by value (`Store::in_scope`); `$1` is its first TIN here.
+            Scope::Tins(_) => (String::new(), format!("{alias}.tin = $1")),
         }
     }
 
     fn key(&self) -> &str {
         match self {
-            Scope::User(id) | Scope::Tins(id) => id,
+            Scope::User(id) => id,
+            Scope::Tins(tins) => tins.first().map(|t| t.as_str()).unwrap_or(""),
             Scope::Practice(tin) => tin.as_str(),
         }
     }
@@ -55,6 +56,9 @@ impl Scope<'_> {
         format!("SELECT {columns} FROM {table} {alias} {join} WHERE {cond} AND {alias}.performance_year = $2 {order}")
     }
 }
+
+/// TINs bound in one `IN (…)`: far below SQLite's and PostgreSQL's parameter limits.
+const TINS_PER_QUERY: usize = 500;
 
 /// What every store method returns.
 pub type Db<T> = Result<T, sqlx::Error>;
@@ -131,6 +135,30 @@ impl Store {
     ) -> Result<Vec<T>, sqlx::Error> {
         let rows = sqlx::query(sql).bind(key).bind(year.get() as i64).fetch_all(&self.pool).await?;
         codec::rows(&rows)
+    }
+
+    /// The rows of `table` in scope for one year. A TIN list is read in chunks of `IN (…)` so the
+    /// `tin` index serves it however long the list; the other scopes are one query.
+    pub(super) async fn in_scope<T: codec::FromRow>(
+        &self, scope: Scope<'_>, columns: &str, table: &str, alias: &str, order: &str,
+        year: crate::domain::PerformanceYear,
+    ) -> Db<Vec<T>> {
+        let Scope::Tins(tins) = scope else {
+            return self.rows_for_year(&scope.select(columns, table, alias, order), scope.key(), year).await;
+        };
+        let mut out = vec![];
+        for chunk in tins.chunks(TINS_PER_QUERY) {
+            let marks = (2..chunk.len() + 2).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "SELECT {columns} FROM {table} {alias} WHERE {alias}.performance_year = $1 AND {alias}.tin IN ({marks}) {order}"
+            );
+            let mut q = sqlx::query(&sql).bind(year.get() as i64);
+            for t in chunk {
+                q = q.bind(t.as_str());
+            }
+            out.extend(codec::rows::<T>(&q.fetch_all(&self.pool).await?)?);
+        }
+        Ok(out)
     }
 
     /// Rows of a query whose parameters are a participant's key: `$1` = the performance year,

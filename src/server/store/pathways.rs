@@ -61,7 +61,6 @@ impl Store {
 
     /// Every pathway in scope for one year.
     pub async fn pathways_in(&self, scope: Scope<'_>, year: PerformanceYear) -> Db<Vec<PathwayRow>> {
-        let sql = scope.select(PATHWAY_COLUMNS, "reporting_pathways", "rp", "");
-        self.rows_for_year(&sql, scope.key(), year).await
+        self.in_scope(scope, PATHWAY_COLUMNS, "reporting_pathways", "rp", "", year).await
     }
 }

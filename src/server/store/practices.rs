@@ -111,7 +111,6 @@ impl Store {
 
     /// The practices in scope for one year, by name.
     pub async fn practices_in(&self, scope: Scope<'_>, year: PerformanceYear) -> Result<Vec<PracticeRow>, sqlx::Error> {
-        let sql = scope.select(PRACTICE_COLUMNS, "practices", "p", "ORDER BY p.name, p.tin");
-        self.rows_for_year(&sql, scope.key(), year).await
+        self.in_scope(scope, PRACTICE_COLUMNS, "practices", "p", "ORDER BY p.name, p.tin", year).await
     }
 }

@@ -11,7 +11,7 @@ pub fn ElectionConfirmed() -> impl IntoView {
         let y = entity.year;
         match entity.eligibility.election.clone() {
             Some(e) => {
-                let next = if needs_pathway_choice(entity.eligibility.mips_apm_participant, e.election)
+                let next = if needs_pathway_choice(y, entity.eligibility.mips_apm_participant, e.election)
                     && entity.eligibility.pathway.is_none()
                 {
                     Some(

@@ -49,10 +49,18 @@ pub fn ParticipationStatus() -> impl IntoView {
         match Npi::parse(&npi.get_untracked()) {
             Err(e) => errors.set(vec![FieldError { field_id: "npi".into(), message: e.0 }]),
             Ok(n) => {
-                errors.set(vec![]);
                 let y =
                     year.get_untracked().or(selected.get_untracked()).map(|y| format!("&year={y}")).unwrap_or_default();
-                navigate(&format!("/participation-status?npi={n}{y}"), Default::default());
+                let target = format!("/participation-status?npi={n}{y}");
+                let location = window().location();
+                let here = location.pathname().unwrap_or_default() + &location.search().unwrap_or_default();
+                // The same lookup again keeps its answer (and its error); another one starts clean.
+                if target != here {
+                    errors.set(vec![]);
+                    navigate(&target, Default::default());
+                } else if let Some(Err(e @ ClientError::Api { status: 400 | 404, .. })) = lookup.get_untracked() {
+                    errors.set(vec![FieldError { field_id: "npi".into(), message: e.to_string() }]);
+                }
             }
         }
     };
@@ -82,6 +90,15 @@ pub fn ParticipationStatus() -> impl IntoView {
                 </div>
                 <button type="submit" class="ds-c-button ds-c-button--solid">"Look up"</button>
             </form>
+            // Announces what the lookup found, in a region that stays in the page.
+            <p class="ds-u-visibility--screen-reader" role="status">{move || match lookup.get() {
+                Some(Ok(Some(r))) => {
+                    let n = r.data.organizations.len();
+                    format!("Found {} {} with {n} {}.", r.data.first_name, r.data.last_name, if n == 1 { "practice" } else { "practices" })
+                }
+                Some(Err(e)) => e.to_string(),
+                _ => String::new(),
+            }}</p>
             <Transition fallback=|| view! { <Loading what="the participation status"/> }>
                 {move || Suspend::new(async move {
                     match lookup.await {
@@ -107,7 +124,7 @@ fn LookupResult(result: NpiEligibilityResponse) -> impl IntoView {
     let y = d.performance_year;
     let count = d.organizations.len();
     view! {
-        <section class="lookup-result" aria-labelledby="lookup-result-heading" aria-live="polite">
+        <section class="lookup-result" aria-labelledby="lookup-result-heading">
             <h2 id="lookup-result-heading" class="ds-text-heading--2xl">{format!("{} {} — NPI {}", d.first_name, d.last_name, d.npi)}</h2>
             <p>{format!("Performance year {y}: {count} {}.", if count == 1 { "practice" } else { "practices" })}</p>
             {d.organizations.into_iter().map(|o| view! { <OrganizationStatus org=o/> }).collect_view()}
@@ -120,7 +137,6 @@ fn LookupResult(result: NpiEligibilityResponse) -> impl IntoView {
 fn OrganizationStatus(org: OrganizationEligibility) -> impl IntoView {
     let individual = lines(Level::Individual, &org.individual_scenario);
     let group = lines(Level::Group, &org.group_scenario);
-    let statuses = special_statuses(&org.individual_scenario);
     view! {
         <article class="lookup-org">
             <h3 class="ds-text-heading--xl">{org.prvdr_org_name.clone()}</h3>
@@ -129,7 +145,6 @@ fn OrganizationStatus(org: OrganizationEligibility) -> impl IntoView {
                 <div><h4 class="ds-text-heading--lg">"As an individual"</h4>{individual}</div>
                 <div><h4 class="ds-text-heading--lg">"The practice, as a group"</h4>{group}</div>
             </div>
-            <p><strong>"Special statuses: "</strong>{if statuses.is_empty() { "None".to_string() } else { statuses.join(", ") }}</p>
         </article>
     }
 }
@@ -140,11 +155,15 @@ fn lines(level: Level, s: &EligibilityScenario) -> impl IntoView {
         Level::Group => s.is_eligible.group,
     };
     let st = level_status(level, mips.unwrap_or(false), s.is_opt_in_eligible, s.is_opted_in);
+    // Special statuses belong to the level (small practice is the TIN's).
+    let statuses = special_statuses(s);
+    let statuses = if statuses.is_empty() { "None".to_string() } else { statuses.join(", ") };
     view! {
         <ul class="lookup-lines">
             <li>{st.eligibility}</li>
             <li>{st.opt_in}</li>
             {st.election.map(|e| view! { <li>{e}</li> })}
+            <li>{format!("Special statuses: {statuses}")}</li>
         </ul>
     }
 }

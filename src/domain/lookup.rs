@@ -1,6 +1,6 @@
 //! What the Participation Status lookup says of one clinician at one practice, in the words of the
 //! QPP Participation Status Tool as the 2021 guide shows them ("MIPS Eligibility: INDIVIDUAL /
-//! Opt-in Option: Opt-in eligible as individual", `../shared/seeds/`). The lines for other states
+//! Opt-in Option: Opt-in eligible as individual"). The lines for other states
 //! follow the same pattern; the guide shows only the opt-in eligible ones.
 
 /// The level a status is about: the clinician at a practice (TIN/NPI) or the practice (TIN).

@@ -86,7 +86,7 @@ impl PathwayRefusal {
 }
 
 /// The first performance year of the APM Performance Pathway (the 2021 guide introduces it;
-/// `../shared/docs/elections.md` §1.5 and the program names of the measures data).
+/// CMS's Submissions API change log for PY2021, and the program names of the measures data).
 pub const FIRST_APP_YEAR: u16 = 2021;
 
 /// Whether `pathway` may be chosen in `year` by an entity with this low-volume status and election.

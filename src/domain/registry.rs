@@ -94,7 +94,7 @@ pub enum ParticipantStanding {
     MipsEligible,
     /// Exempt and not opt-in eligible (exceeds none of the criteria): it may report
     /// voluntarily without an election, and none can be made for it
-    /// (`../shared/docs/elections.md` §2.1: "an exempt entity that simply submits").
+    /// (CMS: those who don't want to participate in MIPS need no election; an exempt entity simply submits).
     VoluntaryWithoutElection,
     /// Its data can't be submitted in this upload; `reason` says why in a sentence.
     CannotSubmit { code: String, reason: String },
@@ -168,9 +168,9 @@ pub fn standing(key: &ParticipantKey, f: &ParticipantFacts) -> ParticipantStandi
         return refused;
     }
     // A registry may submit data for any TIN ("Submit data for any TIN without any prior
-    // certification", `../shared/docs/elections.md` §1.5), and issue 11 asks that it elect for any
+    // certification", CMS's Submissions API documentation), and issue 11 asks that it elect for any
     // TIN too: there is no client list. Whether CMS lets a registry token elect for a TIN it has
-    // no data for is not verified (§1.4, §6), so the README says so.
+    // no data for is not verified, so the README says so.
     if let Some(Err(closed)) = f.window.map(|w| w.check_submission_open(f.now)) {
         return cannot(SubmissionClosed::CODE, closed.reason());
     }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum WindowSource {
-    /// Dates an election guide states (`../shared/seeds/`: the 2019 and 2021 guides).
+    /// Dates an election guide states (the 2019 and 2021 election guides).
     Official,
     /// Dates reported by CMS announcements or secondary sources but not stated in an election
     /// guide: shown, and labelled as not confirmed.

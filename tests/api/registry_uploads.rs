@@ -264,7 +264,7 @@ async fn voluntary_reporters_get_no_app_data(h: Harness) {
 }
 
 /// Bayview Pediatrics exceeds none of the three criteria: exempt and not opt-in eligible. CMS
-/// lets it report voluntarily without an election (`../shared/docs/elections.md` §2.1, §3.1).
+/// lets it report voluntarily without an election.
 async fn exempt_participants_report_voluntarily_without_an_election(h: Harness) {
     let s = registry(&h).await;
     let y = h.demo_year.get();

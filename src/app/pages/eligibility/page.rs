@@ -18,24 +18,8 @@ pub fn EligibilityReporting() -> impl IntoView {
     let year = use_selected_year();
     let query = use_query_map();
     let tab = Memo::new(move |_| Tab::from_slug(&query.read().get("tab").unwrap_or_default()));
-    let practices = LocalResource::new(move || {
-        let y = year.get();
-        async move {
-            match y {
-                Some(y) => client::call(&endpoints::PRACTICES, &[], &client::year_query(y), None).await.map(Some),
-                None => Ok(None),
-            }
-        }
-    });
-    let connections = LocalResource::new(move || {
-        let y = year.get();
-        async move {
-            match y {
-                Some(y) => client::call(&endpoints::CONNECTIONS, &[], &client::year_query(y), None).await.map(Some),
-                None => Ok(None),
-            }
-        }
-    });
+    let practices = for_year(year, &endpoints::PRACTICES);
+    let connections = for_year(year, &endpoints::CONNECTIONS);
     let navigate = use_navigate();
     let choose_year = move |y: PerformanceYear| {
         navigate(&format!("/eligibility?year={y}&tab={}", tab.get_untracked().slug()), Default::default())
@@ -75,4 +59,19 @@ pub fn EligibilityReporting() -> impl IntoView {
             <PracticesTab practices/>
         </Show>
     }
+}
+
+/// A GET of the selected year, read again whenever the year changes; `None` until a year is known.
+fn for_year<Res: serde::de::DeserializeOwned + 'static>(
+    year: Memo<Option<PerformanceYear>>, endpoint: &'static crate::api::endpoints::Endpoint<(), Res>,
+) -> LocalResource<Result<Option<Res>, ClientError>> {
+    LocalResource::new(move || {
+        let y = year.get();
+        async move {
+            match y {
+                Some(y) => client::call(endpoint, &[], &client::year_query(y), None).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    })
 }

@@ -47,7 +47,7 @@ pub fn demo_year(now: Timestamp) -> PerformanceYear {
     PerformanceYear::new(year).unwrap_or_else(|_| PerformanceYear::new(2026).expect("valid"))
 }
 
-/// The demo practices and clinicians of each year, as `data/demo/practices.json` holds them
+/// The demo practices and clinicians of each year, as `demo-data/practices.json` holds them
 /// (its README says what each case shows).
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -85,7 +85,7 @@ struct DemoClinician {
 }
 
 fn demo_data() -> DemoData {
-    serde_json::from_str(include_str!("../../data/demo/practices.json")).expect("data/demo/practices.json is valid")
+    serde_json::from_str(include_str!("../../demo-data/practices.json")).expect("demo-data/practices.json is valid")
 }
 
 fn facts(

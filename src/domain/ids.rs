@@ -35,6 +35,43 @@ macro_rules! digit_identifier {
     };
 }
 
+/// How the messages about one kind of identifier are worded.
+struct DigitWords {
+    name: &'static str,
+    digits: usize,
+    /// Said when something other than a digit is found.
+    only_digits: &'static str,
+    /// Said when the number of digits is wrong.
+    exactly: &'static str,
+}
+
+const TIN_WORDS: DigitWords = DigitWords {
+    name: "TIN",
+    digits: 9,
+    only_digits: "must contain digits only (no dashes or spaces)",
+    exactly: "a TIN has exactly 9 (keep leading zeros)",
+};
+
+const NPI_WORDS: DigitWords =
+    DigitWords { name: "NPI", digits: 10, only_digits: "must contain digits only", exactly: "an NPI has exactly 10" };
+
+/// The trimmed identifier when it is exactly `words.digits` ASCII digits.
+fn digits(input: &str, words: &DigitWords) -> Result<String, IdError> {
+    let DigitWords { name, digits, only_digits, exactly } = words;
+    let s = input.trim();
+    if s.is_empty() {
+        let article = if *name == "NPI" { "an" } else { "a" };
+        return Err(IdError(format!("Enter {article} {name}: {digits} digits.")));
+    }
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(IdError(format!("{name} \"{s}\" {only_digits}: {digits} digits.")));
+    }
+    if s.len() != *digits {
+        return Err(IdError(format!("{name} \"{s}\" has {} digits; {exactly}.", s.len())));
+    }
+    Ok(s.to_owned())
+}
+
 /// Taxpayer Identification Number of a practice: exactly nine digits. Kept as text because
 /// leading zeros are significant (`000010101` is a different TIN from `10101`).
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
@@ -45,20 +82,7 @@ pub struct Tin(String);
 
 impl Tin {
     pub fn parse(input: &str) -> Result<Tin, IdError> {
-        let s = input.trim();
-        if s.is_empty() {
-            return Err(IdError("Enter a TIN: 9 digits.".into()));
-        }
-        if !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(IdError(format!("TIN \"{s}\" must contain digits only (no dashes or spaces): 9 digits.")));
-        }
-        if s.len() != 9 {
-            return Err(IdError(format!(
-                "TIN \"{s}\" has {} digits; a TIN has exactly 9 (keep leading zeros).",
-                s.len()
-            )));
-        }
-        Ok(Tin(s.to_owned()))
+        digits(input, &TIN_WORDS).map(Tin)
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -79,17 +103,7 @@ pub struct Npi(String);
 
 impl Npi {
     pub fn parse(input: &str) -> Result<Npi, IdError> {
-        let s = input.trim();
-        if s.is_empty() {
-            return Err(IdError("Enter an NPI: 10 digits.".into()));
-        }
-        if !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(IdError(format!("NPI \"{s}\" must contain digits only: 10 digits.")));
-        }
-        if s.len() != 10 {
-            return Err(IdError(format!("NPI \"{s}\" has {} digits; an NPI has exactly 10.", s.len())));
-        }
-        Ok(Npi(s.to_owned()))
+        digits(input, &NPI_WORDS).map(Npi)
     }
 
     pub fn as_str(&self) -> &str {

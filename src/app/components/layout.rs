@@ -179,7 +179,6 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
     let app = use_app();
-    let location = use_location();
     let navigate = use_navigate();
     let sign_out =
         Action::new_local(move |_: &()| async move { client::call(&endpoints::SIGN_OUT, &[], "", None).await });
@@ -194,27 +193,7 @@ pub fn Shell(children: Children) -> impl IntoView {
         Some(Err(e)) => sign_out_error.set(Some(format!("You are still signed in: {e}"))),
         None => {}
     });
-    let current = move |prefix: &'static str| {
-        let p = location.pathname.get();
-        let on = if prefix == "/" {
-            p == "/"
-        } else {
-            p.starts_with(prefix) || (prefix == "/eligibility" && p.starts_with("/practices"))
-        };
-        if on {
-            Some("page")
-        } else {
-            None
-        }
-    };
     let name = move || app.session.get().map(|s| s.user.display_name).unwrap_or_default();
-    let nav_class = |c: Option<&str>| {
-        if c.is_some() {
-            "ds-c-vertical-nav__label ds-c-vertical-nav__label--current"
-        } else {
-            "ds-c-vertical-nav__label"
-        }
-    };
     view! {
         <a class="ds-c-skip-nav" href="#main-content">"Skip to main content"</a>
         <header class="site-header">
@@ -247,19 +226,11 @@ pub fn Shell(children: Children) -> impl IntoView {
             <nav class="site-nav" aria-label="Main">
                 <ul class="ds-c-vertical-nav">
                     <Show when=move || app.session.get().is_some()>
-                        <li class="ds-c-vertical-nav__item">
-                            <a href="/" class=move || nav_class(current("/")) aria-current=move || current("/")>"Account Home"</a>
-                        </li>
-                        <li class="ds-c-vertical-nav__item">
-                            <a href="/eligibility" class=move || nav_class(current("/eligibility")) aria-current=move || current("/eligibility")>"Eligibility & Reporting"</a>
-                        </li>
+                        <NavItem href="/" label="Account Home"/>
+                        <NavItem href="/eligibility" label="Eligibility & Reporting"/>
                     </Show>
-                    <li class="ds-c-vertical-nav__item">
-                        <a href="/validate" class=move || nav_class(current("/validate")) aria-current=move || current("/validate")>"Validate a file"</a>
-                    </li>
-                    <li class="ds-c-vertical-nav__item">
-                        <a href="/participation-status" class=move || nav_class(current("/participation-status")) aria-current=move || current("/participation-status")>"Participation Status"</a>
-                    </li>
+                    <NavItem href="/validate" label="Validate a file"/>
+                    <NavItem href="/participation-status" label="Participation Status"/>
                 </ul>
             </nav>
             <main id="main-content" class="site-main" tabindex="-1">{children()}</main>
@@ -267,5 +238,35 @@ pub fn Shell(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <p>"Questions? Contact the Quality Payment Program at 1-866-288-8292 (TRS: 711), Monday through Friday, 8 a.m.–8 p.m. ET, or QPP@cms.hhs.gov."</p>
         </footer>
+    }
+}
+
+/// One entry of the left navigation, marked as the current page (in text for screen readers
+/// through `aria-current`, and in style) while the location is in its section.
+#[component]
+fn NavItem(href: &'static str, label: &'static str) -> impl IntoView {
+    let location = use_location();
+    let current = move || in_section(&location.pathname.get(), href).then_some("page");
+    let class = move || {
+        if current().is_some() {
+            "ds-c-vertical-nav__label ds-c-vertical-nav__label--current"
+        } else {
+            "ds-c-vertical-nav__label"
+        }
+    };
+    view! {
+        <li class="ds-c-vertical-nav__item">
+            <a href=href class=class aria-current=current>{label}</a>
+        </li>
+    }
+}
+
+/// Whether `path` lies in the navigation section that starts at `section` (a practice's pages
+/// belong to Eligibility & Reporting).
+fn in_section(path: &str, section: &str) -> bool {
+    match section {
+        "/" => path == "/",
+        "/eligibility" => path.starts_with("/eligibility") || path.starts_with("/practices"),
+        _ => path.starts_with(section),
     }
 }

@@ -1,6 +1,6 @@
-use super::params::use_selected_year;
+use super::params::{use_selected_year, YearPanel};
 use crate::api::PerformanceYearInfo;
-use crate::app::components::{LoadError, Loading, PageHeading, Shell, YearSelect};
+use crate::app::components::{PageHeading, Shell};
 use crate::app::context::use_app;
 use crate::domain::{WindowPhase, WindowSource};
 use leptos::prelude::*;
@@ -16,23 +16,7 @@ pub fn AccountHome() -> impl IntoView {
     let choose_year = move |y: crate::domain::PerformanceYear| navigate(&format!("/?year={y}"), Default::default());
     view! {
         <PageHeading text=Signal::derive(move || format!("Welcome back {}!", name()))/>
-        <Transition fallback=|| view! { <Loading what="key dates"/> }>
-            <ErrorBoundary fallback=|errors| view! { <LoadError errors/> }>
-                {move || {
-                    let selected = year.get();
-                    let choose_year = choose_year.clone();
-                    Suspend::new(async move {
-                        let years = app.years.await?;
-                        let y = selected.unwrap_or(years.default_year);
-                        let info = years.years.iter().find(|i| i.performance_year == y).cloned();
-                        Ok::<_, crate::app::client::ClientError>(view! {
-                            <YearSelect years=years.years.clone() selected=y on_change=choose_year/>
-                            {info.map(|info| view! { <KeyDates info/> })}
-                        })
-                    })
-                }}
-            </ErrorBoundary>
-        </Transition>
+        <YearPanel year loading="key dates" on_change=choose_year details=|info| view! { <KeyDates info/> }/>
         <section class="home-panel" aria-labelledby="exceptions-heading">
             <h2 id="exceptions-heading" class="ds-text-heading--xl">"Exceptions Application"</h2>
             <p>"We provide the opportunity to apply for exceptions to meeting MIPS program requirements when certain circumstances make it difficult for you to meet program requirements. Applications are made on qpp.cms.gov."</p>

@@ -1,5 +1,9 @@
-//! What a page reads from its address: the selected performance year and the `:tin`.
+//! What a page reads from its address, the selected performance year and the `:tin`, and the
+//! year selector that changes it.
 
+use crate::api::PerformanceYearInfo;
+use crate::app::client::ClientError;
+use crate::app::components::{LoadError, Loading, YearSelect};
 use crate::app::context::use_app;
 use crate::domain::{PerformanceYear, Tin};
 use leptos::prelude::*;
@@ -19,4 +23,33 @@ pub fn use_selected_year() -> Memo<Option<PerformanceYear>> {
 pub fn use_tin_param() -> Memo<Result<Tin, String>> {
     let params = use_params_map();
     Memo::new(move |_| Tin::parse(&params.read().get("tin").unwrap_or_default()).map_err(|e| e.0))
+}
+
+/// The Performance Year selector and what the page shows about the selected year, once the
+/// years are loaded (Account Home's key dates, Eligibility & Reporting's notices).
+#[component]
+pub fn YearPanel<V: IntoView + 'static>(
+    year: Memo<Option<PerformanceYear>>, loading: &'static str,
+    on_change: impl Fn(PerformanceYear) + Clone + Send + Sync + 'static, details: fn(PerformanceYearInfo) -> V,
+) -> impl IntoView {
+    let app = use_app();
+    view! {
+        <Transition fallback=move || view! { <Loading what=loading/> }>
+            <ErrorBoundary fallback=|errors| view! { <LoadError errors/> }>
+                {move || {
+                    let selected = year.get();
+                    let on_change = on_change.clone();
+                    Suspend::new(async move {
+                        let years = app.years.await?;
+                        let y = selected.unwrap_or(years.default_year);
+                        let info = years.years.iter().find(|i| i.performance_year == y).cloned();
+                        Ok::<_, ClientError>(view! {
+                            <YearSelect years=years.years.clone() selected=y on_change/>
+                            {info.map(details)}
+                        })
+                    })
+                }}
+            </ErrorBoundary>
+        </Transition>
+    }
 }

@@ -126,3 +126,32 @@ pub fn measurement(v: &mut Value, s: usize, m: usize) -> &mut Value {
 }
 
 pub use Severity::{Error, Warning};
+
+/// The value at a finding's path (`measurementSets[3].measurements[0].value`), for changing it.
+pub fn at<'v>(v: &'v mut Value, path: &str) -> &'v mut Value {
+    path.split('.').fold(v, |v, part| match part.split_once('[') {
+        Some((key, index)) => &mut v[key][index.trim_end_matches(']').parse::<usize>().expect("an index")],
+        None => &mut v[part],
+    })
+}
+
+/// Sets the field at `path` to `value` and asserts exactly that finding there.
+#[track_caller]
+pub fn set_fails(path: &str, value: Value, code: &str, severity: Severity) -> Diagnostic {
+    fails(|v| *at(v, path) = value, code, path, severity)
+}
+
+/// Removes the field at `path` and asserts exactly that finding there.
+#[track_caller]
+pub fn drop_fails(path: &str, code: &str, severity: Severity) -> Diagnostic {
+    let (parent, field) = path.rsplit_once('.').map_or(("", path), |(p, f)| (p, f));
+    fails(
+        |v| {
+            let parent = if parent.is_empty() { v } else { at(v, parent) };
+            parent.as_object_mut().expect("an object").remove(field);
+        },
+        code,
+        path,
+        severity,
+    )
+}

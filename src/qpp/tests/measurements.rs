@@ -4,33 +4,11 @@ use super::helpers::*;
 
 #[test]
 fn performance_period() {
-    fails(
-        |v| set(v, 3)["performanceStart"] = json!("01/01/2025"),
-        "InvalidDate",
-        "measurementSets[3].performanceStart",
-        Error,
-    );
-    let d = fails(
-        |v| set(v, 3)["performanceEnd"] = json!("2025-12-31T00:00:00Z"),
-        "InvalidDate",
-        "measurementSets[3].performanceEnd",
-        Error,
-    );
+    set_fails("measurementSets[3].performanceStart", json!("01/01/2025"), "InvalidDate", Error);
+    let d = set_fails("measurementSets[3].performanceEnd", json!("2025-12-31T00:00:00Z"), "InvalidDate", Error);
     assert!(d.hint.unwrap().contains("\"2025-12-31\""));
-    fails(
-        |v| set(v, 3)["performanceEnd"] = json!("2025-02-30"),
-        "InvalidDate",
-        "measurementSets[3].performanceEnd",
-        Error,
-    );
-    fails(
-        |v| {
-            set(v, 3).as_object_mut().unwrap().remove("performanceEnd");
-        },
-        "MissingField",
-        "measurementSets[3].performanceEnd",
-        Error,
-    );
+    set_fails("measurementSets[3].performanceEnd", json!("2025-02-30"), "InvalidDate", Error);
+    drop_fails("measurementSets[3].performanceEnd", "MissingField", Error);
     fails(
         |v| {
             set(v, 0)["performanceStart"] = json!("2025-12-31");
@@ -40,57 +18,27 @@ fn performance_period() {
         "measurementSets[0].performanceEnd",
         Warning,
     );
-    fails(
-        |v| set(v, 0)["performanceEnd"] = json!("2026-01-31"),
-        "PerformancePeriodOutsideYear",
-        "measurementSets[0].performanceEnd",
-        Warning,
-    );
+    set_fails("measurementSets[0].performanceEnd", json!("2026-01-31"), "PerformancePeriodOutsideYear", Warning);
     fails(
         |v| set(v, 3)["performanceEnd"] = json!("2025-02-28"),
         "ShortPerformancePeriod",
         "measurementSets[3].performanceStart",
         Warning,
     );
-    fails(
-        |v| set(v, 3)["measureSet"] = json!("generalPracticeFamilyMedicine"),
-        "FieldRemoved",
-        "measurementSets[3].measureSet",
-        Error,
-    );
-    fails(|v| set(v, 3)["practiceId"] = json!("T1AR0001"), "FieldRemoved", "measurementSets[3].practiceId", Error);
+    set_fails("measurementSets[3].measureSet", json!("generalPracticeFamilyMedicine"), "FieldRemoved", Error);
+    set_fails("measurementSets[3].practiceId", json!("T1AR0001"), "FieldRemoved", Error);
 }
 
 #[test]
 fn measure_ids_categories_methods_programs() {
-    let d = fails(
-        |v| measurement(v, 3, 0)["measureId"] = json!("IA_EPA_00"),
-        "UnknownMeasure",
-        "measurementSets[3].measurements[0].measureId",
-        Error,
-    );
+    let d = set_fails("measurementSets[3].measurements[0].measureId", json!("IA_EPA_00"), "UnknownMeasure", Error);
     assert_eq!(d.api_message.as_deref(), Some("invalid measureId, see mips-data-format for list of valid measureIds."));
     assert_eq!(d.measure_id.as_deref(), Some("IA_EPA_00"));
-    let d = fails(
-        |v| measurement(v, 0, 0)["measureId"] = json!("1"),
-        "UnknownMeasure",
-        "measurementSets[0].measurements[0].measureId",
-        Error,
-    );
+    let d = set_fails("measurementSets[0].measurements[0].measureId", json!("1"), "UnknownMeasure", Error);
     assert!(d.hint.unwrap().contains("001"));
-    let d = fails(
-        |v| measurement(v, 3, 0)["measureId"] = json!("ia_ahe_1"),
-        "UnknownMeasure",
-        "measurementSets[3].measurements[0].measureId",
-        Error,
-    );
+    let d = set_fails("measurementSets[3].measurements[0].measureId", json!("ia_ahe_1"), "UnknownMeasure", Error);
     assert!(d.hint.unwrap().contains("IA_AHE_1"));
-    fails(
-        |v| measurement(v, 3, 0)["measureId"] = json!("PI_PPHI_1"),
-        "MeasureCategoryMismatch",
-        "measurementSets[3].measurements[0].measureId",
-        Error,
-    );
+    set_fails("measurementSets[3].measurements[0].measureId", json!("PI_PPHI_1"), "MeasureCategoryMismatch", Error);
     // 009 is an eCQM only (electronicHealthRecord).
     fails(
         |v| *measurement(v, 0, 0) = json!({ "measureId": "009", "value": { "isEndToEndReported": false, "performanceMet": 1, "eligiblePopulation": 2 } }),
@@ -134,25 +82,13 @@ fn measure_ids_categories_methods_programs() {
 
 #[test]
 fn value_shapes_by_metric_type() {
-    let d = fails(
-        |v| measurement(v, 3, 0)["value"] = json!("yes"),
-        "InvalidValue",
-        "measurementSets[3].measurements[0].value",
-        Error,
-    );
+    let d = set_fails("measurementSets[3].measurements[0].value", json!("yes"), "InvalidValue", Error);
     assert_eq!(d.api_message.as_deref(), Some("field 'value' in Submission.measurementSets[3].measurements[0] is invalid: \"yes\" is invalid for measureId IA_AHE_1"));
-    fails(
-        |v| {
-            measurement(v, 3, 0).as_object_mut().unwrap().remove("value");
-        },
-        "MissingField",
-        "measurementSets[3].measurements[0].value",
-        Error,
-    );
-    fails(
-        |v| measurement(v, 0, 0)["value"] = json!({ "isEndToEndReported": false, "strata": [] }),
-        "InvalidValue",
+    drop_fails("measurementSets[3].measurements[0].value", "MissingField", Error);
+    set_fails(
         "measurementSets[0].measurements[0].value",
+        json!({ "isEndToEndReported": false, "strata": [] }),
+        "InvalidValue",
         Error,
     );
     fails(

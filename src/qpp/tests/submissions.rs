@@ -24,20 +24,10 @@ fn entity_type_and_identifiers() {
         "entityType",
         Error,
     );
-    let d = fails(|v| v["entityType"] = json!("Group"), "InvalidEntityType", "entityType", Error);
+    let d = set_fails("entityType", json!("Group"), "InvalidEntityType", Error);
     assert!(d.hint.unwrap().contains("\"group\""));
-    fails(
-        |v| v["taxpayerIdentificationNumber"] = json!("00045678"),
-        "InvalidTin",
-        "taxpayerIdentificationNumber",
-        Error,
-    );
-    let d = fails(
-        |v| v["taxpayerIdentificationNumber"] = json!(456789),
-        "WrongType",
-        "taxpayerIdentificationNumber",
-        Error,
-    );
+    set_fails("taxpayerIdentificationNumber", json!("00045678"), "InvalidTin", Error);
+    let d = set_fails("taxpayerIdentificationNumber", json!(456789), "WrongType", Error);
     assert!(d.hint.unwrap().contains("double quotes"));
     fails(
         |v| v.as_object_mut().unwrap().remove("taxpayerIdentificationNumber").map(|_| ()).unwrap(),
@@ -45,12 +35,7 @@ fn entity_type_and_identifiers() {
         "taxpayerIdentificationNumber",
         Error,
     );
-    fails(
-        |v| v["nationalProviderIdentifier"] = json!("1234567893"),
-        "NpiNotAllowed",
-        "nationalProviderIdentifier",
-        Error,
-    );
+    set_fails("nationalProviderIdentifier", json!("1234567893"), "NpiNotAllowed", Error);
     // Individual: NPI required, 10 digits, check digit a warning only.
     let individual = |v: &mut Value| v["entityType"] = json!("individual");
     fails(individual, "MissingField", "nationalProviderIdentifier", Error);
@@ -84,7 +69,7 @@ fn entity_type_and_identifiers() {
         Error,
     );
     fails(|v| patch(v, json!({"entityType": "virtualGroup", "entityId": " "})), "EntityIdRequired", "entityId", Error);
-    fails(|v| v["entityId"] = json!("A1234"), "EntityIdNotUsed", "entityId", Warning);
+    set_fails("entityId", json!("A1234"), "EntityIdNotUsed", Warning);
     fails(
         |v| patch(v, json!({"entityType": "apm", "entityId": "A1234"})),
         "TinNotUsed",
@@ -96,63 +81,34 @@ fn entity_type_and_identifiers() {
 #[test]
 fn performance_year() {
     fails(|v| patch(v, json!({"performanceYear": null})), "MissingField", "performanceYear", Error);
-    let d = fails(
-        |v| v["performanceYear"] = json!("< performanceYearToBeReported >"),
-        "PerformanceYearPlaceholder",
-        "performanceYear",
-        Error,
-    );
+    let d = set_fails("performanceYear", json!("< performanceYearToBeReported >"), "PerformanceYearPlaceholder", Error);
     assert!(d.hint.unwrap().contains("2025"));
-    fails(|v| v["performanceYear"] = json!("2025"), "WrongType", "performanceYear", Error);
-    fails(|v| v["performanceYear"] = json!(1999), "InvalidPerformanceYear", "performanceYear", Error);
-    fails(|v| v["performanceYear"] = json!(2018), "PerformanceYearNotSupported", "performanceYear", Error);
+    set_fails("performanceYear", json!("2025"), "WrongType", Error);
+    set_fails("performanceYear", json!(1999), "InvalidPerformanceYear", Error);
+    set_fails("performanceYear", json!(2018), "PerformanceYearNotSupported", Error);
 }
 
 #[test]
 fn categories_methods_and_file_upload() {
-    fails(|v| set(v, 3)["category"] = json!("aci"), "InvalidCategory", "measurementSets[3].category", Error);
-    fails(|v| set(v, 3)["category"] = json!("cost"), "InvalidCategory", "measurementSets[3].category", Error);
-    fails(
-        |v| {
-            set(v, 3).as_object_mut().unwrap().remove("category");
-        },
-        "MissingField",
-        "measurementSets[3].category",
-        Error,
-    );
-    let d = fails(
-        |v| set(v, 3)["submissionMethod"] = json!("claims"),
-        "SubmissionMethodNotAllowed",
-        "measurementSets[3].submissionMethod",
-        Error,
-    );
+    set_fails("measurementSets[3].category", json!("aci"), "InvalidCategory", Error);
+    set_fails("measurementSets[3].category", json!("cost"), "InvalidCategory", Error);
+    drop_fails("measurementSets[3].category", "MissingField", Error);
+    let d = set_fails("measurementSets[3].submissionMethod", json!("claims"), "SubmissionMethodNotAllowed", Error);
     assert_eq!(d.api_message.as_deref(), Some("'claims' submission method is not allowed via file upload. registry and electronicHealthRecord are the only allowed submission methods."));
     assert_eq!(d.evidence, Evidence::Confirmed);
-    fails(
-        |v| {
-            set(v, 3).as_object_mut().unwrap().remove("submissionMethod");
-        },
-        "MissingField",
-        "measurementSets[3].submissionMethod",
-        Error,
-    );
+    drop_fails("measurementSets[3].submissionMethod", "MissingField", Error);
     let d = fails(|v| patch(v, json!({"measurementSets": null})), "NoMeasurementSets", "measurementSets", Error);
     assert_eq!(d.api_message.as_deref(), Some("At least one measurementSet must be defined to use this functionality"));
-    fails(|v| v["measurementSets"] = json!([]), "NoMeasurementSets", "measurementSets", Error);
-    fails(|v| set(v, 3)["measurements"] = json!([]), "NoMeasurements", "measurementSets[3].measurements", Warning);
+    set_fails("measurementSets", json!([]), "NoMeasurementSets", Error);
+    set_fails("measurementSets[3].measurements", json!([]), "NoMeasurements", Warning);
 }
 
 #[test]
 fn program_names_per_year() {
-    fails(|v| set(v, 3)["programName"] = json!("pcf"), "ProgramRemoved", "measurementSets[3].programName", Error);
-    fails(|v| set(v, 3)["programName"] = json!("cpcPlus"), "ProgramRemoved", "measurementSets[3].programName", Error);
-    fails(|v| set(v, 3)["programName"] = json!("G9999"), "UnknownMvp", "measurementSets[3].programName", Error);
-    let d = fails(
-        |v| set(v, 3)["programName"] = json!("MIPS"),
-        "InvalidProgramName",
-        "measurementSets[3].programName",
-        Error,
-    );
+    set_fails("measurementSets[3].programName", json!("pcf"), "ProgramRemoved", Error);
+    set_fails("measurementSets[3].programName", json!("cpcPlus"), "ProgramRemoved", Error);
+    set_fails("measurementSets[3].programName", json!("G9999"), "UnknownMvp", Error);
+    let d = set_fails("measurementSets[3].programName", json!("MIPS"), "InvalidProgramName", Error);
     assert!(d.hint.unwrap().contains("\"mips\""));
     // A real 2025 MVP is accepted for the IA activities it lists (IA_BE_4 is in G0053).
     let mut ok = base();
@@ -196,7 +152,7 @@ fn program_names_per_year() {
         "measurementSets[3].programName",
         Error,
     );
-    fails(|v| v["programName"] = json!("mips"), "LegacyProgramName", "programName", Warning);
+    set_fails("programName", json!("mips"), "LegacyProgramName", Warning);
     // 2021 still had pcf and cpcPlus.
     let mut y2021 = json!({ "entityType": "group", "taxpayerIdentificationNumber": "000456789", "performanceYear": 2021, "measurementSets": [
         { "category": "ia", "submissionMethod": "registry", "programName": "pcf", "performanceStart": "2021-01-01", "performanceEnd": "2021-12-31", "measurements": [ { "measureId": "IA_EPA_1", "value": true } ] } ] });
@@ -211,31 +167,12 @@ fn program_names_per_year() {
 
 #[test]
 fn cehrt_id() {
-    fails(
-        |v| {
-            set(v, 2).as_object_mut().unwrap().remove("cehrtId");
-        },
-        "MissingField",
-        "measurementSets[2].cehrtId",
-        Error,
-    );
-    fails(
-        |v| {
-            set(v, 1).as_object_mut().unwrap().remove("cehrtId");
-        },
-        "MissingField",
-        "measurementSets[1].cehrtId",
-        Error,
-    );
-    fails(|v| set(v, 2)["cehrtId"] = json!("XX15EXXXXXXXXXX"), "InvalidCehrtId", "measurementSets[2].cehrtId", Error);
-    let d = fails(
-        |v| set(v, 2)["cehrtId"] = json!("0015cabcdefghij"),
-        "InvalidCehrtId",
-        "measurementSets[2].cehrtId",
-        Error,
-    );
+    drop_fails("measurementSets[2].cehrtId", "MissingField", Error);
+    drop_fails("measurementSets[1].cehrtId", "MissingField", Error);
+    set_fails("measurementSets[2].cehrtId", json!("XX15EXXXXXXXXXX"), "InvalidCehrtId", Error);
+    let d = set_fails("measurementSets[2].cehrtId", json!("0015cabcdefghij"), "InvalidCehrtId", Error);
     assert!(d.hint.unwrap().contains("capitals"));
-    fails(|v| set(v, 3)["cehrtId"] = json!("0015CABCDEFGHIJ"), "CehrtIdNotUsed", "measurementSets[3].cehrtId", Warning);
+    set_fails("measurementSets[3].cehrtId", json!("0015CABCDEFGHIJ"), "CehrtIdNotUsed", Warning);
     // eCQMs needed no CEHRT ID before 2025.
     let mut y2024 = base();
     y2024["performanceYear"] = json!(2024);

@@ -1,12 +1,10 @@
 //! Eligibility & Reporting: the year, its notices, and the tabs.
 
-use super::super::params::use_selected_year;
+use super::super::params::{use_selected_year, YearPanel};
 use super::tabs::*;
 use crate::api::endpoints;
-use crate::api::PerformanceYearsResponse;
 use crate::app::client::{self, ClientError};
-use crate::app::components::{LoadError, Loading, PageHeading, YearSelect};
-use crate::app::context::use_app;
+use crate::app::components::{LoadError, Loading, PageHeading};
 use crate::domain::PerformanceYear;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -14,7 +12,6 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 /// The page's content; the router puts it in `SignedInPage`.
 #[component]
 pub fn EligibilityReporting() -> impl IntoView {
-    let app = use_app();
     let year = use_selected_year();
     let query = use_query_map();
     let tab = Memo::new(move |_| Tab::from_slug(&query.read().get("tab").unwrap_or_default()));
@@ -27,23 +24,7 @@ pub fn EligibilityReporting() -> impl IntoView {
 
     view! {
         <PageHeading text="Eligibility & Reporting"/>
-        <Transition fallback=|| view! { <Loading what="performance years"/> }>
-            <ErrorBoundary fallback=|errors| view! { <LoadError errors/> }>
-                {move || {
-                    let selected = year.get();
-                    let choose_year = choose_year.clone();
-                    Suspend::new(async move {
-                        let years: PerformanceYearsResponse = app.years.await?;
-                        let y = selected.unwrap_or(years.default_year);
-                        let info = years.years.iter().find(|i| i.performance_year == y).cloned();
-                        Ok::<_, ClientError>(view! {
-                            <YearSelect years=years.years.clone() selected=y on_change=choose_year/>
-                            {info.map(|info| view! { <YearNotices info/> })}
-                        })
-                    })
-                }}
-            </ErrorBoundary>
-        </Transition>
+        <YearPanel year loading="performance years" on_change=choose_year details=|info| view! { <YearNotices info/> }/>
         <Transition fallback=|| view! { <Loading what="your connections"/> }>
             <ErrorBoundary fallback=|errors| view! { <LoadError errors/> }>
                 {move || {

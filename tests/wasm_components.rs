@@ -11,7 +11,7 @@ use mips_elections::app::components::{
     LowVolumePicture, Modal, PageHeading, Pager, ProblemList, Shell, StatusBadge, YearSelect,
 };
 use mips_elections::domain::{low_volume_threshold, LowVolumeAssessment, SpecialStatus, VolumeFigures};
-use mips_elections::domain::{Election, ParticipationStatus, PerformanceYear};
+use mips_elections::domain::{Determination, Election, ParticipationStatus, PerformanceYear};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{HtmlDialogElement, HtmlElement, HtmlInputElement};
@@ -190,6 +190,8 @@ async fn low_volume_picture_says_in_words_what_the_bars_show() {
     let figures = VolumeFigures { allowed_charges_cents: 5_002_700, medicare_patients: 33, covered_services: 1_419 };
     let assessment = LowVolumeAssessment::of(&figures, &threshold);
     let eligibility = EntityEligibility {
+        determination: Determination::from_figures(&assessment),
+        figures_provided: true,
         figures,
         threshold,
         assessment,

@@ -3,8 +3,8 @@
 
 use crate::domain::lvt::{LowVolumeAssessment, LowVolumeStatus, LowVolumeThreshold, VolumeFigures};
 use crate::domain::{
-    Election, ElectionWindow, Npi, ParticipationStatus, PerformanceYear, ReportingPathway, SpecialStatus, Timestamp,
-    Tin, WindowPhase,
+    Determination, Election, ElectionWindow, Npi, ParticipationStatus, PerformanceYear, ReportingPathway,
+    SpecialStatus, Timestamp, Tin, WindowPhase,
 };
 use serde::{Deserialize, Serialize};
 
@@ -111,6 +111,11 @@ pub struct PathwayRecord {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EntityEligibility {
+    /// CMS's determination at this level: it decides `lowVolumeStatus`, `status` and `canElect`.
+    pub determination: Determination,
+    /// False when the data gave no low-volume figures: `figures` and `assessment` are then zeros
+    /// and the card says "not provided".
+    pub figures_provided: bool,
     pub figures: VolumeFigures,
     pub threshold: LowVolumeThreshold,
     pub assessment: LowVolumeAssessment,

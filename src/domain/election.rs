@@ -1,5 +1,6 @@
 //! Elections: who may elect what, when, and how the choice is confirmed.
 
+use super::determination::{Determination, Exclusion};
 use super::lvt::LowVolumeStatus;
 use super::time::Timestamp;
 use super::window::{ElectionWindow, WindowPhase};
@@ -118,9 +119,17 @@ pub enum ElectionRefusal {
     VirtualGroup,
     MipsEligible,
     NotOptInEligible,
-    NoWindow { year: PerformanceYear },
-    WindowNotOpen { window: ElectionWindow },
-    WindowClosed { window: ElectionWindow },
+    /// A QP, a newly enrolled clinician or an ineligible clinician type.
+    Excluded(Exclusion),
+    NoWindow {
+        year: PerformanceYear,
+    },
+    WindowNotOpen {
+        window: ElectionWindow,
+    },
+    WindowClosed {
+        window: ElectionWindow,
+    },
 }
 
 impl ElectionRefusal {
@@ -131,6 +140,7 @@ impl ElectionRefusal {
             ElectionRefusal::VirtualGroup => "VirtualGroupCannotElect",
             ElectionRefusal::MipsEligible => "AlreadyMipsEligible",
             ElectionRefusal::NotOptInEligible => "NotOptInEligible",
+            ElectionRefusal::Excluded(e) => e.refusal_code(),
             ElectionRefusal::NoWindow { .. } => "NoElectionWindow",
             ElectionRefusal::WindowNotOpen { .. } => "ElectionWindowNotOpen",
             ElectionRefusal::WindowClosed { .. } => "ElectionWindowClosed",
@@ -141,8 +151,9 @@ impl ElectionRefusal {
         match self {
             ElectionRefusal::ApmEntity => "APM Entities can't opt in to MIPS through QPP; no election can be made for an APM Entity.".into(),
             ElectionRefusal::VirtualGroup => "A virtual group does not make an opt-in election: its virtual-group election already counts as one.".into(),
-            ElectionRefusal::MipsEligible => "This entity exceeds all 3 low-volume threshold criteria and is already MIPS eligible, so there is nothing to elect.".into(),
-            ElectionRefusal::NotOptInEligible => "This entity exceeds none of the 3 low-volume threshold criteria, so it is not opt-in eligible. It may report voluntarily without an election.".into(),
+            ElectionRefusal::MipsEligible => "CMS determined this entity is already MIPS eligible (it exceeds all 3 low-volume threshold criteria), so there is nothing to elect.".into(),
+            ElectionRefusal::NotOptInEligible => "CMS determined this entity is not opt-in eligible, so no election can be made. It may report voluntarily without an election.".into(),
+            ElectionRefusal::Excluded(e) => e.reason().into(),
             ElectionRefusal::NoWindow { year } => format!("No election period has been announced for the {year} performance year yet."),
             ElectionRefusal::WindowNotOpen { window } => format!(
                 "The {} election period has not opened yet. It runs from {}.",
@@ -162,7 +173,7 @@ impl ElectionRefusal {
 /// Checks every rule that decides whether a *new* election may be made now. Finality (an
 /// existing election) is decided first by [`resolve_against_existing`].
 pub fn check_can_elect(
-    entity: EntityKind, low_volume: LowVolumeStatus, window: Option<&ElectionWindow>, year: PerformanceYear,
+    entity: EntityKind, determination: Determination, window: Option<&ElectionWindow>, year: PerformanceYear,
     now: Timestamp,
 ) -> Result<(), ElectionRefusal> {
     match entity {
@@ -170,7 +181,10 @@ pub fn check_can_elect(
         EntityKind::VirtualGroup => return Err(ElectionRefusal::VirtualGroup),
         EntityKind::Group | EntityKind::Individual => {}
     }
-    match low_volume {
+    if let Some(exclusion) = determination.exclusion {
+        return Err(ElectionRefusal::Excluded(exclusion));
+    }
+    match determination.status() {
         LowVolumeStatus::MipsEligible => return Err(ElectionRefusal::MipsEligible),
         LowVolumeStatus::NotOptInEligible => return Err(ElectionRefusal::NotOptInEligible),
         LowVolumeStatus::OptInEligible => {}
@@ -260,18 +274,39 @@ mod tests {
     fn opt_in_eligible_group_and_individual_may_elect_inside_the_window() {
         let w = w2024();
         for kind in [EntityKind::Group, EntityKind::Individual] {
-            assert_eq!(check_can_elect(kind, LowVolumeStatus::OptInEligible, Some(&w), py(2024), inside()), Ok(()));
+            assert_eq!(
+                check_can_elect(
+                    kind,
+                    Determination::with_status(LowVolumeStatus::OptInEligible),
+                    Some(&w),
+                    py(2024),
+                    inside()
+                ),
+                Ok(())
+            );
         }
     }
 
     #[test]
     fn apm_entities_and_virtual_groups_never_elect() {
         let w = w2024();
-        let r = check_can_elect(EntityKind::ApmEntity, LowVolumeStatus::OptInEligible, Some(&w), py(2024), inside());
+        let r = check_can_elect(
+            EntityKind::ApmEntity,
+            Determination::with_status(LowVolumeStatus::OptInEligible),
+            Some(&w),
+            py(2024),
+            inside(),
+        );
         assert_eq!(r, Err(ElectionRefusal::ApmEntity));
         assert!(r.unwrap_err().reason().contains("APM Entities can't opt in"));
         assert_eq!(
-            check_can_elect(EntityKind::VirtualGroup, LowVolumeStatus::OptInEligible, Some(&w), py(2024), inside()),
+            check_can_elect(
+                EntityKind::VirtualGroup,
+                Determination::with_status(LowVolumeStatus::OptInEligible),
+                Some(&w),
+                py(2024),
+                inside()
+            ),
             Err(ElectionRefusal::VirtualGroup)
         );
     }
@@ -279,33 +314,77 @@ mod tests {
     #[test]
     fn only_opt_in_eligible_entities_elect() {
         let w = w2024();
-        let r = check_can_elect(EntityKind::Group, LowVolumeStatus::MipsEligible, Some(&w), py(2024), inside())
-            .unwrap_err();
+        let r = check_can_elect(
+            EntityKind::Group,
+            Determination::with_status(LowVolumeStatus::MipsEligible),
+            Some(&w),
+            py(2024),
+            inside(),
+        )
+        .unwrap_err();
         assert_eq!(r.code(), "AlreadyMipsEligible");
-        let r = check_can_elect(EntityKind::Group, LowVolumeStatus::NotOptInEligible, Some(&w), py(2024), inside())
-            .unwrap_err();
+        let r = check_can_elect(
+            EntityKind::Group,
+            Determination::with_status(LowVolumeStatus::NotOptInEligible),
+            Some(&w),
+            py(2024),
+            inside(),
+        )
+        .unwrap_err();
         assert_eq!(r.code(), "NotOptInEligible");
         assert!(r.reason().contains("not opt-in eligible"));
+        // A QP, a newly enrolled clinician or an ineligible clinician type: its own sentence,
+        // even when CMS's flags say opt-in eligible.
+        for e in Exclusion::ALL {
+            let d = Determination { exclusion: Some(e), ..Determination::with_status(LowVolumeStatus::OptInEligible) };
+            let r = check_can_elect(EntityKind::Individual, d, Some(&w), py(2024), inside()).unwrap_err();
+            assert_eq!(r, ElectionRefusal::Excluded(e));
+            assert_eq!((r.code(), r.reason()), (e.refusal_code(), e.reason().to_string()));
+        }
     }
 
     #[test]
     fn outside_the_window_is_refused_with_the_dates() {
         let w = w2024();
         let before = Timestamp::from_eastern(2025, 1, 1, 12, 0);
-        let r =
-            check_can_elect(EntityKind::Group, LowVolumeStatus::OptInEligible, Some(&w), py(2024), before).unwrap_err();
+        let r = check_can_elect(
+            EntityKind::Group,
+            Determination::with_status(LowVolumeStatus::OptInEligible),
+            Some(&w),
+            py(2024),
+            before,
+        )
+        .unwrap_err();
         assert_eq!(r.code(), "ElectionWindowNotOpen");
         assert!(r.reason().contains("January 2, 2025 at 10:00 a.m. ET"), "{}", r.reason());
         let at_close = w.election_closes_at;
-        let r = check_can_elect(EntityKind::Group, LowVolumeStatus::OptInEligible, Some(&w), py(2024), at_close)
-            .unwrap_err();
+        let r = check_can_elect(
+            EntityKind::Group,
+            Determination::with_status(LowVolumeStatus::OptInEligible),
+            Some(&w),
+            py(2024),
+            at_close,
+        )
+        .unwrap_err();
         assert_eq!(r.code(), "ElectionWindowClosed");
         assert!(r.reason().contains("March 31, 2025 at 8:00 p.m. ET"), "{}", r.reason());
         let one_ms_before = Timestamp(at_close.0 - 1);
-        assert!(check_can_elect(EntityKind::Group, LowVolumeStatus::OptInEligible, Some(&w), py(2024), one_ms_before)
-            .is_ok());
-        let r =
-            check_can_elect(EntityKind::Group, LowVolumeStatus::OptInEligible, None, py(2026), inside()).unwrap_err();
+        assert!(check_can_elect(
+            EntityKind::Group,
+            Determination::with_status(LowVolumeStatus::OptInEligible),
+            Some(&w),
+            py(2024),
+            one_ms_before
+        )
+        .is_ok());
+        let r = check_can_elect(
+            EntityKind::Group,
+            Determination::with_status(LowVolumeStatus::OptInEligible),
+            None,
+            py(2026),
+            inside(),
+        )
+        .unwrap_err();
         assert!(r.reason().contains("2026"));
     }
 

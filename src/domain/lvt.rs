@@ -46,6 +46,11 @@ pub fn low_volume_threshold(year: PerformanceYear) -> Option<LowVolumeThreshold>
     })
 }
 
+/// The first performance year the table covers.
+pub fn first_threshold_year() -> u16 {
+    LVT_TABLE.iter().map(|r| r.0).min().expect("the table is not empty")
+}
+
 /// The latest performance year the table covers.
 pub fn last_threshold_year() -> u16 {
     LVT_TABLE.iter().map(|r| r.0).max().expect("the table is not empty")

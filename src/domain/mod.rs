@@ -2,6 +2,7 @@
 //! every rule takes what it needs (including "now") as an argument, so it can be tested plainly.
 
 pub mod csv;
+pub mod determination;
 pub mod election;
 pub mod entity;
 pub mod format;
@@ -16,6 +17,7 @@ pub mod time;
 pub mod window;
 pub mod year;
 
+pub use determination::{Determination, Exclusion};
 pub use election::{
     check_can_elect, check_confirmation, resolve_against_existing, Election, ElectionOutcome, ElectionRefusal,
     EntityKind,

@@ -3,6 +3,7 @@
 //! files need an election, which need none, which can't be submitted at all, and what each
 //! choice in the Election Selection table does with the participant's data.
 
+use super::determination::Determination;
 use super::election::Election;
 use super::election::{check_can_elect, ElectionRefusal, EntityKind};
 use super::entity::EntityType;
@@ -130,7 +131,8 @@ pub struct ParticipantFacts<'a> {
     /// `entityType` from the file; `None` when the file names none the upload knows.
     pub entity_type: Option<EntityType>,
     /// `None` when there is no eligibility record for the participant in the year.
-    pub low_volume: Option<LowVolumeStatus>,
+    /// CMS's determination at the participant's level; `None` when the data has no record of it.
+    pub determination: Option<Determination>,
     pub in_virtual_group: bool,
     pub existing: Option<Election>,
     pub window: Option<&'a ElectionWindow>,
@@ -174,18 +176,18 @@ pub fn standing(key: &ParticipantKey, f: &ParticipantFacts) -> ParticipantStandi
     if let Some(Err(closed)) = f.window.map(|w| w.check_submission_open(f.now)) {
         return cannot(SubmissionClosed::CODE, closed.reason());
     }
-    let Some(lv) = f.low_volume else {
+    let Some(determination) = f.determination else {
         return cannot("NoEligibilityInformation", format!("There is no eligibility information for {key} in performance year {year}, so it is not eligible to submit."));
     };
     if let Some(e) = f.existing {
         return ParticipantStanding::AlreadyElected { election: e };
     }
-    match lv {
+    match determination.status() {
         LowVolumeStatus::MipsEligible => ParticipantStanding::MipsEligible,
         LowVolumeStatus::NotOptInEligible => ParticipantStanding::VoluntaryWithoutElection,
         LowVolumeStatus::OptInEligible => {
             let kind = EntityKind::of(key.npi.is_some(), f.in_virtual_group);
-            match check_can_elect(kind, lv, f.window, year, f.now) {
+            match check_can_elect(kind, determination, f.window, year, f.now) {
                 Ok(()) => ParticipantStanding::NeedsElection,
                 Err(r) => {
                     cannot(r.code(), format!("{key} is opt-in eligible but no election can be made: {}", r.reason()))
@@ -328,7 +330,7 @@ mod tests {
     fn facts(w: &ElectionWindow) -> ParticipantFacts<'_> {
         ParticipantFacts {
             entity_type: Some(EntityType::Group),
-            low_volume: Some(LowVolumeStatus::OptInEligible),
+            determination: Some(Determination::with_status(LowVolumeStatus::OptInEligible)),
             in_virtual_group: false,
             existing: None,
             window: Some(w),
@@ -347,10 +349,16 @@ mod tests {
             matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "ApmEntity"),
             "APM before eligibility"
         );
-        let s = standing(&k, &ParticipantFacts { low_volume: None, ..facts(&w) });
+        let s = standing(&k, &ParticipantFacts { determination: None, ..facts(&w) });
         assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "NoEligibilityInformation"));
         // Exempt and not opt-in eligible: voluntary reporting, without an election.
-        let s = standing(&k, &ParticipantFacts { low_volume: Some(LowVolumeStatus::NotOptInEligible), ..facts(&w) });
+        let s = standing(
+            &k,
+            &ParticipantFacts {
+                determination: Some(Determination::with_status(LowVolumeStatus::NotOptInEligible)),
+                ..facts(&w)
+            },
+        );
         assert_eq!(s, ParticipantStanding::VoluntaryWithoutElection);
         assert!(s.needs_no_election() && s.no_election_reason().unwrap().starts_with(VOLUNTARY_NO_ELECTION));
         assert_eq!(decide(&k, &s, None, false), Ok(UploadAction::Store { record: None }));
@@ -358,7 +366,13 @@ mod tests {
         assert_eq!(refused.code, "NotOptInEligible", "no election for one that is not opt-in eligible");
         assert_eq!(decide(&k, &s, Some(ElectionChoice::NoDecision), false), Ok(UploadAction::Skip));
         assert_eq!(
-            standing(&k, &ParticipantFacts { low_volume: Some(LowVolumeStatus::MipsEligible), ..facts(&w) }),
+            standing(
+                &k,
+                &ParticipantFacts {
+                    determination: Some(Determination::with_status(LowVolumeStatus::MipsEligible)),
+                    ..facts(&w)
+                }
+            ),
             ParticipantStanding::MipsEligible
         );
         assert_eq!(
@@ -382,7 +396,7 @@ mod tests {
                 &ParticipantFacts {
                     now: late,
                     window: Some(&closing),
-                    low_volume: Some(LowVolumeStatus::MipsEligible),
+                    determination: Some(Determination::with_status(LowVolumeStatus::MipsEligible)),
                     ..facts(&w)
                 }
             ),
@@ -394,7 +408,7 @@ mod tests {
             &ParticipantFacts {
                 now: after,
                 window: Some(&closing),
-                low_volume: Some(LowVolumeStatus::MipsEligible),
+                determination: Some(Determination::with_status(LowVolumeStatus::MipsEligible)),
                 ..facts(&w)
             },
         );

@@ -1,4 +1,6 @@
 //! `mips-elections [--demo]`: reads the environment, prepares the database and serves.
+//! `mips-elections import eligibility --year YEAR [--date YYYY-MM-DD] FILE` loads CMS's
+//! determinations (`services/import.rs`); `mips-elections import runs` lists the data runs.
 //! Environment: PORT (8080), HOST (127.0.0.1), DATABASE_URL (sqlite:data/mips-elections.db),
 //! DIST_DIR (dist), MIPS_DEMO_DATA=1 (same as --demo), COOKIE_SECURE=1.
 
@@ -16,7 +18,14 @@ pub fn main() -> std::process::ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
     tracing_subscriber::fmt().with_env_filter(filter).init();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
-    match runtime.block_on(serve()) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let work = async {
+        match args.first().map(String::as_str) {
+            Some("import") => import(&args[1..]).await,
+            _ => serve().await,
+        }
+    };
+    match runtime.block_on(work) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mips-elections: {e}");
@@ -61,6 +70,98 @@ async fn serve() -> Result<(), String> {
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+const IMPORT_USAGE: &str =
+    "usage: mips-elections import eligibility --year YEAR [--date YYYY-MM-DD] FILE\n       mips-elections import runs";
+
+/// `import eligibility …` and `import runs`, on the database the server uses.
+async fn import(args: &[String]) -> Result<(), String> {
+    let database_url = env_or("DATABASE_URL", "sqlite:data/mips-elections.db");
+    match args.first().map(String::as_str) {
+        Some("runs") if args.len() == 1 => {
+            let store = Store::connect(&database_url).await?;
+            let runs = store.imported_runs().await.map_err(|e| format!("reading the data runs failed: {e}"))?;
+            println!("year  run  date        clinicians  practices  opt-in eligible  file");
+            for r in &runs {
+                println!(
+                    "{:<5} {:>3}  {:<10}  {:>10}  {:>9}  {:>15}  {}",
+                    r.run.performance_year.get(),
+                    r.run.run_number,
+                    r.run.released_on,
+                    r.clinicians,
+                    r.practices,
+                    r.opt_in_eligible,
+                    if r.file_name.is_empty() { "(not imported: demo or reference data)" } else { &r.file_name }
+                );
+            }
+            if runs.is_empty() {
+                println!("(no data runs yet)");
+            }
+            Ok(())
+        }
+        Some("eligibility") => {
+            let mut year = None;
+            let mut date = None;
+            let mut file = None;
+            let mut rest = args[1..].iter();
+            while let Some(a) = rest.next() {
+                match a.as_str() {
+                    "--year" => year = rest.next().cloned(),
+                    "--date" => date = rest.next().cloned(),
+                    other if other.starts_with("--") => return Err(format!("unknown option {other}\n{IMPORT_USAGE}")),
+                    other if file.is_none() => file = Some(other.to_string()),
+                    _ => return Err(format!("one FILE only\n{IMPORT_USAGE}")),
+                }
+            }
+            let year = year.ok_or(format!("--year is required\n{IMPORT_USAGE}"))?;
+            let year = crate::domain::PerformanceYear::parse(&year).map_err(|e| format!("--year {year}: {e}"))?;
+            let file = file.ok_or(format!("FILE is required\n{IMPORT_USAGE}"))?;
+            let clock = system_clock();
+            let now = clock();
+            let released_on = match date {
+                Some(d) => crate::domain::time::format_iso_date(&d)
+                    .map(|_| d.clone())
+                    .ok_or(format!("--date {d}: use YYYY-MM-DD"))?,
+                None => {
+                    let e = now.to_eastern();
+                    format!("{:04}-{:02}-{:02}", e.year, e.month, e.day)
+                }
+            };
+            let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {file}: {e}"))?;
+            eprintln!("read {file}: {} bytes", bytes.len());
+            let text = super::services::import::text_of(bytes)
+                .map_err(|e| format!("the file was refused, nothing was imported: {e}"))?;
+            let content_sha256 = super::secrets::sha256_hex(text.as_bytes());
+            let name = std::path::Path::new(&file)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(file.clone());
+            let store = Store::connect(&database_url).await?;
+            seed::seed_reference_data(&store).await.map_err(|e| format!("seeding reference data failed: {e}"))?;
+            let started = std::time::Instant::now();
+            let run = super::store::data_runs::RunFacts { file_name: &name, content_sha256, released_on, now };
+            let mut progress = |done: usize, total: usize| eprintln!("stored {done} of {total} rows");
+            let outcome = super::services::import::import(&store, year, &text, run, &mut progress)
+                .await
+                .map_err(|e| e.to_string())?;
+            let took = started.elapsed().as_secs_f64();
+            if outcome.unchanged {
+                println!(
+                    "unchanged: the latest {year} data run ({}) came from the same content; nothing was written",
+                    outcome.run_number
+                );
+            } else {
+                println!(
+                    "imported {name} as {year} data run {}: {} clinicians, {} practices, {} opt-in eligible, in {took:.1} s",
+                    outcome.run_number, outcome.clinicians, outcome.practices, outcome.opt_in_eligible
+                );
+            }
+            store.close().await;
+            Ok(())
+        }
+        _ => Err(IMPORT_USAGE.to_string()),
+    }
 }
 
 /// Removes expired sessions at start and every ten minutes, so the table holds only live ones.

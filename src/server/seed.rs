@@ -7,7 +7,10 @@ use super::store::practices::{EligibilityFacts, PracticeRow};
 use super::store::Store;
 use crate::api::{ApmEntitySummary, DataRun, RegistryKind, RegistrySummary, UserRole, VirtualGroupSummary};
 use crate::domain::window::official_windows;
-use crate::domain::{ElectionWindow, Npi, PerformanceYear, SpecialStatus, Timestamp, Tin};
+use crate::domain::{
+    low_volume_threshold, Determination, ElectionWindow, LowVolumeAssessment, LowVolumeStatus, Npi, PerformanceYear,
+    SpecialStatus, Timestamp, Tin, VolumeFigures,
+};
 use serde::Deserialize;
 
 pub const DEMO_PASSWORD: &str = "demo-password-1";
@@ -88,11 +91,19 @@ fn demo_data() -> DemoData {
     serde_json::from_str(include_str!("../../demo-data/practices.json")).expect("demo-data/practices.json is valid")
 }
 
+/// The demo's facts: invented figures, and the determination those figures give under the year's
+/// threshold (real data carries CMS's own determination, which the import stores as given).
 fn facts(
-    figures: (i64, i64, i64), special_statuses: Vec<SpecialStatus>, mips_apm_participant: bool,
+    year: PerformanceYear, figures: (i64, i64, i64), special_statuses: Vec<SpecialStatus>, mips_apm_participant: bool,
 ) -> EligibilityFacts {
     let (medicare_patients, allowed_charges_cents, covered_services) = figures;
+    let volume = VolumeFigures { medicare_patients, allowed_charges_cents, covered_services };
+    let determination = low_volume_threshold(year)
+        .map(|t| Determination::from_figures(&LowVolumeAssessment::of(&volume, &t)))
+        .unwrap_or(Determination::with_status(LowVolumeStatus::NotOptInEligible));
     EligibilityFacts {
+        determination,
+        figures_provided: true,
         medicare_patients,
         allowed_charges_cents,
         covered_services,
@@ -135,7 +146,7 @@ pub async fn seed_registry_clients(
                 npi: network_npi(i),
                 first_name: format!("Clinician {}", i + 1),
                 last_name: "Network".into(),
-                facts: facts((30, 1_000_000, 250), vec![], false),
+                facts: facts(year, (30, 1_000_000, 250), vec![], false),
             })
             .collect();
         store.upsert_clinicians(&rows).await?;
@@ -159,7 +170,7 @@ async fn insert_practices(store: &Store, year: PerformanceYear, practices: &[Dem
                 city: p.city.clone(),
                 state: p.state.clone(),
                 zip: p.zip.clone(),
-                facts: facts(p.figures, statuses.clone(), p.mips_apm_participant),
+                facts: facts(year, p.figures, statuses.clone(), p.mips_apm_participant),
             })
             .await?;
         // A clinician shares the practice's statuses except the small-practice one (a TIN's size).
@@ -174,7 +185,7 @@ async fn insert_practices(store: &Store, year: PerformanceYear, practices: &[Dem
                     npi,
                     first_name: c.first_name.clone(),
                     last_name: c.last_name.clone(),
-                    facts: facts(c.figures, clinician_statuses.clone(), p.mips_apm_participant),
+                    facts: facts(year, c.figures, clinician_statuses.clone(), p.mips_apm_participant),
                 })
                 .await?;
         }

@@ -22,4 +22,4 @@ pub use layout::{
 };
 pub use modal::{focus_id, focus_later, Modal};
 pub use pager::Pager;
-pub use practice::{EligibilityFacts, LowVolumePicture, StatusBadge, YearSelect};
+pub use practice::{EligibilityFacts, LowVolumePicture, StatusBadge, YearSelect, NOT_PROVIDED};

@@ -15,17 +15,22 @@ pub fn StatusBadge(status: ParticipationStatus) -> impl IntoView {
     }
 }
 
+/// Said in place of a figure the data did not give.
+pub const NOT_PROVIDED: &str = "Not provided";
+
 /// The eligibility summary in the guide's wording; `at` is " at this practice" for practices.
 #[component]
 pub fn EligibilityFacts(eligibility: EntityEligibility, #[prop(optional)] at: &'static str) -> impl IntoView {
     let e = eligibility;
-    let exceeds = if e.assessment.exceeds_threshold() { "Yes" } else { "No" };
+    // CMS does not publish the figures; data without them says so rather than showing zeros.
+    let given = |shown: String| if e.figures_provided { shown } else { NOT_PROVIDED.to_string() };
+    let exceeds = given(if e.assessment.exceeds_threshold() { "Yes" } else { "No" }.to_string());
     view! {
         <dl class="practice-facts">
             <div><dt>"Exceeds Low Volume Threshold:"</dt><dd>{exceeds}</dd></div>
-            <div><dt>{format!("Medicare Patients{at}:")}</dt><dd>{format_count(e.figures.medicare_patients)}</dd></div>
-            <div><dt>{format!("Allowed Charges{at}:")}</dt><dd>{format_usd_cents(e.figures.allowed_charges_cents)}</dd></div>
-            <div><dt>{format!("Covered Services{at}:")}</dt><dd>{format_count(e.figures.covered_services)}</dd></div>
+            <div><dt>{format!("Medicare Patients{at}:")}</dt><dd>{given(format_count(e.figures.medicare_patients))}</dd></div>
+            <div><dt>{format!("Allowed Charges{at}:")}</dt><dd>{given(format_usd_cents(e.figures.allowed_charges_cents))}</dd></div>
+            <div><dt>{format!("Covered Services{at}:")}</dt><dd>{given(format_count(e.figures.covered_services))}</dd></div>
             <div><dt>"Special Statuses, Exceptions and Other Reporting Factors:"</dt><dd>{SpecialStatus::list_label(&e.special_statuses)}</dd></div>
         </dl>
     }
@@ -37,6 +42,9 @@ pub fn EligibilityFacts(eligibility: EntityEligibility, #[prop(optional)] at: &'
 #[component]
 pub fn LowVolumePicture(eligibility: EntityEligibility, #[prop(into)] id: String) -> impl IntoView {
     let e = eligibility;
+    if !e.figures_provided {
+        return view! { <p class="low-volume-not-provided">"The low-volume figures were not provided with CMS's data, so there is no picture of them. The status above is CMS's determination."</p> }.into_any();
+    }
     let rows: Vec<(Criterion, i64, i64, bool, String, String)> = Criterion::ALL
         .into_iter()
         .map(|c| {
@@ -102,6 +110,7 @@ pub fn LowVolumePicture(eligibility: EntityEligibility, #[prop(into)] id: String
             }).collect_view()}
         </svg>
     }
+    .into_any()
 }
 
 /// Performance year selector. Choosing a year changes nothing by itself (WCAG 3.2.2, On

@@ -4,7 +4,7 @@
 use crate::api::{
     Address, ClinicianCard, ElectionAvailability, ElectionRecord, EntityEligibility, PathwayRecord, PracticeCard,
 };
-use crate::domain::lvt::LowVolumeAssessment;
+use crate::domain::lvt::{LowVolumeAssessment, LowVolumeStatus};
 use crate::domain::{
     check_can_elect, offered_pathways, ElectionWindow, EntityKind, ParticipationStatus, PerformanceYear, Timestamp,
 };
@@ -36,7 +36,8 @@ fn eligibility(
     let threshold = require_threshold(year)?;
     let figures = f.figures();
     let assessment = LowVolumeAssessment::of(&figures, &threshold);
-    let lv = assessment.status();
+    // CMS's determination decides; the figures, when provided, only explain it.
+    let lv = f.determination.status();
     let kind = EntityKind::of(individual, cx.in_virtual_group);
     let can_elect = match cx.election {
         Some(e) => ElectionAvailability {
@@ -47,19 +48,21 @@ fn eligibility(
                 e.elected_at.format_eastern()
             )),
         },
-        None => match check_can_elect(kind, lv, cx.window, year, cx.now) {
+        None => match check_can_elect(kind, f.determination, cx.window, year, cx.now) {
             Ok(()) => ElectionAvailability { allowed: true, reason: None },
             Err(r) => ElectionAvailability { allowed: false, reason: Some(r.reason()) },
         },
     };
     let election = cx.election.map(|e| e.election);
     Ok(EntityEligibility {
+        determination: f.determination,
         figures,
         threshold,
         assessment,
         low_volume_status: lv,
         status: ParticipationStatus::of(lv, election),
-        status_explanation: lv.explanation(&assessment),
+        status_explanation: explanation(f, &assessment, cx.election),
+        figures_provided: f.figures_provided,
         special_statuses: f.special_statuses.clone(),
         mips_apm_participant: f.mips_apm_participant,
         election: cx.election.cloned(),
@@ -71,6 +74,20 @@ fn eligibility(
             offered_pathways(year, f.mips_apm_participant, lv, election)
         },
     })
+}
+
+/// CMS's status in words; an election made before a later data run stopped calling the entity
+/// opt-in eligible stands, and the card says so.
+fn explanation(f: &EligibilityFacts, assessment: &LowVolumeAssessment, election: Option<&ElectionRecord>) -> String {
+    let said = f.determination.explanation(f.figures_provided.then_some(assessment));
+    match election {
+        Some(e) if f.determination.status() != LowVolumeStatus::OptInEligible => format!(
+            "{said} The election to {} made on {} stands: elections are final, and a later data run does not undo one.",
+            e.election.label(),
+            e.elected_at.format_eastern()
+        ),
+        _ => said,
+    }
 }
 
 pub fn practice_card(p: &PracticeRow, clinicians: i64, cx: CardContext<'_>) -> Result<PracticeCard, ApiError> {

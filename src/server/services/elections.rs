@@ -3,13 +3,12 @@
 
 use super::cards::pathway_record;
 use super::practices::{no_clinician, no_practice, require_connection};
-use super::years::require_threshold;
 use crate::api::{ElectionChannel, ElectionRecord, ElectionRequest, PathwayRecord, PathwayRequest};
 use crate::domain::election::conflict_reason;
 use crate::domain::pathway::PathwayRefusal;
 use crate::domain::{
-    check_can_elect, check_confirmation, check_pathway, resolve_against_existing, Election, ElectionOutcome,
-    EntityKind, LowVolumeAssessment, LowVolumeStatus, Npi, PerformanceYear, Timestamp, Tin, VolumeFigures,
+    check_can_elect, check_confirmation, check_pathway, resolve_against_existing, Determination, Election,
+    ElectionOutcome, EntityKind, Npi, PerformanceYear, Timestamp, Tin,
 };
 use crate::server::http::error::ApiError;
 use crate::server::state::AppState;
@@ -23,30 +22,18 @@ pub struct Actor {
     pub statement_of_truth_agreed_at: Timestamp,
 }
 
-/// The entity's low-volume figures and whether it participates in a MIPS APM: the practice for a
-/// group, the clinician for an individual.
+/// CMS's determination of the entity and whether it participates in a MIPS APM: the practice's
+/// for a group, the clinician's for an individual.
 async fn facts_of(
     state: &AppState, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>,
-) -> Result<(VolumeFigures, bool), ApiError> {
-    let (figures, apm) = match npi {
-        None => state
-            .store
-            .practice(year, tin)
-            .await?
-            .map(|p| (p.facts.figures(), p.facts.mips_apm_participant))
-            .ok_or_else(|| no_practice(tin, year))?,
-        Some(n) => state
-            .store
-            .clinician(year, tin, n)
-            .await?
-            .map(|c| (c.facts.figures(), c.facts.mips_apm_participant))
-            .ok_or_else(|| no_clinician(tin, n, year))?,
+) -> Result<(Determination, bool), ApiError> {
+    let facts = match npi {
+        None => state.store.practice(year, tin).await?.map(|p| p.facts).ok_or_else(|| no_practice(tin, year))?,
+        Some(n) => {
+            state.store.clinician(year, tin, n).await?.map(|c| c.facts).ok_or_else(|| no_clinician(tin, n, year))?
+        }
     };
-    Ok((figures, apm))
-}
-
-fn low_volume(figures: &VolumeFigures, year: PerformanceYear) -> Result<LowVolumeStatus, ApiError> {
-    Ok(LowVolumeAssessment::of(figures, &require_threshold(year)?).status())
+    Ok((facts.determination, facts.mips_apm_participant))
 }
 
 fn conflict(prior: Election, e: &ElectionRecord) -> ApiError {
@@ -65,7 +52,7 @@ pub async fn make_election(
     check_confirmation(&req.confirmation)?;
     let (year, tin, npi) = (req.performance_year, &req.tin, req.npi.as_ref());
     require_connection(state, &actor.user_id, tin).await?;
-    let (figures, _) = facts_of(state, year, tin, npi).await?;
+    let (determination, _) = facts_of(state, year, tin, npi).await?;
 
     // Finality first: a repeat of the recorded election is answered with it, even after the
     // window closed, so that a retry after a lost response is harmless.
@@ -76,11 +63,10 @@ pub async fn make_election(
         _ => {}
     }
 
-    let lv = low_volume(&figures, year)?;
     let now = state.now();
     let in_vg = state.store.virtual_group_tins(year).await?.contains(tin);
     let window = state.store.window(year).await?;
-    check_can_elect(EntityKind::of(npi.is_some(), in_vg), lv, window.as_ref(), year, now)?;
+    check_can_elect(EntityKind::of(npi.is_some(), in_vg), determination, window.as_ref(), year, now)?;
 
     let outcome = state
         .store
@@ -112,7 +98,7 @@ pub async fn choose_pathway(
     let (year, tin, npi) = (req.performance_year, &req.tin, req.npi.as_ref());
     require_connection(state, &actor.user_id, tin).await?;
     // The pathway answers "no eligibility information" in its own words, whatever is missing.
-    let (figures, apm) = facts_of(state, year, tin, npi).await.map_err(|e| {
+    let (determination, apm) = facts_of(state, year, tin, npi).await.map_err(|e| {
         if e.status == axum::http::StatusCode::NOT_FOUND {
             let msg = format!("There is no eligibility information for this entity in performance year {year}.");
             ApiError::not_found("NoEligibilityInformation", msg)
@@ -120,7 +106,7 @@ pub async fn choose_pathway(
             e
         }
     })?;
-    let lv = low_volume(&figures, year)?;
+    let lv = determination.status();
     let election = state.store.election(year, tin, npi).await?.map(|e| e.election);
     let existing = state.store.pathway(year, tin, npi).await?;
     if existing.is_none() {

@@ -5,6 +5,7 @@
 pub mod cards;
 pub mod elections;
 pub mod eligibility_api;
+pub mod import;
 pub mod practices;
 pub mod qpp;
 pub mod registry;

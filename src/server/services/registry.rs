@@ -6,10 +6,7 @@
 use super::index_by;
 use crate::api::{ElectionChannel, RegistrySummary};
 use crate::domain::registry::{standing, ParticipantFacts, ParticipantKey, ParticipantStanding};
-use crate::domain::{
-    low_volume_threshold, Election, ElectionWindow, EntityType, LowVolumeAssessment, LowVolumeThreshold, Npi,
-    PerformanceYear, Timestamp, Tin,
-};
+use crate::domain::{Election, ElectionWindow, EntityType, Npi, PerformanceYear, Timestamp, Tin};
 use crate::server::http::error::ApiError;
 use crate::server::http::session::CurrentUser;
 use crate::server::secrets::token_hash;
@@ -125,9 +122,6 @@ pub struct ClientData {
     elections: HashMap<ParticipantKey, Election>,
     in_virtual_group: HashSet<Tin>,
     window: Option<ElectionWindow>,
-    /// `None` for a year without one: standings then can't be decided (callers that decide them
-    /// refuse such a year first, with `require_threshold`).
-    threshold: Option<LowVolumeThreshold>,
     year: PerformanceYear,
     now: Timestamp,
 }
@@ -137,7 +131,6 @@ impl ClientData {
     pub async fn load<'t>(
         state: &AppState, year: PerformanceYear, tins: impl IntoIterator<Item = &'t Tin>,
     ) -> Result<ClientData, ApiError> {
-        let threshold = low_volume_threshold(year);
         let list: Vec<Tin> = tins.into_iter().cloned().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
         let scope = Scope::Tins(&list);
         let store = &state.store;
@@ -152,7 +145,6 @@ impl ClientData {
                 .collect(),
             in_virtual_group: store.virtual_group_tins(year).await?.into_iter().collect(),
             window: store.window(year).await?,
-            threshold,
             year,
             now: state.now(),
         })
@@ -179,13 +171,13 @@ impl ClientData {
 
     /// (name, standing) of one participant.
     pub fn standing(&self, key: &ParticipantKey, entity_type: Option<EntityType>) -> (String, ParticipantStanding) {
-        let figures = match &key.npi {
-            None => self.practices.get(&key.tin).map(|p| p.facts.figures()),
-            Some(n) => self.clinicians.get(&(key.tin.clone(), n.clone())).map(|c| c.facts.figures()),
+        let determination = match &key.npi {
+            None => self.practices.get(&key.tin).map(|p| p.facts.determination),
+            Some(n) => self.clinicians.get(&(key.tin.clone(), n.clone())).map(|c| c.facts.determination),
         };
         let facts = ParticipantFacts {
             entity_type,
-            low_volume: figures.zip(self.threshold).map(|(f, t)| LowVolumeAssessment::of(&f, &t).status()),
+            determination,
             in_virtual_group: self.in_virtual_group.contains(&key.tin),
             existing: self.election_of(key),
             window: self.window.as_ref(),

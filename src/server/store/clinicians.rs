@@ -1,6 +1,6 @@
 //! Clinicians' eligibility data per TIN/NPI and year (`clinicians`).
 
-use super::codec::{from_row, FromRow};
+use super::codec::{column_count, from_row, placeholders, FromRow};
 use super::practices::{bind_facts, EligibilityFacts, FACT_COLUMNS};
 use super::{Scope, Store};
 use crate::domain::{Npi, PerformanceYear, Tin};
@@ -17,7 +17,7 @@ pub struct ClinicianRow {
 }
 from_row!(ClinicianRow { performance_year, tin, npi, first_name, last_name; facts });
 
-pub(super) const CLINICIAN_COLUMNS: &str = "c.performance_year, c.tin, c.npi, c.first_name, c.last_name, c.medicare_patients, c.allowed_charges_cents, c.covered_services, c.special_statuses, c.mips_apm_participant, c.is_demo";
+pub(super) const CLINICIAN_COLUMNS: &str = "c.performance_year, c.tin, c.npi, c.first_name, c.last_name, c.medicare_patients, c.allowed_charges_cents, c.covered_services, c.special_statuses, c.mips_apm_participant, c.is_demo, c.mips_eligible, c.opt_in_eligible, c.exclusion, c.figures_provided";
 
 impl Store {
     pub async fn upsert_clinician(&self, c: &ClinicianRow) -> Result<(), sqlx::Error> {
@@ -74,10 +74,11 @@ impl Store {
     }
 }
 
-async fn insert_clinician(conn: &mut sqlx::AnyConnection, c: &ClinicianRow) -> Result<(), sqlx::Error> {
+pub(super) async fn insert_clinician(conn: &mut sqlx::AnyConnection, c: &ClinicianRow) -> Result<(), sqlx::Error> {
+    let columns = format!("performance_year, tin, npi, first_name, last_name, {FACT_COLUMNS}");
     let sql = format!(
-        "INSERT INTO clinicians (performance_year, tin, npi, first_name, last_name, {FACT_COLUMNS}) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (performance_year, tin, npi) DO NOTHING"
+        "INSERT INTO clinicians ({columns}) VALUES ({}) ON CONFLICT (performance_year, tin, npi) DO NOTHING",
+        placeholders(column_count(&columns))
     );
     let q = sqlx::query(&sql)
         .bind(c.performance_year.get() as i64)

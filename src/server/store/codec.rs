@@ -4,7 +4,8 @@
 
 use crate::api::{ElectionChannel, FileFormat, RegistryKind, UserRole};
 use crate::domain::{
-    Election, EntityType, Npi, PerformanceYear, ReportingPathway, SpecialStatus, Timestamp, Tin, WindowSource,
+    Election, EntityType, Exclusion, Npi, PerformanceYear, ReportingPathway, SpecialStatus, Timestamp, Tin,
+    WindowSource,
 };
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -159,6 +160,19 @@ impl Column for Option<Npi> {
 }
 
 /// A comma-separated list of special status codes.
+/// A clinician's exclusion; the empty text when there is none.
+impl Column for Option<Exclusion> {
+    fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
+        let code: String = r.try_get(name)?;
+        if code.is_empty() {
+            return Ok(None);
+        }
+        Exclusion::from_code(&code)
+            .map(Some)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown exclusion code {code:?} in the database").into()))
+    }
+}
+
 impl Column for Vec<SpecialStatus> {
     fn column(r: &AnyRow, name: &str) -> Result<Self, sqlx::Error> {
         let text: String = r.try_get(name)?;
@@ -190,6 +204,16 @@ pub fn get<T: Column>(r: &AnyRow, name: &str) -> Result<T, sqlx::Error> {
 /// How a key's NPI is written: "" for a group.
 pub fn npi_text(npi: Option<&Npi>) -> &str {
     npi.map(|n| n.as_str()).unwrap_or("")
+}
+
+/// `$1, $2, …, $count`: the parameters of an insert naming `count` columns.
+pub fn placeholders(count: usize) -> String {
+    (1..=count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// How many columns a comma-separated column list names.
+pub fn column_count(columns: &str) -> usize {
+    columns.split(',').count()
 }
 
 pub fn statuses_text(s: &[SpecialStatus]) -> String {

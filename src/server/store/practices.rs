@@ -1,13 +1,16 @@
 //! Practices' eligibility data per year (`practices`) and who is connected to them (`user_practices`).
 
-use super::codec::{from_row, statuses_text, FromRow};
+use super::codec::{column_count, from_row, placeholders, statuses_text, FromRow};
 use super::{Scope, Store};
-use crate::domain::{PerformanceYear, SpecialStatus, Tin, VolumeFigures};
+use crate::domain::{Determination, Exclusion, PerformanceYear, SpecialStatus, Tin, VolumeFigures};
 
-/// What a practice row and a clinician row both hold: the low-volume figures, special statuses
-/// and MIPS APM participation of one year.
+/// What a practice row and a clinician row both hold: CMS's determination at that level, the
+/// low-volume figures (when provided), special statuses and MIPS APM participation of one year.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EligibilityFacts {
+    pub determination: Determination,
+    /// False when the data gave no figures (CMS does not publish them): the card says "not provided".
+    pub figures_provided: bool,
     pub medicare_patients: i64,
     pub allowed_charges_cents: i64,
     pub covered_services: i64,
@@ -15,18 +18,20 @@ pub struct EligibilityFacts {
     pub mips_apm_participant: bool,
     pub is_demo: bool,
 }
+from_row!(Determination { mips_eligible, opt_in_eligible, exclusion });
 from_row!(EligibilityFacts {
+    figures_provided,
     medicare_patients,
     allowed_charges_cents,
     covered_services,
     special_statuses,
     mips_apm_participant,
-    is_demo
+    is_demo;
+    determination
 });
 
 /// The facts' columns, in the order `bind_facts` binds them.
-pub(super) const FACT_COLUMNS: &str =
-    "medicare_patients, allowed_charges_cents, covered_services, special_statuses, mips_apm_participant, is_demo";
+pub(super) const FACT_COLUMNS: &str = "medicare_patients, allowed_charges_cents, covered_services, special_statuses, mips_apm_participant, is_demo, mips_eligible, opt_in_eligible, exclusion, figures_provided";
 
 impl EligibilityFacts {
     /// The three low-volume figures.
@@ -41,7 +46,7 @@ impl EligibilityFacts {
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-/// Binds the facts as the next six parameters (`FACT_COLUMNS`).
+/// Binds the facts as the next ten parameters (`FACT_COLUMNS`).
 pub(super) fn bind_facts<'q>(q: AnyQuery<'q>, f: &'q EligibilityFacts) -> AnyQuery<'q> {
     q.bind(f.medicare_patients)
         .bind(f.allowed_charges_cents)
@@ -49,6 +54,10 @@ pub(super) fn bind_facts<'q>(q: AnyQuery<'q>, f: &'q EligibilityFacts) -> AnyQue
         .bind(statuses_text(&f.special_statuses))
         .bind(f.mips_apm_participant as i64)
         .bind(f.is_demo as i64)
+        .bind(f.determination.mips_eligible as i64)
+        .bind(f.determination.opt_in_eligible as i64)
+        .bind(f.determination.exclusion.map_or("", Exclusion::code))
+        .bind(f.figures_provided as i64)
 }
 
 /// A practice's eligibility data for one year.
@@ -65,24 +74,12 @@ pub struct PracticeRow {
 }
 from_row!(PracticeRow { performance_year, tin, name, address_line1, city, state, zip; facts });
 
-pub(super) const PRACTICE_COLUMNS: &str = "p.performance_year, p.tin, p.name, p.address_line1, p.city, p.state, p.zip, p.medicare_patients, p.allowed_charges_cents, p.covered_services, p.special_statuses, p.mips_apm_participant, p.is_demo";
+pub(super) const PRACTICE_COLUMNS: &str = "p.performance_year, p.tin, p.name, p.address_line1, p.city, p.state, p.zip, p.medicare_patients, p.allowed_charges_cents, p.covered_services, p.special_statuses, p.mips_apm_participant, p.is_demo, p.mips_eligible, p.opt_in_eligible, p.exclusion, p.figures_provided";
 
 impl Store {
     pub async fn upsert_practice(&self, p: &PracticeRow) -> Result<(), sqlx::Error> {
-        let sql = format!(
-            "INSERT INTO practices (performance_year, tin, name, address_line1, city, state, zip, {FACT_COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) ON CONFLICT (performance_year, tin) DO NOTHING"
-        );
-        let q = sqlx::query(&sql)
-            .bind(p.performance_year.get() as i64)
-            .bind(p.tin.as_str())
-            .bind(&p.name)
-            .bind(&p.address_line1)
-            .bind(&p.city)
-            .bind(&p.state)
-            .bind(&p.zip);
-        bind_facts(q, &p.facts).execute(&self.pool).await?;
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        insert_practice(&mut conn, p).await
     }
 
     pub async fn connect_user(&self, user_id: &str, tin: &Tin) -> Result<(), sqlx::Error> {
@@ -113,4 +110,24 @@ impl Store {
     pub async fn practices_in(&self, scope: Scope<'_>, year: PerformanceYear) -> Result<Vec<PracticeRow>, sqlx::Error> {
         self.in_scope(scope, PRACTICE_COLUMNS, "practices", "p", "ORDER BY p.name, p.tin", year).await
     }
+}
+
+/// Inserts a practice row unless one exists for its year and TIN (the import deletes the year's
+/// rows first, in the same transaction).
+pub(super) async fn insert_practice(conn: &mut sqlx::AnyConnection, p: &PracticeRow) -> Result<(), sqlx::Error> {
+    let columns = format!("performance_year, tin, name, address_line1, city, state, zip, {FACT_COLUMNS}");
+    let sql = format!(
+        "INSERT INTO practices ({columns}) VALUES ({}) ON CONFLICT (performance_year, tin) DO NOTHING",
+        placeholders(column_count(&columns))
+    );
+    let q = sqlx::query(&sql)
+        .bind(p.performance_year.get() as i64)
+        .bind(p.tin.as_str())
+        .bind(&p.name)
+        .bind(&p.address_line1)
+        .bind(&p.city)
+        .bind(&p.state)
+        .bind(&p.zip);
+    bind_facts(q, &p.facts).execute(&mut *conn).await?;
+    Ok(())
 }

@@ -1,7 +1,7 @@
 //! The Practices tab's list: each practice's card, what it offers, and the CSV download.
 
 use crate::api::{PracticeCard, PracticesResponse};
-use crate::app::components::{EligibilityFacts, LowVolumePicture, StatusBadge};
+use crate::app::components::{EligibilityFacts, LowVolumePicture, StatusBadge, NOT_PROVIDED};
 use crate::domain::format::{format_count, name_matches};
 use crate::domain::{csv, LowVolumeStatus, PerformanceYear};
 use leptos::prelude::*;
@@ -34,6 +34,7 @@ pub fn practices_csv(data: &PracticesResponse) -> String {
             Some(q) => format!("{} ({q})", e.status.badge()),
             None => e.status.badge().to_string(),
         };
+        let given = |cell: String| if e.figures_provided { cell } else { NOT_PROVIDED.to_string() };
         csv::row(&[
             data.performance_year.to_string(),
             tin.to_string(),
@@ -41,12 +42,12 @@ pub fn practices_csv(data: &PracticesResponse) -> String {
             practice.to_string(),
             clinician.to_string(),
             status,
-            e.figures.medicare_patients.to_string(),
-            yes_no(e.assessment.exceeds_medicare_patients),
-            format!("{}.{:02}", e.figures.allowed_charges_cents / 100, e.figures.allowed_charges_cents % 100),
-            yes_no(e.assessment.exceeds_allowed_charges),
-            e.figures.covered_services.to_string(),
-            yes_no(e.assessment.exceeds_covered_services),
+            given(e.figures.medicare_patients.to_string()),
+            given(yes_no(e.assessment.exceeds_medicare_patients)),
+            given(format!("{}.{:02}", e.figures.allowed_charges_cents / 100, e.figures.allowed_charges_cents % 100)),
+            given(yes_no(e.assessment.exceeds_allowed_charges)),
+            given(e.figures.covered_services.to_string()),
+            given(yes_no(e.assessment.exceeds_covered_services)),
             e.special_statuses.iter().map(|s| s.label()).collect::<Vec<_>>().join("; "),
             e.election.as_ref().map(|x| x.election.label().to_string()).unwrap_or_default(),
             e.pathway.as_ref().map(|p| p.pathway.label().to_string()).unwrap_or_default(),

@@ -1,0 +1,151 @@
+//! `mips-elections import eligibility`: CMS's determinations replace a year's data in one
+//! transaction, a bad record stores nothing, the same file again changes nothing, and elections
+//! outlive the runs that made them possible.
+
+use crate::harness::*;
+use mips_elections::domain::Election;
+use mips_elections::server::services::import::{import, text_of, ImportFailure, ImportOutcome};
+use mips_elections::server::store::data_runs::RunFacts;
+
+on_both!(
+    a_later_run_replaces_determinations_and_keeps_elections,
+    a_bad_record_stores_nothing_and_the_same_file_changes_nothing,
+    cms_exclusions_refuse_elections_with_their_own_sentence,
+);
+
+/// One clinician line in CMS's v6 shape for the demo year's practices.
+fn line(npi: &str, tin: &str, name: &str, group_opt_in: bool, individual: Value) -> String {
+    let mut scenario =
+        json!({"isEligible": {"individual": false}, "isOptInEligible": true, "mipsEligibleSwitch": true});
+    for (k, v) in individual.as_object().unwrap() {
+        scenario[k] = v.clone();
+    }
+    json!({
+        "npi": npi, "firstName": "Imported", "lastName": name, "newlyEnrolled": false, "qpStatus": "N",
+        "organizations": [{
+            "TIN": tin, "prvdrOrgName": format!("{name} Practice"), "addressLineOne": "1 Main Street",
+            "city": "Duluth", "state": "MN", "zip": "558020000",
+            "individualScenario": scenario,
+            "groupScenario": {"isEligible": {"group": false}, "isOptInEligible": group_opt_in},
+        }]
+    })
+    .to_string()
+}
+
+async fn run(h: &Harness, lines: &[String]) -> Result<ImportOutcome, ImportFailure> {
+    let text = text_of((lines.join("\n") + "\n").into_bytes()).unwrap();
+    let facts = RunFacts {
+        file_name: "eligibility.ndjson",
+        content_sha256: mips_elections::server::secrets::sha256_hex(text.as_bytes()),
+        released_on: "2026-11-02".into(),
+        now: start_time(),
+    };
+    import(&h.store, h.demo_year, &text, facts, &mut |_, _| {}).await
+}
+
+/// The demo year's practice rows among the demo TINs.
+async fn practice_count(h: &Harness) -> usize {
+    let tins: Vec<Tin> = ["103000013", "104000093", "105000117", "106000125", "107000133", "108000141"]
+        .iter()
+        .map(|t| Tin::parse(t).unwrap())
+        .collect();
+    h.store.practices_in(mips_elections::server::store::Scope::Tins(&tins), h.demo_year).await.unwrap().len()
+}
+
+async fn a_later_run_replaces_determinations_and_keeps_elections(h: Harness) {
+    let s = h.demo().await;
+    let r = h
+        .call(Method::POST, endpoints::ELECTIONS.path, Some(h.election(OPT_IN_ELIGIBLE, "OPT_IN", "CONFIRM")), Some(&s))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // CMS's later run no longer calls the practice opt-in eligible.
+    let out = run(&h, &[line(&npi("04000009"), OPT_IN_ELIGIBLE, "Dittrich", false, json!({}))]).await.unwrap();
+    assert_eq!((out.unchanged, out.clinicians, out.practices, out.opt_in_eligible), (false, 1, 1, 1));
+    // The election stands, and the card says so with CMS's status.
+    let stored = h.stored(OPT_IN_ELIGIBLE).await.expect("the election is kept");
+    assert_eq!(stored.election, Election::OptIn);
+    let path = format!("{}?year={}", endpoints::PRACTICE.url(&[OPT_IN_ELIGIBLE]), h.demo_year);
+    let r = h.call(Method::GET, &path, None, Some(&s)).await;
+    let card: PracticeCard = serde_json::from_value(r.body.clone()).unwrap_or_else(|e| panic!("{e}: {}", r.body));
+    assert_eq!(card.name, "Dittrich Practice");
+    assert!(!card.eligibility.figures_provided);
+    let said = &card.eligibility.status_explanation;
+    assert!(said.contains("CMS determined it is not opt-in eligible") && said.contains("stands"), "{said}");
+    // The year's other demo practices are gone: the run replaced the year's determinations.
+    let r = h.call(Method::GET, &format!("{}?year={}", endpoints::PRACTICES.path, h.demo_year), None, Some(&s)).await;
+    let tins: Vec<String> = serde_json::from_value::<PracticesResponse>(r.body)
+        .unwrap()
+        .practices
+        .iter()
+        .map(|p| p.tin.to_string())
+        .collect();
+    assert_eq!(tins, vec![OPT_IN_ELIGIBLE.to_string()]);
+    // The year names its new data run.
+    let r = h.call(Method::GET, endpoints::PERFORMANCE_YEARS.path, None, Some(&s)).await;
+    let years: PerformanceYearsResponse = serde_json::from_value(r.body).unwrap();
+    let info = years.years.iter().find(|y| y.performance_year == h.demo_year).unwrap();
+    let last = info.data_runs.last().unwrap();
+    assert_eq!(last.run_number, out.run_number);
+    assert!(
+        last.description.contains("eligibility.ndjson: 1 clinicians, 1 practices, 1 opt-in eligible"),
+        "{}",
+        last.description
+    );
+}
+
+async fn a_bad_record_stores_nothing_and_the_same_file_changes_nothing(h: Harness) {
+    let before = practice_count(&h).await;
+    let runs_before = h.store.data_runs().await.unwrap().len();
+    let good = line(&npi("04000009"), OPT_IN_ELIGIBLE, "Dittrich", true, json!({}));
+    let bad = line(&npi("04000010"), "10400009", "Short", true, json!({}));
+    match run(&h, &[good.clone(), bad]).await {
+        Err(ImportFailure::Refused(e)) => {
+            assert_eq!((e.line, e.field.as_str()), (2, "organizations[0].TIN"));
+            assert!(e.message.contains("has 8 digits"), "{e}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(practice_count(&h).await, before, "nothing imported");
+    assert_eq!(h.store.data_runs().await.unwrap().len(), runs_before);
+    let first = run(&h, std::slice::from_ref(&good)).await.unwrap();
+    assert!(!first.unchanged);
+    let again = run(&h, &[good]).await.unwrap();
+    assert!(again.unchanged);
+    assert_eq!(again.run_number, first.run_number);
+    assert_eq!(h.store.data_runs().await.unwrap().len(), runs_before + 1);
+}
+
+async fn cms_exclusions_refuse_elections_with_their_own_sentence(h: Harness) {
+    let s = h.demo().await;
+    let qp = npi("04000009");
+    let newly = npi("04000010");
+    run(
+        &h,
+        &[
+            line(&qp, OPT_IN_ELIGIBLE, "Quinn", true, json!({})).replace("\"qpStatus\":\"N\"", "\"qpStatus\":\"Y\""),
+            line(&newly, OPT_IN_ELIGIBLE, "Newman", true, json!({}))
+                .replace("\"newlyEnrolled\":false", "\"newlyEnrolled\":true"),
+        ],
+    )
+    .await
+    .unwrap();
+    for (n, code, words) in
+        [(&qp, "QualifyingApmParticipant", "Qualifying APM Participant"), (&newly, "NewlyEnrolled", "newly enrolled")]
+    {
+        let mut body = h.election(OPT_IN_ELIGIBLE, "OPT_IN", "CONFIRM");
+        body["npi"] = json!(n);
+        let r = h.call(Method::POST, endpoints::ELECTIONS.path, Some(body), Some(&s)).await;
+        let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, code);
+        assert!(e["message"].as_str().unwrap().contains(words), "{e}");
+    }
+    // The group is still opt-in eligible (CMS's group scenario), and elects.
+    let r = h
+        .call(
+            Method::POST,
+            endpoints::ELECTIONS.path,
+            Some(h.election(OPT_IN_ELIGIBLE, "VOLUNTARY", "CONFIRM")),
+            Some(&s),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}

@@ -108,7 +108,9 @@ impl Store {
                 progress(d.practices.len() + i + 1, total);
             }
         }
-        progress(total, total);
+        if !total.is_multiple_of(PROGRESS_EVERY) {
+            progress(total, total);
+        }
         let number: i64 =
             sqlx::query_scalar("SELECT COALESCE(MAX(run_number), 0) + 1 FROM data_runs WHERE performance_year = $1")
                 .bind(y)

@@ -4,7 +4,7 @@
 use crate::domain::lvt::{LowVolumeAssessment, LowVolumeStatus, LowVolumeThreshold, VolumeFigures};
 use crate::domain::{
     Determination, Election, ElectionWindow, Npi, ParticipationStatus, PerformanceYear, ReportingPathway,
-    SpecialStatus, Timestamp, Tin, WindowPhase,
+    SpecialStatus, SpecialStatusFlags, Timestamp, Tin, WindowPhase,
 };
 use serde::{Deserialize, Serialize};
 
@@ -283,14 +283,8 @@ pub struct EligibilityScenario {
     pub low_volume_switch: bool,
     pub low_volume_status_reasons: Vec<LowVolumeStatusReason>,
     pub low_volume_services: i64,
-    pub small_group_practitioner: bool,
-    pub rural_clinician: bool,
-    pub hpsa_clinician: bool,
-    pub non_patient_facing: bool,
-    pub hospital_based_clinician: bool,
-    pub ambulatory_surgical_center: bool,
-    pub is_facility_based: bool,
-    pub extreme_hardship: bool,
+    #[serde(flatten)]
+    pub special_statuses: SpecialStatusFlags,
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]

@@ -269,44 +269,29 @@ mod tests {
     fn inside() -> Timestamp {
         Timestamp::from_eastern(2025, 2, 1, 12, 0)
     }
+    /// `check_can_elect` for an entity CMS gave `status`, without an exclusion.
+    fn elect(
+        kind: EntityKind, status: LowVolumeStatus, w: Option<&ElectionWindow>, year: u16, at: Timestamp,
+    ) -> Result<(), ElectionRefusal> {
+        check_can_elect(kind, Determination::with_status(status), w, py(year), at)
+    }
 
     #[test]
     fn opt_in_eligible_group_and_individual_may_elect_inside_the_window() {
         let w = w2024();
         for kind in [EntityKind::Group, EntityKind::Individual] {
-            assert_eq!(
-                check_can_elect(
-                    kind,
-                    Determination::with_status(LowVolumeStatus::OptInEligible),
-                    Some(&w),
-                    py(2024),
-                    inside()
-                ),
-                Ok(())
-            );
+            assert_eq!(elect(kind, LowVolumeStatus::OptInEligible, Some(&w), 2024, inside()), Ok(()));
         }
     }
 
     #[test]
     fn apm_entities_and_virtual_groups_never_elect() {
         let w = w2024();
-        let r = check_can_elect(
-            EntityKind::ApmEntity,
-            Determination::with_status(LowVolumeStatus::OptInEligible),
-            Some(&w),
-            py(2024),
-            inside(),
-        );
+        let r = elect(EntityKind::ApmEntity, LowVolumeStatus::OptInEligible, Some(&w), 2024, inside());
         assert_eq!(r, Err(ElectionRefusal::ApmEntity));
         assert!(r.unwrap_err().reason().contains("APM Entities can't opt in"));
         assert_eq!(
-            check_can_elect(
-                EntityKind::VirtualGroup,
-                Determination::with_status(LowVolumeStatus::OptInEligible),
-                Some(&w),
-                py(2024),
-                inside()
-            ),
+            elect(EntityKind::VirtualGroup, LowVolumeStatus::OptInEligible, Some(&w), 2024, inside()),
             Err(ElectionRefusal::VirtualGroup)
         );
     }
@@ -314,23 +299,9 @@ mod tests {
     #[test]
     fn only_opt_in_eligible_entities_elect() {
         let w = w2024();
-        let r = check_can_elect(
-            EntityKind::Group,
-            Determination::with_status(LowVolumeStatus::MipsEligible),
-            Some(&w),
-            py(2024),
-            inside(),
-        )
-        .unwrap_err();
+        let r = elect(EntityKind::Group, LowVolumeStatus::MipsEligible, Some(&w), 2024, inside()).unwrap_err();
         assert_eq!(r.code(), "AlreadyMipsEligible");
-        let r = check_can_elect(
-            EntityKind::Group,
-            Determination::with_status(LowVolumeStatus::NotOptInEligible),
-            Some(&w),
-            py(2024),
-            inside(),
-        )
-        .unwrap_err();
+        let r = elect(EntityKind::Group, LowVolumeStatus::NotOptInEligible, Some(&w), 2024, inside()).unwrap_err();
         assert_eq!(r.code(), "NotOptInEligible");
         assert!(r.reason().contains("not opt-in eligible"));
         // A QP, a newly enrolled clinician or an ineligible clinician type: its own sentence,
@@ -347,44 +318,16 @@ mod tests {
     fn outside_the_window_is_refused_with_the_dates() {
         let w = w2024();
         let before = Timestamp::from_eastern(2025, 1, 1, 12, 0);
-        let r = check_can_elect(
-            EntityKind::Group,
-            Determination::with_status(LowVolumeStatus::OptInEligible),
-            Some(&w),
-            py(2024),
-            before,
-        )
-        .unwrap_err();
+        let r = elect(EntityKind::Group, LowVolumeStatus::OptInEligible, Some(&w), 2024, before).unwrap_err();
         assert_eq!(r.code(), "ElectionWindowNotOpen");
         assert!(r.reason().contains("January 2, 2025 at 10:00 a.m. ET"), "{}", r.reason());
         let at_close = w.election_closes_at;
-        let r = check_can_elect(
-            EntityKind::Group,
-            Determination::with_status(LowVolumeStatus::OptInEligible),
-            Some(&w),
-            py(2024),
-            at_close,
-        )
-        .unwrap_err();
+        let r = elect(EntityKind::Group, LowVolumeStatus::OptInEligible, Some(&w), 2024, at_close).unwrap_err();
         assert_eq!(r.code(), "ElectionWindowClosed");
         assert!(r.reason().contains("March 31, 2025 at 8:00 p.m. ET"), "{}", r.reason());
         let one_ms_before = Timestamp(at_close.0 - 1);
-        assert!(check_can_elect(
-            EntityKind::Group,
-            Determination::with_status(LowVolumeStatus::OptInEligible),
-            Some(&w),
-            py(2024),
-            one_ms_before
-        )
-        .is_ok());
-        let r = check_can_elect(
-            EntityKind::Group,
-            Determination::with_status(LowVolumeStatus::OptInEligible),
-            None,
-            py(2026),
-            inside(),
-        )
-        .unwrap_err();
+        assert!(elect(EntityKind::Group, LowVolumeStatus::OptInEligible, Some(&w), 2024, one_ms_before).is_ok());
+        let r = elect(EntityKind::Group, LowVolumeStatus::OptInEligible, None, 2026, inside()).unwrap_err();
         assert!(r.reason().contains("2026"));
     }
 

@@ -26,7 +26,7 @@ pub use entity::EntityType;
 pub use ids::{Npi, Tin};
 pub use lvt::{low_volume_threshold, LowVolumeAssessment, LowVolumeStatus, LowVolumeThreshold, VolumeFigures};
 pub use pathway::{check_pathway, offered_pathways, ReportingPathway};
-pub use status::{ParticipationStatus, SpecialStatus};
+pub use status::{ParticipationStatus, SpecialStatus, SpecialStatusFlags};
 pub use time::Timestamp;
 pub use window::{ElectionWindow, WindowPhase, WindowSource};
 pub use year::PerformanceYear;

@@ -127,9 +127,67 @@ impl SpecialStatus {
     }
 }
 
+/// The special-status flags of one scenario of CMS's Eligibility API, under CMS's field names
+/// (`smallGroupPractitioner`, `ruralClinician`, …). An absent flag is `false`.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SpecialStatusFlags {
+    pub small_group_practitioner: bool,
+    pub rural_clinician: bool,
+    pub hpsa_clinician: bool,
+    pub non_patient_facing: bool,
+    pub hospital_based_clinician: bool,
+    pub ambulatory_surgical_center: bool,
+    pub is_facility_based: bool,
+    pub extreme_hardship: bool,
+}
+
+impl SpecialStatusFlags {
+    /// The one place that says which CMS flag is which status.
+    fn flag(&mut self, status: SpecialStatus) -> &mut bool {
+        match status {
+            SpecialStatus::SmallPractice => &mut self.small_group_practitioner,
+            SpecialStatus::Rural => &mut self.rural_clinician,
+            SpecialStatus::Hpsa => &mut self.hpsa_clinician,
+            SpecialStatus::NonPatientFacing => &mut self.non_patient_facing,
+            SpecialStatus::HospitalBased => &mut self.hospital_based_clinician,
+            SpecialStatus::AmbulatorySurgicalCenterBased => &mut self.ambulatory_surgical_center,
+            SpecialStatus::FacilityBased => &mut self.is_facility_based,
+            SpecialStatus::ExtremeHardship => &mut self.extreme_hardship,
+        }
+    }
+    pub fn has(mut self, status: SpecialStatus) -> bool {
+        *self.flag(status)
+    }
+    /// The statuses whose flag is set, in `SpecialStatus::ALL`'s order.
+    pub fn statuses(self) -> Vec<SpecialStatus> {
+        SpecialStatus::ALL.into_iter().filter(|s| self.has(*s)).collect()
+    }
+    pub fn of(statuses: &[SpecialStatus]) -> SpecialStatusFlags {
+        let mut flags = SpecialStatusFlags::default();
+        for s in statuses {
+            *flags.flag(*s) = true;
+        }
+        flags
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flags_round_trip_through_statuses_and_cms_names() {
+        let flags = SpecialStatusFlags::of(&[SpecialStatus::Rural, SpecialStatus::Hpsa]);
+        assert_eq!(flags.statuses(), vec![SpecialStatus::Hpsa, SpecialStatus::Rural]);
+        let json = serde_json::to_value(flags).unwrap();
+        assert_eq!(json["ruralClinician"], true);
+        assert_eq!(json["hpsaClinician"], true);
+        assert_eq!(json["smallGroupPractitioner"], false);
+        let read: SpecialStatusFlags = serde_json::from_str(r#"{"isFacilityBased":true}"#).unwrap();
+        assert_eq!(read.statuses(), vec![SpecialStatus::FacilityBased]);
+    }
 
     #[test]
     fn status_combines_low_volume_and_election() {

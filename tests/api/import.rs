@@ -64,6 +64,15 @@ async fn a_later_run_replaces_determinations_and_keeps_elections(h: Harness) {
     // The election stands, and the card says so with CMS's status.
     let stored = h.stored(OPT_IN_ELIGIBLE).await.expect("the election is kept");
     assert_eq!(stored.election, Election::OptIn);
+    // The Eligibility API reads CMS's determination, not figures, and keeps the decision.
+    let path = format!("{}?year={}", endpoints::ELIGIBILITY_NPI.url(&[&npi("04000009")]), h.demo_year);
+    let r = h.call(Method::GET, &path, None, Some(&s)).await;
+    let org = &r.body["data"]["organizations"][0];
+    assert_eq!(org["groupScenario"]["isOptInEligible"], false, "{}", r.body);
+    assert_eq!(org["groupScenario"]["isOptedIn"], true, "the election stands");
+    assert_eq!(org["individualScenario"]["isOptInEligible"], true);
+    assert_eq!(org["individualScenario"]["isEligible"]["individual"], false);
+    assert_eq!(org["individualScenario"]["lowVolumeStatusReasons"], json!([]), "no figures, no reason");
     let path = format!("{}?year={}", endpoints::PRACTICE.url(&[OPT_IN_ELIGIBLE]), h.demo_year);
     let r = h.call(Method::GET, &path, None, Some(&s)).await;
     let card: PracticeCard = serde_json::from_value(r.body.clone()).unwrap_or_else(|e| panic!("{e}: {}", r.body));

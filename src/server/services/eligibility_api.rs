@@ -7,46 +7,44 @@ use crate::api::{
     OptInRow, OrganizationEligibility, MASKED_TIN, MAX_OPT_IN_ENTITIES, OPT_IN_ENTITIES_HEADER,
 };
 use crate::domain::lookup::Level;
-use crate::domain::{
-    Election, LowVolumeAssessment, LowVolumeStatus, Npi, PerformanceYear, SpecialStatus, Tin, VolumeFigures,
-};
+use crate::domain::{Election, LowVolumeAssessment, LowVolumeStatus, Npi, PerformanceYear, SpecialStatusFlags, Tin};
 use crate::server::http::error::ApiError;
 use crate::server::state::AppState;
+use crate::server::store::practices::EligibilityFacts;
 
+/// One scenario as the Eligibility API gives it. CMS's determination decides `isEligible` and
+/// `isOptInEligible`; the figures, when the data gave them, only fill the low-volume fields.
 fn scenario(
-    level: Level, figures: VolumeFigures, statuses: &[SpecialStatus], year: PerformanceYear,
-    election: Option<&ElectionRecord>,
+    level: Level, facts: &EligibilityFacts, year: PerformanceYear, election: Option<&ElectionRecord>,
 ) -> Result<EligibilityScenario, ApiError> {
-    let threshold = require_threshold(year)?;
-    let a = LowVolumeAssessment::of(&figures, &threshold);
-    let opt_in_eligible = a.status() == LowVolumeStatus::OptInEligible;
-    let mips_eligible = Some(a.status() == LowVolumeStatus::MipsEligible);
-    let has = |s: SpecialStatus| statuses.contains(&s);
+    let d = facts.determination;
+    let mips_eligible = Some(d.mips_eligible);
+    let (low_volume_switch, reasons) = if facts.figures_provided {
+        let reason = LowVolumeAssessment::of(&facts.figures(), &require_threshold(year)?).below_reason();
+        let reasons = reason.map(|(code, desc)| LowVolumeStatusReason {
+            low_vol_stus_rsn_cd: code.into(),
+            low_vol_stus_rsn_desc: desc.into(),
+        });
+        (reason.is_some(), reasons.into_iter().collect())
+    } else {
+        // Without figures there is no reason to name; below the threshold is what an exempt
+        // entity without an exclusion is, by CMS's determination.
+        (d.exclusion.is_none() && d.status() != LowVolumeStatus::MipsEligible, vec![])
+    };
     Ok(EligibilityScenario {
         is_eligible: match level {
             Level::Individual => IsEligible { individual: mips_eligible, group: None },
             Level::Group => IsEligible { individual: None, group: mips_eligible },
         },
-        is_opt_in_eligible: opt_in_eligible,
-        // Only an opt-in eligible entity can have a decision (the QPP Eligibility API's opt-in states).
-        is_opted_in: election.filter(|_| opt_in_eligible).map(|e| e.election == Election::OptIn),
-        opt_in_decision_date: election.filter(|_| opt_in_eligible).map(|e| e.elected_at),
-        low_volume_switch: a.below_reason().is_some(),
-        low_volume_status_reasons: a
-            .below_reason()
-            .map(|(code, desc)| {
-                vec![LowVolumeStatusReason { low_vol_stus_rsn_cd: code.into(), low_vol_stus_rsn_desc: desc.into() }]
-            })
-            .unwrap_or_default(),
-        low_volume_services: figures.covered_services,
-        small_group_practitioner: has(SpecialStatus::SmallPractice),
-        rural_clinician: has(SpecialStatus::Rural),
-        hpsa_clinician: has(SpecialStatus::Hpsa),
-        non_patient_facing: has(SpecialStatus::NonPatientFacing),
-        hospital_based_clinician: has(SpecialStatus::HospitalBased),
-        ambulatory_surgical_center: has(SpecialStatus::AmbulatorySurgicalCenterBased),
-        is_facility_based: has(SpecialStatus::FacilityBased),
-        extreme_hardship: has(SpecialStatus::ExtremeHardship),
+        is_opt_in_eligible: d.opt_in_eligible,
+        // A decision exists only where an election was recorded (the QPP Eligibility API's
+        // opt-in states); one made before a later run changed the determination still stands.
+        is_opted_in: election.map(|e| e.election == Election::OptIn),
+        opt_in_decision_date: election.map(|e| e.elected_at),
+        low_volume_switch,
+        low_volume_status_reasons: reasons,
+        low_volume_services: facts.covered_services,
+        special_statuses: SpecialStatusFlags::of(&facts.special_statuses),
     })
 }
 
@@ -75,20 +73,8 @@ pub async fn npi_lookup(
             city: p.city.clone(),
             state: p.state.clone(),
             zip: p.zip.clone(),
-            individual_scenario: scenario(
-                Level::Individual,
-                c.facts.figures(),
-                &c.facts.special_statuses,
-                year,
-                individual_election.as_ref(),
-            )?,
-            group_scenario: scenario(
-                Level::Group,
-                p.facts.figures(),
-                &p.facts.special_statuses,
-                year,
-                group_election.as_ref(),
-            )?,
+            individual_scenario: scenario(Level::Individual, &c.facts, year, individual_election.as_ref())?,
+            group_scenario: scenario(Level::Group, &p.facts, year, group_election.as_ref())?,
         });
     }
     Ok(NpiEligibilityResponse {
@@ -158,13 +144,11 @@ pub async fn opt_in_rows(
         .unwrap_or(1);
     let mut data = vec![];
     for (tin, npi) in entities {
-        let figures = match &npi {
-            None => state.store.practice(year, &tin).await?.map(|p| (p.facts.figures(), p.facts.special_statuses)),
-            Some(n) => {
-                state.store.clinician(year, &tin, n).await?.map(|c| (c.facts.figures(), c.facts.special_statuses))
-            }
+        let facts = match &npi {
+            None => state.store.practice(year, &tin).await?.map(|p| p.facts),
+            Some(n) => state.store.clinician(year, &tin, n).await?.map(|c| c.facts),
         };
-        let (figures, statuses) = figures.ok_or_else(|| {
+        let facts = facts.ok_or_else(|| {
             let who = npi.as_ref().map(|n| format!("{tin}|{n}")).unwrap_or_else(|| tin.to_string());
             ApiError::not_found(
                 "NoEligibilityInformation",
@@ -173,7 +157,7 @@ pub async fn opt_in_rows(
         })?;
         let election = state.store.election(year, &tin, npi.as_ref()).await?;
         let level = if npi.is_some() { Level::Individual } else { Level::Group };
-        let s = scenario(level, figures, &statuses, year, election.as_ref())?;
+        let s = scenario(level, &facts, year, election.as_ref())?;
         data.push(OptInRow {
             tin,
             npi,

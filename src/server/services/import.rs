@@ -10,7 +10,7 @@
 //! (all three, or the figures are "not provided"): `lowVolumeBeneficiaries` (Medicare Part B
 //! patients), `lowVolumeAllowedCharges` (USD) and CMS's own `lowVolumeServices`.
 
-use crate::domain::{Determination, Exclusion, Npi, PerformanceYear, SpecialStatus, Tin};
+use crate::domain::{Determination, Exclusion, Npi, PerformanceYear, SpecialStatusFlags, Tin};
 use crate::server::store::clinicians::ClinicianRow;
 use crate::server::store::data_runs::{Determinations, RunFacts};
 use crate::server::store::practices::{EligibilityFacts, PracticeRow};
@@ -121,22 +121,8 @@ struct CmsScenario {
     is_opt_in_eligible: Option<bool>,
     /// Absent means an eligible clinician type (the field is about the clinician, not the TIN).
     mips_eligible_switch: Option<bool>,
-    #[serde(default)]
-    small_group_practitioner: bool,
-    #[serde(default)]
-    rural_clinician: bool,
-    #[serde(default)]
-    hpsa_clinician: bool,
-    #[serde(default)]
-    non_patient_facing: bool,
-    #[serde(default)]
-    hospital_based_clinician: bool,
-    #[serde(default)]
-    ambulatory_surgical_center: bool,
-    #[serde(default)]
-    is_facility_based: bool,
-    #[serde(default)]
-    extreme_hardship: bool,
+    #[serde(flatten)]
+    special_statuses: SpecialStatusFlags,
     low_volume_services: Option<i64>,
     low_volume_beneficiaries: Option<i64>,
     low_volume_allowed_charges: Option<f64>,
@@ -186,22 +172,6 @@ fn records(text: &str) -> Result<Vec<(usize, CmsClinician)>, ImportError> {
         .collect()
 }
 
-fn statuses(s: &CmsScenario) -> Vec<SpecialStatus> {
-    [
-        (s.hpsa_clinician, SpecialStatus::Hpsa),
-        (s.rural_clinician, SpecialStatus::Rural),
-        (s.small_group_practitioner, SpecialStatus::SmallPractice),
-        (s.non_patient_facing, SpecialStatus::NonPatientFacing),
-        (s.hospital_based_clinician, SpecialStatus::HospitalBased),
-        (s.ambulatory_surgical_center, SpecialStatus::AmbulatorySurgicalCenterBased),
-        (s.is_facility_based, SpecialStatus::FacilityBased),
-        (s.extreme_hardship, SpecialStatus::ExtremeHardship),
-    ]
-    .into_iter()
-    .filter_map(|(on, status)| on.then_some(status))
-    .collect()
-}
-
 /// The scenario's facts; `field` names the scenario for messages.
 fn facts(
     line: usize, field: &str, s: &CmsScenario, mips_eligible: Option<Flag>, exclusion: Option<Exclusion>,
@@ -238,7 +208,7 @@ fn facts(
         medicare_patients,
         allowed_charges_cents,
         covered_services,
-        special_statuses: statuses(s),
+        special_statuses: s.special_statuses.statuses(),
         mips_apm_participant,
         is_demo: false,
     })
@@ -450,7 +420,7 @@ mod tests {
         assert_eq!(p.name, "Pazderová, Dudek and Zelený");
         assert_eq!(p.facts.determination.status(), LowVolumeStatus::OptInEligible);
         assert!(!p.facts.figures_provided, "the group scenario gave no figures");
-        assert_eq!(p.facts.special_statuses, vec![SpecialStatus::Hpsa]);
+        assert_eq!(p.facts.special_statuses, vec![crate::domain::SpecialStatus::Hpsa]);
         let c = &d.clinicians[0];
         assert!(c.facts.figures_provided);
         assert_eq!(

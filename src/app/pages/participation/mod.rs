@@ -8,7 +8,7 @@ use crate::app::client::{self, ClientError};
 use crate::app::components::{ErrorSummary, FieldError, InlineError, LoadError, Loading, PageHeading, Shell};
 use crate::app::context::use_app;
 use crate::domain::lookup::{level_status, Level};
-use crate::domain::{Npi, PerformanceYear, SpecialStatus};
+use crate::domain::{Npi, PerformanceYear};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -156,7 +156,7 @@ fn lines(level: Level, s: &EligibilityScenario) -> impl IntoView {
     };
     let st = level_status(level, mips.unwrap_or(false), s.is_opt_in_eligible, s.is_opted_in);
     // Special statuses belong to the level (small practice is the TIN's).
-    let statuses = special_statuses(s);
+    let statuses: Vec<_> = s.special_statuses.statuses().into_iter().map(|s| s.label()).collect();
     let statuses = if statuses.is_empty() { "None".to_string() } else { statuses.join(", ") };
     view! {
         <ul class="lookup-lines">
@@ -166,22 +166,4 @@ fn lines(level: Level, s: &EligibilityScenario) -> impl IntoView {
             <li>{format!("Special statuses: {statuses}")}</li>
         </ul>
     }
-}
-
-/// The scenario's special-status flags, in the domain's words.
-fn special_statuses(s: &EligibilityScenario) -> Vec<&'static str> {
-    [
-        (s.small_group_practitioner, SpecialStatus::SmallPractice),
-        (s.rural_clinician, SpecialStatus::Rural),
-        (s.hpsa_clinician, SpecialStatus::Hpsa),
-        (s.non_patient_facing, SpecialStatus::NonPatientFacing),
-        (s.hospital_based_clinician, SpecialStatus::HospitalBased),
-        (s.ambulatory_surgical_center, SpecialStatus::AmbulatorySurgicalCenterBased),
-        (s.is_facility_based, SpecialStatus::FacilityBased),
-        (s.extreme_hardship, SpecialStatus::ExtremeHardship),
-    ]
-    .into_iter()
-    .filter(|(on, _)| *on)
-    .map(|(_, status)| status.label())
-    .collect()
 }

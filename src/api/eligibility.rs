@@ -57,7 +57,7 @@ pub struct Address {
 
 impl Address {
     pub fn one_line(&self) -> String {
-        format!("{}, {}, {} {}", self.line1, self.city, self.state, self.zip)
+        format!("{}, {}, {} {}", self.line1, self.city, self.state, crate::domain::format::format_zip(&self.zip))
     }
 }
 

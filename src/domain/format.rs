@@ -38,6 +38,16 @@ pub fn name_matches(name: &str, query: &str) -> bool {
     fold(name).contains(&fold(query.trim()))
 }
 
+/// A ZIP code as a card shows it: CMS gives ZIP+4 as nine digits ("999010840"), shown as
+/// "99901-0840"; anything else is shown as it is.
+pub fn format_zip(zip: &str) -> String {
+    if zip.len() == 9 && zip.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{}-{}", &zip[..5], &zip[5..])
+    } else {
+        zip.to_string()
+    }
+}
+
 fn strip_diacritic(c: char) -> char {
     const FROM: &str = "áäàâãåčćçďéěëèêíïìîľĺłňńñóöòôõőřŕšśťúůüùûűýÿžźżß";
     const TO: &str = "aaaaaacccdeeeeeiiiilllnnnoooooorrsstuuuuuuyyzzzs";
@@ -47,6 +57,13 @@ fn strip_diacritic(c: char) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zip_plus_four_gets_its_hyphen() {
+        assert_eq!(format_zip("999010840"), "99901-0840");
+        assert_eq!(format_zip("55802"), "55802");
+        assert_eq!(format_zip("99901-0840"), "99901-0840");
+    }
 
     #[test]
     fn search_ignores_case_and_diacritics() {

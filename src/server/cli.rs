@@ -47,10 +47,8 @@ async fn serve() -> Result<(), String> {
     seed::seed_reference_data(&store).await.map_err(|e| format!("seeding reference data failed: {e}"))?;
     if demo {
         seed::refuse_non_demo_database(&store).await?;
-        let year = seed::seed_demo_data(&store, clock()).await.map_err(|e| format!("seeding demo data failed: {e}"))?;
-        seed::seed_registry_clients(&store, year, clock(), true)
-            .await
-            .map_err(|e| format!("seeding the demo registry's network failed: {e}"))?;
+        let year =
+            seed::seed_demo_data(&store, clock(), true).await.map_err(|e| format!("seeding demo data failed: {e}"))?;
         tracing::info!(%year, "demo data ready (users demo-practice and demo-registry)");
     }
     tokio::spawn(purge_expired_sessions(store.clone(), clock.clone()));
@@ -140,7 +138,14 @@ async fn import(args: &[String]) -> Result<(), String> {
             let store = Store::connect(&database_url).await?;
             seed::seed_reference_data(&store).await.map_err(|e| format!("seeding reference data failed: {e}"))?;
             let started = std::time::Instant::now();
-            let run = super::store::data_runs::RunFacts { file_name: &name, content_sha256, released_on, now };
+            let run = super::store::data_runs::RunFacts {
+                file_name: &name,
+                content_sha256,
+                released_on,
+                now,
+                demo: false,
+                description: None,
+            };
             let mut progress = |done: usize, total: usize| eprintln!("stored {done} of {total} rows");
             let outcome = super::services::import::import(&store, year, &text, run, &mut progress)
                 .await

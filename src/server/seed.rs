@@ -2,16 +2,12 @@
 //! that `./scripts/run` asks for. Demo rows are flagged `is_demo` and the UI labels them.
 
 use super::secrets::hash_password;
-use super::store::clinicians::ClinicianRow;
-use super::store::practices::{EligibilityFacts, PracticeRow};
+use super::services::import::{import, ImportFailure};
+use super::store::data_runs::RunFacts;
 use super::store::Store;
-use crate::api::{ApmEntitySummary, DataRun, RegistryKind, RegistrySummary, UserRole, VirtualGroupSummary};
+use crate::api::{ApmEntitySummary, RegistryKind, RegistrySummary, UserRole, VirtualGroupSummary};
 use crate::domain::window::official_windows;
-use crate::domain::{
-    low_volume_threshold, Determination, ElectionWindow, LowVolumeAssessment, LowVolumeStatus, Npi, PerformanceYear,
-    SpecialStatus, Timestamp, Tin, VolumeFigures,
-};
-use serde::Deserialize;
+use crate::domain::{ElectionWindow, Npi, PerformanceYear, Timestamp, Tin};
 
 pub const DEMO_PASSWORD: &str = "demo-password-1";
 pub const DEMO_PRACTICE_USER: &str = "demo-practice";
@@ -50,147 +46,67 @@ pub fn demo_year(now: Timestamp) -> PerformanceYear {
     PerformanceYear::new(year).unwrap_or_else(|_| PerformanceYear::new(2026).expect("valid"))
 }
 
-/// The demo practices and clinicians of each year, as `demo-data/practices.json` holds them
-/// (its README says what each case shows).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DemoData {
-    demo_year: Vec<DemoPractice>,
-    py2025: Vec<DemoPractice>,
-    py2021: Vec<DemoPractice>,
-    registry_clients: Vec<DemoPractice>,
-}
+/// The demo's eligibility, one file a year in CMS's v6 shape, imported through the same
+/// `import` as real data (`demo-data/README.md` says what each practice shows).
+const DEMO_YEAR_FILE: (&str, &str) =
+    ("demo-data/eligibility-demo-year.ndjson", include_str!("../../demo-data/eligibility-demo-year.ndjson"));
+const PY2025_FILE: (&str, &str) =
+    ("demo-data/eligibility-2025.ndjson", include_str!("../../demo-data/eligibility-2025.ndjson"));
+const PY2021_FILE: (&str, &str) =
+    ("demo-data/eligibility-2021.ndjson", include_str!("../../demo-data/eligibility-2021.ndjson"));
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DemoPractice {
-    tin: Tin,
-    name: String,
-    address_line1: String,
-    city: String,
-    state: String,
-    zip: String,
-    /// (Medicare patients, allowed charges in cents, covered services)
-    figures: (i64, i64, i64),
-    special_statuses: Vec<String>,
-    mips_apm_participant: bool,
-    clinicians: Vec<DemoClinician>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct DemoClinician {
-    /// The NPI without its check digit.
-    npi_base: String,
-    first_name: String,
-    last_name: String,
-    figures: (i64, i64, i64),
-}
-
-fn demo_data() -> DemoData {
-    serde_json::from_str(include_str!("../../demo-data/practices.json")).expect("demo-data/practices.json is valid")
-}
-
-/// The demo's facts: invented figures, and the determination those figures give under the year's
-/// threshold (real data carries CMS's own determination, which the import stores as given).
-fn facts(
-    year: PerformanceYear, figures: (i64, i64, i64), special_statuses: Vec<SpecialStatus>, mips_apm_participant: bool,
-) -> EligibilityFacts {
-    let (medicare_patients, allowed_charges_cents, covered_services) = figures;
-    let volume = VolumeFigures { medicare_patients, allowed_charges_cents, covered_services };
-    let determination = low_volume_threshold(year)
-        .map(|t| Determination::from_figures(&LowVolumeAssessment::of(&volume, &t)))
-        .unwrap_or(Determination::with_status(LowVolumeStatus::NotOptInEligible));
-    EligibilityFacts {
-        determination,
-        figures_provided: true,
-        medicare_patients,
-        allowed_charges_cents,
-        covered_services,
-        special_statuses,
-        mips_apm_participant,
-        is_demo: true,
-    }
-}
-
+/// The demo practices `demo-practice` is connected to (not Horváth Orthopedics, 108000141: users
+/// see only their own practices).
 const DEMO_PRACTICE_TINS: &[&str] = &["103000013", "104000093", "105000117", "106000125", "107000133"];
 
-/// Seeds the demo registry's clients; the 10,000-clinician network only when `network` is set
-/// (the API tests leave it out except where they need it).
-pub async fn seed_registry_clients(
-    store: &Store, year: PerformanceYear, now: Timestamp, network: bool,
-) -> Result<(), sqlx::Error> {
-    insert_practices(store, year, &demo_data().registry_clients).await?;
-    let prairie = Tin::parse("203000035").expect("valid");
-    if store.election(year, &prairie, None).await?.is_none() {
-        store
-            .record_election(&super::store::elections::NewElection {
-                performance_year: year,
-                tin: prairie,
-                npi: None,
-                election: crate::domain::Election::OptIn,
-                at: now,
-                actor_user_id: "prairie-practice-manager".into(),
-                actor_display_name: "Prairie Rural Health Clinic practice manager".into(),
-                channel: crate::api::ElectionChannel::Web,
-                statement_of_truth_agreed_at: now,
-            })
-            .await?;
-    }
-    if network {
-        let tin = Tin::parse(NETWORK_TIN).expect("valid");
-        let rows: Vec<ClinicianRow> = (0..NETWORK_SIZE)
-            .map(|i| ClinicianRow {
-                performance_year: year,
-                tin: tin.clone(),
-                npi: network_npi(i),
-                first_name: format!("Clinician {}", i + 1),
-                last_name: "Network".into(),
-                facts: facts(year, (30, 1_000_000, 250), vec![], false),
-            })
-            .collect();
-        store.upsert_clinicians(&rows).await?;
-    }
-    Ok(())
+/// One network clinician in CMS's shape: opt-in eligible through covered services alone, in a
+/// MIPS eligible group (the network TIN exceeds all three criteria).
+fn network_line(i: usize) -> String {
+    let scenario = |level: &str, figures: (i64, f64, i64), opt_in: bool| {
+        serde_json::json!({
+            "isEligible": {level: !opt_in}, "isOptInEligible": opt_in, "mipsEligibleSwitch": true,
+            "lowVolumeBeneficiaries": figures.0, "lowVolumeAllowedCharges": figures.1, "lowVolumeServices": figures.2,
+        })
+    };
+    serde_json::json!({
+        "npi": network_npi(i).as_str(), "firstName": format!("Clinician {}", i + 1), "lastName": "Network",
+        "newlyEnrolled": false, "qpStatus": "N",
+        "organizations": [{
+            "TIN": NETWORK_TIN, "prvdrOrgName": "Great Lakes Physician Network",
+            "addressLineOne": "600 Lake Avenue South", "city": "Duluth", "state": "MN", "zip": "558020000",
+            "individualScenario": scenario("individual", (30, 10_000.0, 250), true),
+            "groupScenario": scenario("group", (12_000, 9_000_000.0, 40_000), false),
+        }],
+    })
+    .to_string()
 }
 
-async fn insert_practices(store: &Store, year: PerformanceYear, practices: &[DemoPractice]) -> Result<(), sqlx::Error> {
-    for p in practices {
-        let statuses: Vec<SpecialStatus> = p
-            .special_statuses
-            .iter()
-            .map(|c| SpecialStatus::from_code(c).expect("demo special statuses are known codes"))
-            .collect();
-        store
-            .upsert_practice(&PracticeRow {
-                performance_year: year,
-                tin: p.tin.clone(),
-                name: p.name.clone(),
-                address_line1: p.address_line1.clone(),
-                city: p.city.clone(),
-                state: p.state.clone(),
-                zip: p.zip.clone(),
-                facts: facts(year, p.figures, statuses.clone(), p.mips_apm_participant),
-            })
-            .await?;
-        // A clinician shares the practice's statuses except the small-practice one (a TIN's size).
-        let clinician_statuses: Vec<SpecialStatus> =
-            statuses.iter().copied().filter(|s| *s != SpecialStatus::SmallPractice).collect();
-        for c in &p.clinicians {
-            let npi = Npi::with_check_digit(&format!("1{}", c.npi_base)).expect("demo NPI bases are 8 digits");
-            store
-                .upsert_clinician(&ClinicianRow {
-                    performance_year: year,
-                    tin: p.tin.clone(),
-                    npi,
-                    first_name: c.first_name.clone(),
-                    last_name: c.last_name.clone(),
-                    facts: facts(year, c.figures, clinician_statuses.clone(), p.mips_apm_participant),
-                })
-                .await?;
-        }
+/// Imports one demo year; the same content again changes nothing.
+async fn import_demo_year(
+    store: &Store, year: PerformanceYear, (file_name, text): (&str, &str), extra: &[String], now: Timestamp,
+) -> Result<(), ImportFailure> {
+    let mut text = text.to_string();
+    for line in extra {
+        text.push_str(line);
+        text.push('\n');
     }
-    Ok(())
+    let (released_on, description) = demo_run(year);
+    let run = RunFacts {
+        file_name,
+        content_sha256: super::secrets::sha256_hex(text.as_bytes()),
+        released_on,
+        now,
+        demo: true,
+        description: Some(description),
+    };
+    import(store, year, &text, run, &mut |_, _| {}).await.map(|_| ())
+}
+
+/// The demo year's eligibility again, with the demo registry's 10,000-clinician network (the
+/// API tests leave it out except where they need it).
+pub async fn seed_network(store: &Store, year: PerformanceYear, now: Timestamp) -> Result<(), ImportFailure> {
+    let network: Vec<String> = (0..NETWORK_SIZE).map(network_line).collect();
+    import_demo_year(store, year, DEMO_YEAR_FILE, &network, now).await
 }
 
 /// The demo's published accounts (their passwords are in the README) must never enter a
@@ -205,7 +121,7 @@ pub async fn refuse_non_demo_database(store: &Store) -> Result<(), String> {
 
 /// Idempotent: inserts what is missing and never overwrites, so re-running keeps elections
 /// and the demo window chosen the first time.
-pub async fn seed_demo_data(store: &Store, now: Timestamp) -> Result<PerformanceYear, sqlx::Error> {
+pub async fn seed_demo_data(store: &Store, now: Timestamp, network: bool) -> Result<PerformanceYear, ImportFailure> {
     let windows = store.windows().await?;
     let year = match windows.iter().find(|w| w.source == crate::domain::WindowSource::Demo) {
         Some(w) => w.performance_year,
@@ -215,15 +131,15 @@ pub async fn seed_demo_data(store: &Store, now: Timestamp) -> Result<Performance
             y
         }
     };
-    let data = demo_data();
-    insert_practices(store, year, &data.demo_year).await?;
-    insert_practices(store, PerformanceYear::new(2021).expect("valid"), &data.py2021).await?;
+    if network {
+        seed_network(store, year, now).await?;
+    } else {
+        import_demo_year(store, year, DEMO_YEAR_FILE, &[], now).await?;
+    }
+    import_demo_year(store, PerformanceYear::new(2021).expect("valid"), PY2021_FILE, &[], now).await?;
     let py2025 = PerformanceYear::new(2025).expect("valid");
     if year != py2025 {
-        insert_practices(store, py2025, &data.py2025).await?;
-    }
-    for run in demo_data_runs(year) {
-        store.upsert_data_run(&run).await?;
+        import_demo_year(store, py2025, PY2025_FILE, &[], now).await?;
     }
     let hash = hash_password(DEMO_PASSWORD);
     store.upsert_user(DEMO_PRACTICE_USER, "Tessa H", &hash, UserRole::PracticeRepresentative, true, now).await?;
@@ -274,20 +190,72 @@ pub async fn seed_demo_data(store: &Store, now: Timestamp) -> Result<Performance
         .await?;
     store.set_security_official(DEMO_REGISTRY_USER, DEMO_REGISTRY_ID, true).await?;
     store.link_user_to_registry(DEMO_REGISTRY_STAFF_USER, DEMO_REGISTRY_ID).await?;
-    seed_registry_clients(store, year, now, false).await?;
+    // A registry client that opted in on its own, so uploads show "already elected".
+    let prairie = Tin::parse("203000035").expect("valid");
+    if store.election(year, &prairie, None).await?.is_none() {
+        store
+            .record_election(&super::store::elections::NewElection {
+                performance_year: year,
+                tin: prairie,
+                npi: None,
+                election: crate::domain::Election::OptIn,
+                at: now,
+                actor_user_id: "prairie-practice-manager".into(),
+                actor_display_name: "Prairie Rural Health Clinic practice manager".into(),
+                channel: crate::api::ElectionChannel::Web,
+                statement_of_truth_agreed_at: now,
+            })
+            .await?;
+    }
     Ok(year)
 }
 
-/// Data runs: the official wording for PY2021 (from the 2021 guide), and for the demo year runs
-/// that follow the determination-period rule, flagged as demo data.
-fn demo_data_runs(demo_year: PerformanceYear) -> Vec<DataRun> {
-    let py2021 = PerformanceYear::new(2021).expect("valid");
+/// The date and words of a demo year's data run: the 2021 guide's wording for PY2021's final
+/// run (its date to the month, as the guide gives it), and for other years a final run that
+/// follows the determination-period rule, said to be demo data.
+fn demo_run(year: PerformanceYear) -> (String, String) {
+    if year.get() == 2021 {
+        return ("2021-11".into(), "Updated PY 2021 MIPS eligibility and special statuses based on a review of claims and PECOS data from Segment 2 of the MIPS Determination Period (October 1, 2020 – September 30, 2021). This status is final unless your QP status changes as a result of the 3rd APM snapshot.".into());
+    }
     let nice = |iso: &str| crate::domain::time::format_iso_date(iso).unwrap_or_else(|| iso.to_string());
-    let [s1, s2] = demo_year.determination_segments().map(|(a, b)| (nice(&a), nice(&b)));
-    vec![
-        DataRun { performance_year: py2021, run_number: 1, released_on: "2021-10-20".into(), description: "Updated to include 2021 QP status and MIPS APM participation status based on the 2nd snapshot of APM data (January 1, 2021 – June 30, 2021).".into() },
-        DataRun { performance_year: py2021, run_number: 2, released_on: "2021-11".into(), description: "Updated PY 2021 MIPS eligibility and special statuses based on a review of claims and PECOS data from Segment 2 of the MIPS Determination Period (October 1, 2020 – September 30, 2021). This status is final unless your QP status changes as a result of the 3rd APM snapshot.".into() },
-        DataRun { performance_year: demo_year, run_number: 1, released_on: format!("{}-12-15", demo_year.get() - 1), description: format!("Demo data: initial eligibility from Segment 1 of the MIPS Determination Period ({} to {}).", s1.0, s1.1) },
-        DataRun { performance_year: demo_year, run_number: 2, released_on: format!("{}-11-02", demo_year.get()), description: format!("Demo data: final eligibility from Segment 2 of the MIPS Determination Period ({} to {}).", s2.0, s2.1) },
-    ]
+    let [_, (from, to)] = year.determination_segments();
+    (
+        format!("{}-11-02", year.get()),
+        format!(
+            "Demo data: final eligibility from Segment 2 of the MIPS Determination Period ({} to {}).",
+            nice(&from),
+            nice(&to)
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{low_volume_threshold, Determination, LowVolumeAssessment};
+    use crate::server::services::import::parse;
+
+    /// The demo's files state CMS-shaped determinations; each must be what its own figures give,
+    /// so that the demo never shows a status its card's figures contradict.
+    #[test]
+    fn demo_determinations_agree_with_their_figures() {
+        let network: String = (0..3).map(|i| network_line(i) + "\n").collect();
+        for (year, text) in
+            [(2026, DEMO_YEAR_FILE.1), (2026, network.as_str()), (2025, PY2025_FILE.1), (2021, PY2021_FILE.1)]
+        {
+            let year = PerformanceYear::new(year).unwrap();
+            let threshold = low_volume_threshold(year).unwrap();
+            let d = parse(text, year).unwrap_or_else(|e| panic!("{year}: {e}"));
+            let facts = d
+                .practices
+                .iter()
+                .map(|p| (&p.facts, p.tin.to_string()))
+                .chain(d.clinicians.iter().map(|c| (&c.facts, format!("{}/{}", c.tin, c.npi))));
+            for (f, who) in facts {
+                assert!(f.figures_provided, "{who}");
+                let from_figures = Determination::from_figures(&LowVolumeAssessment::of(&f.figures(), &threshold));
+                assert_eq!(f.determination, from_figures, "{year} {who}");
+            }
+        }
+    }
 }

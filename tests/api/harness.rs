@@ -76,7 +76,7 @@ pub async fn harness(db: Db) -> Harness {
     let store = Store::connect(&url).await.expect("connect and migrate");
     let clock = Arc::new(AtomicI64::new(start_time().0));
     seed::seed_reference_data(&store).await.unwrap();
-    let demo_year = seed::seed_demo_data(&store, start_time()).await.unwrap();
+    let demo_year = seed::seed_demo_data(&store, start_time(), false).await.unwrap();
     // A second practice representative, connected only to the practice demo-practice lacks.
     let hash = mips_elections::server::secrets::hash_password("other-password-1");
     store

@@ -39,6 +39,8 @@ async fn run(h: &Harness, lines: &[String]) -> Result<ImportOutcome, ImportFailu
         content_sha256: mips_elections::server::secrets::sha256_hex(text.as_bytes()),
         released_on: "2026-11-02".into(),
         now: start_time(),
+        demo: false,
+        description: None,
     };
     import(&h.store, h.demo_year, &text, facts, &mut |_, _| {}).await
 }

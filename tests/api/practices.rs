@@ -98,7 +98,7 @@ async fn years_list_windows_and_defaults_to_the_open_year(h: Harness) {
     assert_eq!(demo.window.as_ref().unwrap().source, mips_elections::domain::WindowSource::Demo);
     // Seeding again changes nothing (idempotent), and keeps the demo window.
     seed::seed_reference_data(&h.store).await.unwrap();
-    seed::seed_demo_data(&h.store, Timestamp::from_eastern(2027, 6, 1, 0, 0)).await.unwrap();
+    seed::seed_demo_data(&h.store, Timestamp::from_eastern(2027, 6, 1, 0, 0), false).await.unwrap();
     let again: PerformanceYearsResponse =
         serde_json::from_value(h.call(Method::GET, endpoints::PERFORMANCE_YEARS.path, None, None).await.body).unwrap();
     assert_eq!(again.default_year, h.demo_year);
@@ -215,10 +215,15 @@ async fn connections_show_only_what_the_user_has(h: Harness) {
     assert!(c.apm_entities.is_empty() && c.virtual_groups.is_empty());
     let y: PerformanceYearsResponse =
         serde_json::from_value(h.call(Method::GET, endpoints::PERFORMANCE_YEARS.path, None, None).await.body).unwrap();
-    assert_eq!(y.years.iter().find(|i| i.performance_year == h.demo_year).unwrap().data_runs.len(), 2);
-    assert!(y.years.iter().find(|i| i.performance_year.get() == 2021).unwrap().data_runs[1]
-        .description
-        .contains("Segment 2"));
+    // The demo came in through the import: one data run a year, named after its file.
+    let demo_runs = &y.years.iter().find(|i| i.performance_year == h.demo_year).unwrap().data_runs;
+    assert_eq!(demo_runs.len(), 1);
+    assert!(demo_runs[0].description.starts_with("Demo data: final eligibility"), "{}", demo_runs[0].description);
+    let py2021 = &y.years.iter().find(|i| i.performance_year.get() == 2021).unwrap().data_runs[0];
+    assert!(py2021.description.contains("Segment 2"));
+    assert_eq!(py2021.released_on, "2021-11", "to the month, as the 2021 guide gives it");
+    let files: Vec<String> = h.store.imported_runs().await.unwrap().into_iter().map(|r| r.file_name).collect();
+    assert!(files.contains(&"demo-data/eligibility-demo-year.ndjson".to_string()), "{files:?}");
 }
 
 async fn unreadable_paths_get_the_error_shape(h: Harness) {

@@ -118,8 +118,8 @@ async fn api_token_is_for_the_security_official_and_can_be_revoked(h: Harness) {
 }
 
 async fn ten_thousand_participants_and_the_body_limit(h: Harness) {
-    use mips_elections::server::seed::{network_npi, seed_registry_clients, NETWORK_SIZE, NETWORK_TIN};
-    seed_registry_clients(&h.store, h.demo_year, start_time(), true).await.unwrap();
+    use mips_elections::server::seed::{network_npi, seed_network, NETWORK_SIZE, NETWORK_TIN};
+    seed_network(&h.store, h.demo_year, start_time()).await.unwrap();
     let catalogue = mips_elections::qpp::embedded::year(h.demo_year.get()).unwrap();
     let who: Vec<(String, Option<String>)> =
         (0..NETWORK_SIZE).map(|i| (NETWORK_TIN.to_string(), Some(network_npi(i).as_str().to_string()))).collect();

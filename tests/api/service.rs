@@ -19,7 +19,7 @@ async fn demo_data_never_enters_a_database_with_real_data(h: Harness) {
     let _ = std::fs::remove_file(&file);
     let demo = mips_elections::server::store::Store::connect(&format!("sqlite:{}", file.display())).await.unwrap();
     seed_reference_data(&demo).await.unwrap();
-    seed_demo_data(&demo, start_time()).await.unwrap();
+    seed_demo_data(&demo, start_time(), false).await.unwrap();
     assert_eq!(refuse_non_demo_database(&demo).await, Ok(()), "demo data only");
     demo.close().await;
     for suffix in ["", "-wal", "-shm"] {

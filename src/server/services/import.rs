@@ -331,7 +331,11 @@ pub async fn import(
     crate::domain::low_volume_threshold(year).ok_or_else(|| {
         ImportFailure::Refused(refuse(0, "", format!("Performance year {year} is outside the low-volume threshold table, so its determinations can't be shown; the table covers {} to {}.", crate::domain::lvt::first_threshold_year(), crate::domain::lvt::last_threshold_year())))
     })?;
-    let parsed = parse(text, year).map_err(ImportFailure::Refused)?;
+    let mut parsed = parse(text, year).map_err(ImportFailure::Refused)?;
+    if run.demo {
+        parsed.practices.iter_mut().for_each(|p| p.facts.is_demo = true);
+        parsed.clinicians.iter_mut().for_each(|c| c.facts.is_demo = true);
+    }
     let (clinicians, practices, opt_in_eligible) =
         (parsed.clinicians.len(), parsed.practices.len(), parsed.opt_in_eligible());
     let latest = store.latest_imported_run(year).await?;

@@ -33,6 +33,10 @@ pub struct RunFacts<'a> {
     /// The date of the data (ISO), shown as "November 2, 2026".
     pub released_on: String,
     pub now: Timestamp,
+    /// Demo data: every row is flagged `is_demo` and labelled so in the UI.
+    pub demo: bool,
+    /// Words for the run instead of "Imported from FILE: counts" (the demo's runs say what they are).
+    pub description: Option<String>,
 }
 
 from_row!(DataRun { performance_year, run_number, released_on, description });
@@ -116,13 +120,15 @@ impl Store {
                 .bind(y)
                 .fetch_one(&mut *tx)
                 .await?;
-        let description = format!(
-            "Imported from {}: {} clinicians, {} practices, {} opt-in eligible.",
-            run.file_name,
-            d.clinicians.len(),
-            d.practices.len(),
-            d.opt_in_eligible()
-        );
+        let description = run.description.clone().unwrap_or_else(|| {
+            format!(
+                "Imported from {}: {} clinicians, {} practices, {} opt-in eligible.",
+                run.file_name,
+                d.clinicians.len(),
+                d.practices.len(),
+                d.opt_in_eligible()
+            )
+        });
         sqlx::query(&format!("INSERT INTO data_runs ({RUN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
             .bind(y)
             .bind(number)

@@ -140,7 +140,7 @@ fn OrganizationStatus(org: OrganizationEligibility) -> impl IntoView {
     view! {
         <article class="lookup-org">
             <h3 class="ds-text-heading--xl">{org.prvdr_org_name.clone()}</h3>
-            <p class="practice-card__meta">{format!("TIN: {} | {}, {}, {} {}", org.tin, org.address_line_one, org.city, org.state, org.zip)}</p>
+            <p class="practice-card__meta">{format!("TIN: {} | {}, {}, {} {}", org.tin, org.address_line_one, org.city, org.state, crate::domain::format::format_zip(&org.zip))}</p>
             <div class="lookup-levels">
                 <div><h4 class="ds-text-heading--lg">"As an individual"</h4>{individual}</div>
                 <div><h4 class="ds-text-heading--lg">"The practice, as a group"</h4>{group}</div>

@@ -1,8 +1,10 @@
 //! `mips-elections [--demo]`: reads the environment, prepares the database and serves.
 //! `mips-elections import eligibility --year YEAR [--date YYYY-MM-DD] FILE` loads CMS's
 //! determinations (`services/import.rs`); `mips-elections import runs` lists the data runs.
+//! `mips-elections headers [DIST]` writes `DIST/_headers` for static hosts (`http/csp.rs`).
 //! Environment: PORT (8080), HOST (127.0.0.1), DATABASE_URL (sqlite:data/mips-elections.db),
-//! DIST_DIR (dist), MIPS_DEMO_DATA=1 (same as --demo), COOKIE_SECURE=1.
+//! DATABASE_OWNER_URL (PostgreSQL: the role that owns the schema), DIST_DIR (dist),
+//! MIPS_DEMO_DATA=1 (same as --demo), COOKIE_SECURE=1.
 
 use super::app::app;
 use super::seed;
@@ -14,6 +16,15 @@ fn env_or(key: &str, default: &str) -> String {
     std::env::var(key).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_string())
 }
 
+/// The database: with `DATABASE_OWNER_URL` (PostgreSQL), migrated by the owner role and used
+/// through `DATABASE_URL`'s role, which may only read and add final rows; else `DATABASE_URL` alone.
+async fn connect(database_url: &str) -> Result<Store, String> {
+    match std::env::var("DATABASE_OWNER_URL").ok().filter(|v| !v.trim().is_empty()) {
+        Some(owner) => Store::connect_application(database_url, &owner).await,
+        None => Store::connect(database_url).await,
+    }
+}
+
 pub fn main() -> std::process::ExitCode {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into());
     tracing_subscriber::fmt().with_env_filter(filter).init();
@@ -22,6 +33,7 @@ pub fn main() -> std::process::ExitCode {
     let work = async {
         match args.first().map(String::as_str) {
             Some("import") => import(&args[1..]).await,
+            Some("headers") => write_headers_file(args.get(1).map(String::as_str).unwrap_or("dist")),
             _ => serve().await,
         }
     };
@@ -42,7 +54,7 @@ async fn serve() -> Result<(), String> {
     let demo = std::env::args().any(|a| a == "--demo") || env_or("MIPS_DEMO_DATA", "0") == "1";
     let config = Config { force_secure_cookies: env_or("COOKIE_SECURE", "0") == "1", ..Config::default() };
 
-    let store = Store::connect(&database_url).await?;
+    let store = connect(&database_url).await?;
     let clock = system_clock();
     seed::seed_reference_data(&store).await.map_err(|e| format!("seeding reference data failed: {e}"))?;
     if demo {
@@ -70,6 +82,19 @@ async fn serve() -> Result<(), String> {
     Ok(())
 }
 
+/// Writes the `_headers` file a static host or CDN serves the built SPA with: the same policy and
+/// headers the server sends, for this build's `index.html`.
+fn write_headers_file(dist: &str) -> Result<(), String> {
+    let dir = std::path::Path::new(dist);
+    let index = std::fs::read_to_string(dir.join("index.html"))
+        .map_err(|e| format!("{dist}/index.html can't be read ({e}): build the SPA first"))?;
+    let file = super::http::csp::headers_file(&index, super::app::api_origin(Some(dir)).as_deref());
+    let path = dir.join("_headers");
+    std::fs::write(&path, file).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
 const IMPORT_USAGE: &str =
     "usage: mips-elections import eligibility --year YEAR [--date YYYY-MM-DD] FILE\n       mips-elections import runs";
 
@@ -78,7 +103,7 @@ async fn import(args: &[String]) -> Result<(), String> {
     let database_url = env_or("DATABASE_URL", "sqlite:data/mips-elections.db");
     match args.first().map(String::as_str) {
         Some("runs") if args.len() == 1 => {
-            let store = Store::connect(&database_url).await?;
+            let store = connect(&database_url).await?;
             let runs = store.imported_runs().await.map_err(|e| format!("reading the data runs failed: {e}"))?;
             println!("year  run  date        clinicians  practices  opt-in eligible  file");
             for r in &runs {
@@ -135,7 +160,7 @@ async fn import(args: &[String]) -> Result<(), String> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or(file.clone());
-            let store = Store::connect(&database_url).await?;
+            let store = connect(&database_url).await?;
             seed::seed_reference_data(&store).await.map_err(|e| format!("seeding reference data failed: {e}"))?;
             let started = std::time::Instant::now();
             let run = super::store::data_runs::RunFacts {

@@ -176,15 +176,62 @@ async fn the_database_refuses_to_change_an_election(h: Harness) {
         .status,
         StatusCode::CREATED
     );
-    let update = h.store.execute_raw("UPDATE elections SET election = 'VOLUNTARY'").await;
-    assert!(update.unwrap_err().to_string().contains("elections are final"));
-    let delete = h.store.execute_raw("DELETE FROM elections").await;
-    assert!(delete.unwrap_err().to_string().contains("elections are final"));
-    let audit = h.store.execute_raw("DELETE FROM election_audit").await;
-    assert!(audit.unwrap_err().to_string().contains("append-only"));
-    let dup = h.store.execute_raw(&format!("INSERT INTO elections (performance_year, tin, npi, election, elected_at, elected_by, channel) VALUES ({}, '{OPT_IN_ELIGIBLE}', '', 'VOLUNTARY', 1, 'x', 'WEB')", h.demo_year)).await;
-    assert!(dup.is_err(), "the unique key refuses a second group election");
+    let before = final_rows(&h).await;
+    let y = h.demo_year;
+    let values = format!("({y}, '{OPT_IN_ELIGIBLE}', '', 'VOLUNTARY', 1, 'x', 'WEB')");
+    let columns = "(performance_year, tin, npi, election, elected_at, elected_by, channel)";
+    let audit_values = format!("({y}, '{OPT_IN_ELIGIBLE}', '', 'VOLUNTARY', 'x', 'X', 'WEB', 1, 1)");
+    let audit_columns = "(performance_year, tin, npi, election, actor_user_id, actor_display_name, channel, occurred_at, statement_of_truth_agreed_at)";
+    // Every statement that could change or remove a final row, on both databases; each is refused
+    // or has no effect.
+    let mut hostile = vec![
+        "UPDATE elections SET election = 'VOLUNTARY'".to_string(),
+        "DELETE FROM elections".to_string(),
+        "UPDATE election_audit SET election = 'VOLUNTARY'".to_string(),
+        "DELETE FROM election_audit".to_string(),
+        format!("INSERT INTO elections {columns} VALUES {values}"),
+        format!("INSERT INTO elections {columns} VALUES {values} ON CONFLICT (performance_year, tin, npi) DO UPDATE SET election = excluded.election"),
+        format!("INSERT INTO election_audit {audit_columns} VALUES {audit_values} ON CONFLICT (performance_year, tin, npi) DO UPDATE SET election = excluded.election"),
+    ];
+    match h.store.backend() {
+        Backend::Sqlite => hostile.extend([
+            format!("INSERT OR REPLACE INTO elections {columns} VALUES {values}"),
+            format!("REPLACE INTO elections {columns} VALUES {values}"),
+            format!("INSERT OR REPLACE INTO election_audit {audit_columns} VALUES {audit_values}"),
+            format!("UPDATE OR REPLACE elections SET election = 'VOLUNTARY'"),
+        ]),
+        Backend::Postgres => hostile.extend([
+            "TRUNCATE elections CASCADE".to_string(),
+            "TRUNCATE election_audit".to_string(),
+            "TRUNCATE reporting_pathways".to_string(),
+        ]),
+    }
+    for sql in &hostile {
+        match h.store.execute_raw(sql).await {
+            Err(e) => {
+                let said = e.to_string();
+                assert!(
+                    ["final", "append-only", "UNIQUE", "duplicate key"].iter().any(|w| said.contains(w)),
+                    "{sql}: {said}"
+                );
+            }
+            Ok(n) => assert_eq!(n, 0, "{sql} changed {n} rows"),
+        }
+        assert_eq!(final_rows(&h).await, before, "{sql}");
+    }
     assert_eq!(h.stored(OPT_IN_ELIGIBLE).await.unwrap().election, mips_elections::domain::Election::OptIn);
+}
+
+/// The election and audit rows as text, to compare before and after.
+async fn final_rows(h: &Harness) -> Vec<String> {
+    let mut out = vec![];
+    for sql in [
+        "SELECT performance_year, tin, npi, election, elected_at, elected_by, channel FROM elections ORDER BY tin, npi",
+        "SELECT performance_year, tin, npi, election, actor_user_id, occurred_at FROM election_audit ORDER BY tin, npi",
+    ] {
+        out.extend(h.store.rows_as_text(sql).await.unwrap());
+    }
+    out
 }
 
 async fn fifty_concurrent_conflicting_attempts_make_exactly_one_election(h: Harness) {
@@ -464,4 +511,48 @@ async fn pathways_only_while_data_can_be_submitted(h: Harness) {
         "SubmissionWindowClosed",
     );
     assert!(e["message"].as_str().unwrap().contains("8:00 p.m. ET"));
+}
+
+// Only PostgreSQL has roles.
+mod application_role {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_application_role_elects_but_can_never_change_an_election() {
+        super::the_application_role_elects_but_can_never_change_an_election(
+            crate::harness::harness(crate::harness::Db::Postgres).await,
+        )
+        .await
+    }
+}
+
+/// With `DATABASE_OWNER_URL`, the server's own role can do everything the app does and nothing
+/// that changes or removes a final row, whatever SQL it runs.
+async fn the_application_role_elects_but_can_never_change_an_election(h: Harness) {
+    let database = h.url.rsplit('/').next().unwrap().to_string();
+    let role = format!("app_{database}");
+    h.store.execute_raw(&format!("CREATE ROLE {role} LOGIN")).await.unwrap();
+    let app_url = h.url.replacen("postgres@", &format!("{role}@"), 1);
+    let app_store = Store::connect_application(&app_url, &h.url).await.unwrap();
+    let app = h.through(app_store.clone(), Config::default(), None);
+    // The whole election flow runs as the application role.
+    let s = app.demo().await;
+    let r = app
+        .call(Method::POST, endpoints::ELECTIONS.path, Some(h.election(OPT_IN_ELIGIBLE, "OPT_IN", "CONFIRM")), Some(&s))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let before = final_rows(&h).await;
+    for sql in [
+        "UPDATE elections SET election = 'VOLUNTARY'",
+        "DELETE FROM elections",
+        "DELETE FROM election_audit",
+        "TRUNCATE elections CASCADE",
+        "ALTER TABLE elections DISABLE TRIGGER ALL",
+        "DROP TRIGGER elections_are_final_no_update ON elections",
+        "DROP TABLE election_audit",
+        "SET session_replication_role = replica",
+    ] {
+        let e = app_store.execute_raw(sql).await.expect_err(sql).to_string();
+        assert!(e.contains("permission denied") || e.contains("must be owner"), "{sql}: {e}");
+        assert_eq!(final_rows(&h).await, before, "{sql}");
+    }
+    app_store.close().await;
 }

@@ -13,7 +13,7 @@ pub use mips_elections::server::app::app;
 pub use mips_elections::server::seed::{self, DEMO_PASSWORD};
 pub use mips_elections::server::state::{AppState, Config};
 pub use mips_elections::server::store::practices::PracticeRow;
-pub use mips_elections::server::store::Store;
+pub use mips_elections::server::store::{Backend, Store};
 pub use serde_json::{json, Value};
 pub use std::sync::atomic::{AtomicI64, Ordering};
 pub use std::sync::Arc;
@@ -27,6 +27,8 @@ pub enum Db {
 
 pub struct Harness {
     pub app: Router,
+    /// The database's URL (for PostgreSQL, as its superuser).
+    pub url: String,
     pub store: Store,
     pub clock: Arc<AtomicI64>,
     pub demo_year: PerformanceYear,
@@ -86,20 +88,25 @@ pub async fn harness(db: Db) -> Harness {
     store.connect_user("other-practice", &Tin::parse("108000141").unwrap()).await.unwrap();
     let c = clock.clone();
     let state = AppState::new(store.clone(), Arc::new(move || Timestamp(c.load(Ordering::SeqCst))), Config::default());
-    Harness { app: app(state, None), store, clock, demo_year }
+    Harness { app: app(state, None), url, store, clock, demo_year }
 }
 
 impl Harness {
     /// The same database and clock behind a router with another configuration.
     pub fn with_config(&self, config: Config) -> Harness {
+        self.serving(config, None)
+    }
+
+    /// The same database and clock behind a router that also serves a built SPA from `dist`.
+    pub fn serving(&self, config: Config, dist: Option<&std::path::Path>) -> Harness {
+        self.through(self.store.clone(), config, dist)
+    }
+
+    /// The same clock behind a router on `store` (e.g. the same database as another role).
+    pub fn through(&self, store: Store, config: Config, dist: Option<&std::path::Path>) -> Harness {
         let c = self.clock.clone();
-        let state = AppState::new(self.store.clone(), Arc::new(move || Timestamp(c.load(Ordering::SeqCst))), config);
-        Harness {
-            app: app(state, None),
-            store: self.store.clone(),
-            clock: self.clock.clone(),
-            demo_year: self.demo_year,
-        }
+        let state = AppState::new(store.clone(), Arc::new(move || Timestamp(c.load(Ordering::SeqCst))), config);
+        Harness { app: app(state, dist), url: self.url.clone(), store, clock: self.clock.clone(), demo_year: self.demo_year }
     }
 }
 

@@ -10,6 +10,7 @@ mod registry_harness;
 
 mod elections;
 mod eligibility_api;
+mod headers;
 mod import;
 mod practices;
 mod registry_api;

@@ -7,6 +7,7 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use tower_http::request_id::{MakeRequestId, RequestId};
 
 /// The header carrying the request id, in the request (from a proxy, or set here) and the answer.
@@ -74,6 +75,30 @@ pub async fn cache_and_security_headers(req: Request, next: Next) -> Response {
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    res
+}
+
+/// On every HTML page, the Content-Security-Policy naming this build's inline loader
+/// (`super::csp`); on every answer over HTTPS (TLS ended here or at a proxy that says so with
+/// `X-Forwarded-Proto`, or `COOKIE_SECURE=1`), Strict-Transport-Security.
+pub async fn html_security_headers(policy: Arc<str>, always_https: bool, req: Request, next: Next) -> Response {
+    let forwarded_https =
+        req.headers().get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+    let mut res = next.run(req).await;
+    let is_html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("text/html"));
+    let h = res.headers_mut();
+    if is_html {
+        if let Ok(value) = HeaderValue::from_str(&policy) {
+            h.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    if always_https || forwarded_https {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(super::csp::HSTS));
+    }
     res
 }
 

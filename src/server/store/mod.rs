@@ -78,6 +78,13 @@ pub struct Store {
 impl Store {
     /// Connects, creating a SQLite file (and its folder) if needed, and runs the migrations.
     pub async fn connect(url: &str) -> Result<Store, String> {
+        let store = Store::open(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Connects without migrating.
+    async fn open(url: &str) -> Result<Store, String> {
         sqlx::any::install_default_drivers();
         let (backend, url) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             (Backend::Postgres, url.to_string())
@@ -107,9 +114,55 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|e| format!("cannot connect to the database: {e}"))?;
-        let store = Store { pool, backend };
-        store.migrate().await?;
-        Ok(store)
+        Ok(Store { pool, backend })
+    }
+
+    /// PostgreSQL with two roles: `owner_url` owns the schema and runs the migrations, then grants
+    /// the role of `app_url` only what the application needs — on the final tables `SELECT` and
+    /// `INSERT` alone, so no statement it can run (UPDATE, DELETE, TRUNCATE, DROP or ALTER, which
+    /// need ownership) changes or removes an election or its audit row. The server then uses
+    /// `app_url` alone.
+    pub async fn connect_application(app_url: &str, owner_url: &str) -> Result<Store, String> {
+        let owner = Store::connect(owner_url).await?;
+        if owner.backend != Backend::Postgres {
+            return Err("DATABASE_OWNER_URL is for PostgreSQL: SQLite has no roles".into());
+        }
+        let app = Store::open(app_url).await?;
+        let role: String = sqlx::query_scalar("SELECT CAST(current_user AS TEXT)")
+            .fetch_one(&app.pool)
+            .await
+            .map_err(|e| format!("cannot read the application role: {e}"))?;
+        owner.grant_application_role(&role).await.map_err(|e| format!("granting {role} failed: {e}"))?;
+        owner.close().await;
+        Ok(app)
+    }
+
+    /// The tables whose rows are final: the application may read and add, nothing more.
+    const FINAL_TABLES: [&'static str; 4] =
+        ["elections", "election_audit", "reporting_pathways", "statement_of_truth_agreements"];
+
+    async fn grant_application_role(&self, role: &str) -> Result<(), sqlx::Error> {
+        let owner: String = sqlx::query_scalar("SELECT CAST(current_user AS TEXT)").fetch_one(&self.pool).await?;
+        if owner == role {
+            tracing::warn!(role, "the application connects as the schema's owner, which could drop the finality triggers; give DATABASE_URL its own role");
+        }
+        let role = format!("\"{}\"", role.replace('"', "\"\""));
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT CAST(tablename AS TEXT) FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        sqlx::query(&format!("GRANT USAGE ON SCHEMA public TO {role}")).execute(&self.pool).await?;
+        for table in &tables {
+            let rights = if Self::FINAL_TABLES.contains(&table.as_str()) || table == "_sqlx_migrations" {
+                "SELECT, INSERT"
+            } else {
+                "SELECT, INSERT, UPDATE, DELETE"
+            };
+            sqlx::query(&format!("REVOKE ALL ON \"{table}\" FROM {role}")).execute(&self.pool).await?;
+            sqlx::query(&format!("GRANT {rights} ON \"{table}\" TO {role}")).execute(&self.pool).await?;
+        }
+        Ok(())
     }
 
     pub fn backend(&self) -> Backend {
@@ -207,5 +260,26 @@ impl Store {
     /// Runs a raw statement; used by tests to prove the database itself refuses changes.
     pub async fn execute_raw(&self, sql: &str) -> Result<u64, sqlx::Error> {
         Ok(sqlx::query(sql).execute(&self.pool).await?.rows_affected())
+    }
+
+    /// Each row of a query as its columns' values joined by `|` (integers or text), for tests that
+    /// compare what is stored before and after.
+    pub async fn rows_as_text(&self, sql: &str) -> Result<Vec<String>, sqlx::Error> {
+        use sqlx::Row;
+        let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (0..r.len())
+                    .map(|i| {
+                        r.try_get::<i64, _>(i)
+                            .map(|n| n.to_string())
+                            .or_else(|_| r.try_get::<String, _>(i))
+                            .unwrap_or_else(|_| "?".into())
+                    })
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect())
     }
 }

@@ -106,7 +106,13 @@ impl Harness {
     pub fn through(&self, store: Store, config: Config, dist: Option<&std::path::Path>) -> Harness {
         let c = self.clock.clone();
         let state = AppState::new(store.clone(), Arc::new(move || Timestamp(c.load(Ordering::SeqCst))), config);
-        Harness { app: app(state, dist), url: self.url.clone(), store, clock: self.clock.clone(), demo_year: self.demo_year }
+        Harness {
+            app: app(state, dist),
+            url: self.url.clone(),
+            store,
+            clock: self.clock.clone(),
+            demo_year: self.demo_year,
+        }
     }
 }
 

@@ -198,7 +198,7 @@ async fn the_database_refuses_to_change_an_election(h: Harness) {
             format!("INSERT OR REPLACE INTO elections {columns} VALUES {values}"),
             format!("REPLACE INTO elections {columns} VALUES {values}"),
             format!("INSERT OR REPLACE INTO election_audit {audit_columns} VALUES {audit_values}"),
-            format!("UPDATE OR REPLACE elections SET election = 'VOLUNTARY'"),
+            "UPDATE OR REPLACE elections SET election = 'VOLUNTARY'".to_string(),
         ]),
         Backend::Postgres => hostile.extend([
             "TRUNCATE elections CASCADE".to_string(),

@@ -69,6 +69,62 @@ pub fn missing_sign_in_fields(user_id: &str, password: &str, agreed: bool) -> Ve
     missing
 }
 
+/// How long the sign-in counters count: attempts are counted from the first in a window.
+pub const SIGN_IN_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// Attempts one User ID may have from one client address in a window. The lock is per account
+/// *and* address, so nobody can lock an account's owner out from elsewhere.
+pub const MAX_ATTEMPTS_PER_ACCOUNT_AND_ADDRESS: i64 = 5;
+/// Attempts one client address may have in a window, whatever User IDs it tries (a spray).
+/// A successful sign-in gives its attempt back, so an office behind one address is not limited.
+pub const MAX_ATTEMPTS_PER_ADDRESS: i64 = 100;
+
+/// One counter as the attempt in hand left it: attempts in the window including this one, and
+/// when the window started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttemptCount {
+    pub attempts: i64,
+    pub window_start: super::Timestamp,
+}
+
+impl AttemptCount {
+    fn over(self, limit: i64) -> Option<super::Timestamp> {
+        (self.attempts > limit).then_some(super::Timestamp(self.window_start.0 + SIGN_IN_WINDOW_MS))
+    }
+}
+
+/// Why a sign-in attempt is refused before any password is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SignInThrottle {
+    /// This User ID from this address, until the window ends.
+    AccountFromAddress { until: super::Timestamp },
+    /// This address, for any User ID, until the window ends.
+    Address { until: super::Timestamp },
+}
+
+impl SignInThrottle {
+    /// The attempt is refused when either counter, counting it (and every attempt still in
+    /// flight), is over its limit.
+    pub fn check(account_and_address: AttemptCount, address: AttemptCount) -> Option<SignInThrottle> {
+        account_and_address
+            .over(MAX_ATTEMPTS_PER_ACCOUNT_AND_ADDRESS)
+            .map(|until| SignInThrottle::AccountFromAddress { until })
+            .or_else(|| address.over(MAX_ATTEMPTS_PER_ADDRESS).map(|until| SignInThrottle::Address { until }))
+    }
+
+    pub fn until(self) -> super::Timestamp {
+        match self {
+            SignInThrottle::AccountFromAddress { until } | SignInThrottle::Address { until } => until,
+        }
+    }
+
+    pub fn message(self) -> String {
+        match self {
+            SignInThrottle::AccountFromAddress { until } => format!("Too many failed sign-in attempts for this User ID from your network. Try again after {}, sign in from another network, or reset your password with HARP.", until.format_eastern()),
+            SignInThrottle::Address { until } => format!("Too many sign-in attempts from your network. Try again after {}.", until.format_eastern()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +138,18 @@ mod tests {
         assert_eq!(missing_sign_in_fields("demo", " ", true), vec![]);
         assert_eq!(SignInField::from_json_path("$.password"), Some(SignInField::Password));
         assert_eq!(SignInField::from_json_path("$.other"), None);
+    }
+
+    #[test]
+    fn attempts_over_either_limit_are_refused_until_the_window_ends() {
+        use crate::domain::Timestamp;
+        let start = Timestamp(1_000_000);
+        let count = |attempts| AttemptCount { attempts, window_start: start };
+        let until = Timestamp(start.0 + SIGN_IN_WINDOW_MS);
+        assert_eq!(SignInThrottle::check(count(5), count(5)), None, "the fifth attempt is still checked");
+        assert_eq!(SignInThrottle::check(count(6), count(6)), Some(SignInThrottle::AccountFromAddress { until }));
+        assert_eq!(SignInThrottle::check(count(1), count(101)), Some(SignInThrottle::Address { until }));
+        assert!(SignInThrottle::AccountFromAddress { until }.message().contains("from your network"));
     }
 
     #[test]

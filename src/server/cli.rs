@@ -4,7 +4,7 @@
 //! `mips-elections headers [DIST]` writes `DIST/_headers` for static hosts (`http/csp.rs`).
 //! Environment: PORT (8080), HOST (127.0.0.1), DATABASE_URL (sqlite:data/mips-elections.db),
 //! DATABASE_OWNER_URL (PostgreSQL: the role that owns the schema), DIST_DIR (dist),
-//! MIPS_DEMO_DATA=1 (same as --demo), COOKIE_SECURE=1.
+//! MIPS_DEMO_DATA=1 (same as --demo), COOKIE_SECURE=1, TRUSTED_PROXY=1.
 
 use super::app::app;
 use super::seed;
@@ -52,7 +52,11 @@ async fn serve() -> Result<(), String> {
     let database_url = env_or("DATABASE_URL", "sqlite:data/mips-elections.db");
     let dist = PathBuf::from(env_or("DIST_DIR", "dist"));
     let demo = std::env::args().any(|a| a == "--demo") || env_or("MIPS_DEMO_DATA", "0") == "1";
-    let config = Config { force_secure_cookies: env_or("COOKIE_SECURE", "0") == "1", ..Config::default() };
+    let config = Config {
+        force_secure_cookies: env_or("COOKIE_SECURE", "0") == "1",
+        trusted_proxy: env_or("TRUSTED_PROXY", "0") == "1",
+        ..Config::default()
+    };
 
     let store = connect(&database_url).await?;
     let clock = system_clock();
@@ -73,10 +77,9 @@ async fn serve() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
     tracing::info!("mips-elections listening on http://{host}:{port} (database: {})", redact(&database_url));
-    axum::serve(listener, app(state, Some(&dist)))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| e.to_string())?;
+    // The peer's address feeds the sign-in counters (`http::extract::ClientAddress`).
+    let service = app(state, Some(&dist)).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
     store.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -202,6 +205,10 @@ async fn purge_expired_sessions(store: Store, clock: super::state::Clock) {
         match store.delete_expired_sessions(clock()).await {
             Ok(removed) => tracing::debug!(removed, "expired sessions removed"),
             Err(e) => tracing::warn!(error = %e, "removing expired sessions failed"),
+        }
+        match store.delete_stale_sign_in_attempts(clock()).await {
+            Ok(removed) => tracing::debug!(removed, "stale sign-in counters removed"),
+            Err(e) => tracing::warn!(error = %e, "removing stale sign-in counters failed"),
         }
     }
 }

@@ -1,7 +1,6 @@
 //! Passwords and secrets: argon2id password hashes, random tokens and their SHA-256, and the
-//! per-User-ID sign-in throttle. No HTTP here (cookies and CSRF live in `http::session`).
+//! sign-in counters' buckets. No HTTP here (cookies and CSRF live in `http::session`).
 
-use crate::domain::Timestamp;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -9,43 +8,25 @@ use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 pub const SESSION_IDLE_MS: i64 = 30 * 60 * 1000;
-/// Failed sign-ins allowed per User ID within `LOCKOUT_WINDOW_MS` before further attempts are
-/// refused until the window has passed.
-pub const MAX_FAILED_SIGN_INS: u32 = 5;
-pub const LOCKOUT_WINDOW_MS: i64 = 15 * 60 * 1000;
-
-/// Counts failed sign-ins per User ID (case-insensitive), so that passwords can't be guessed
-/// without limit. In memory: a restart forgets, which is acceptable for a throttle.
-#[derive(Default)]
-pub struct SignInLimiter {
-    failures: std::sync::Mutex<std::collections::HashMap<String, (u32, Timestamp)>>,
+/// The two sign-in counters of an attempt (`domain::sign_in`): a hash of the User ID
+/// (case-insensitive) with the client address, and a hash of the address, each cut to a fixed
+/// number of values so that no input can make the counter table grow past them. Two pairs that
+/// share a bucket share a counter, which at 2^20 buckets a legitimate user meets about never.
+pub struct SignInBuckets {
+    pub account_and_address: String,
+    pub address: String,
 }
 
-impl SignInLimiter {
-    /// `Some(until)` while the User ID is locked out.
-    pub fn locked_until(&self, user_id: &str, now: Timestamp) -> Option<Timestamp> {
-        let map = self.failures.lock().expect("limiter lock");
-        map.get(&user_id.to_lowercase()).and_then(|(n, first)| {
-            let until = Timestamp(first.0 + LOCKOUT_WINDOW_MS);
-            (*n >= MAX_FAILED_SIGN_INS && now < until).then_some(until)
-        })
-    }
-    pub fn record_failure(&self, user_id: &str, now: Timestamp) {
-        let mut map = self.failures.lock().expect("limiter lock");
-        let entry = map.entry(user_id.to_lowercase()).or_insert((0, now));
-        if now.0 - entry.1 .0 >= LOCKOUT_WINDOW_MS {
-            *entry = (0, now);
+impl SignInBuckets {
+    pub fn of(user_id: &str, address: &str) -> SignInBuckets {
+        let cut = |input: String, hex_digits: usize| sha256_hex(input.as_bytes())[..hex_digits].to_string();
+        SignInBuckets {
+            account_and_address: format!("a:{}", cut(format!("{}\n{address}", user_id.to_lowercase()), 5)),
+            address: format!("n:{}", cut(address.to_string(), 4)),
         }
-        entry.0 += 1;
-        // Bound memory: forget stale entries now and then.
-        if map.len() > 10_000 {
-            map.retain(|_, (_, first)| now.0 - first.0 < LOCKOUT_WINDOW_MS);
-        }
-    }
-    pub fn record_success(&self, user_id: &str) {
-        self.failures.lock().expect("limiter lock").remove(&user_id.to_lowercase());
     }
 }
+
 pub const SESSION_MAX_MS: i64 = 12 * 60 * 60 * 1000;
 
 pub fn hash_password(password: &str) -> String {
@@ -96,21 +77,13 @@ mod tests {
     }
 
     #[test]
-    fn five_failures_lock_a_user_id_for_the_window() {
-        let l = SignInLimiter::default();
-        let t0 = Timestamp(1_000_000);
-        for i in 0..MAX_FAILED_SIGN_INS {
-            assert!(l.locked_until("demo-practice", Timestamp(t0.0 + i as i64)).is_none());
-            l.record_failure("Demo-Practice", Timestamp(t0.0 + i as i64));
-        }
-        assert_eq!(l.locked_until("demo-practice", Timestamp(t0.0 + 10)), Some(Timestamp(t0.0 + LOCKOUT_WINDOW_MS)));
-        assert!(l.locked_until("other", Timestamp(t0.0 + 10)).is_none(), "per User ID");
-        assert!(l.locked_until("demo-practice", Timestamp(t0.0 + LOCKOUT_WINDOW_MS)).is_none(), "the window passes");
-        l.record_failure("demo-practice", Timestamp(t0.0 + LOCKOUT_WINDOW_MS + 1));
-        assert!(
-            l.locked_until("demo-practice", Timestamp(t0.0 + LOCKOUT_WINDOW_MS + 2)).is_none(),
-            "counting starts again"
-        );
-        l.record_success("demo-practice");
+    fn sign_in_buckets_are_bounded_and_case_insensitive() {
+        let a = SignInBuckets::of("Demo-Practice", "203.0.113.7");
+        let b = SignInBuckets::of("demo-practice", "203.0.113.7");
+        assert_eq!(a.account_and_address, b.account_and_address);
+        assert_eq!(a.address, b.address);
+        assert_ne!(a.account_and_address, SignInBuckets::of("demo-practice", "198.51.100.1").account_and_address);
+        assert_eq!(a.account_and_address.len(), 2 + 5, "2^20 values at most");
+        assert_eq!(SignInBuckets::of(&"x".repeat(128), "::1").address.len(), 2 + 4, "2^16 values at most");
     }
 }

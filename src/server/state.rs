@@ -1,7 +1,6 @@
 //! What every handler shares: the store, the clock, the configuration and the limits on
 //! CPU-bound work.
 
-use super::secrets::SignInLimiter;
 use super::store::Store;
 use crate::domain::Timestamp;
 use std::sync::Arc;
@@ -32,6 +31,9 @@ pub struct Config {
     /// Fault injection for the API tests: an upload fails after storing this many measurement
     /// sets, proving its transaction leaves nothing behind. Never set outside tests.
     pub fail_upload_after_sets: Option<usize>,
+    /// Behind a proxy or CDN (TRUSTED_PROXY=1): the client's address is the last one the proxy
+    /// appended to `X-Forwarded-For`, not the connection's peer (which is the proxy).
+    pub trusted_proxy: bool,
 }
 
 #[derive(Clone)]
@@ -39,7 +41,6 @@ pub struct AppState {
     pub store: Store,
     pub clock: Clock,
     pub config: Arc<Config>,
-    pub sign_in_limiter: Arc<SignInLimiter>,
     pub hashing: Arc<Semaphore>,
     pub validating: Arc<Semaphore>,
 }
@@ -50,7 +51,6 @@ impl AppState {
             store,
             clock,
             config: Arc::new(config),
-            sign_in_limiter: Arc::default(),
             hashing: Arc::new(Semaphore::new(CONCURRENT_PASSWORD_CHECKS)),
             validating: Arc::new(Semaphore::new(CONCURRENT_VALIDATIONS)),
         }

@@ -1,4 +1,4 @@
-//! Signing in, sessions, CSRF and the sign-in lockout.
+//! Signing in, sessions, CSRF and the sign-in counters (per User ID and address, and per address).
 
 use crate::harness::*;
 
@@ -9,6 +9,7 @@ on_both!(
     sessions_expire_and_sign_out_ends_them,
     mutations_need_the_csrf_token_and_same_origin,
     repeated_wrong_passwords_lock_the_user_id_for_a_while,
+    concurrent_attempts_are_counted_before_the_password_is_checked,
     sessions_end_after_twelve_hours_even_when_active,
     hostile_user_ids_are_refused_before_anything_is_stored,
 );
@@ -179,23 +180,70 @@ async fn mutations_need_the_csrf_token_and_same_origin(h: Harness) {
     assert!(h.stored(OPT_IN_ELIGIBLE).await.is_none());
 }
 
+/// A sign-in attempt from `address` (behind a trusted proxy, which appends it to X-Forwarded-For).
+fn attempt_from(user: &str, password: &str, address: &str) -> Request<Body> {
+    let body = json!({"userId": user, "password": password, "agreeStatementOfTruth": true});
+    Request::builder()
+        .method(Method::POST)
+        .uri(endpoints::SESSION.path)
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::CONTENT_TYPE, "application/json")
+        // The first entry is the client's to invent; the proxy's (last) one is what counts.
+        .header("x-forwarded-for", format!("10.9.9.9, {address}"))
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
 async fn repeated_wrong_passwords_lock_the_user_id_for_a_while(h: Harness) {
-    let attempt = |pw: &str| json!({"userId": "demo-practice", "password": pw, "agreeStatementOfTruth": true});
+    let h = h.with_config(Config { trusted_proxy: true, ..Config::default() });
+    let attacker = "203.0.113.7";
     for _ in 0..5 {
-        error_of(
-            &h.call(Method::POST, endpoints::SESSION.path, Some(attempt("wrong")), None).await,
-            StatusCode::UNAUTHORIZED,
-            "InvalidCredentials",
-        );
+        let r = h.send(attempt_from("demo-practice", "wrong", attacker)).await;
+        error_of(&r, StatusCode::UNAUTHORIZED, "InvalidCredentials");
     }
-    let locked = h.call(Method::POST, endpoints::SESSION.path, Some(attempt(DEMO_PASSWORD)), None).await;
+    let locked = h.send(attempt_from("demo-practice", DEMO_PASSWORD, attacker)).await;
     let e = error_of(&locked, StatusCode::TOO_MANY_REQUESTS, "TooManySignInAttempts");
     assert!(e["message"].as_str().unwrap().contains("Try again after"), "{e}");
     assert!(locked.headers.get(header::SET_COOKIE).is_none(), "even the right password is refused while locked");
-    // Another user is not affected; after the window the right password works again.
-    h.sign_in("other-practice", "other-password-1").await;
+    let wait: i64 = locked.headers.get(header::RETRY_AFTER).unwrap().to_str().unwrap().parse().unwrap();
+    assert!((1..=15 * 60).contains(&wait), "{wait}");
+    // The attacker did not lock the owner out: from the owner's own network the password works.
+    let owner = h.send(attempt_from("demo-practice", DEMO_PASSWORD, "198.51.100.20")).await;
+    assert_eq!(owner.status, StatusCode::OK, "{}", owner.body);
+    // After the window, the attacker's address is counted afresh.
     h.advance_minutes(16);
-    h.demo().await;
+    assert_eq!(h.send(attempt_from("demo-practice", DEMO_PASSWORD, attacker)).await.status, StatusCode::OK);
+}
+
+/// Thirty wrong passwords at once from one address: the counter sees the attempts in flight, so
+/// no more than five passwords are checked; the rest are refused before hashing.
+async fn concurrent_attempts_are_counted_before_the_password_is_checked(h: Harness) {
+    let h = Arc::new(h.with_config(Config { trusted_proxy: true, ..Config::default() }));
+    let tasks: Vec<_> = (0..30)
+        .map(|_| {
+            let h = h.clone();
+            tokio::spawn(async move { h.send(attempt_from("demo-practice", "wrong", "203.0.113.8")).await.status })
+        })
+        .collect();
+    let mut checked = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(checked, 5, "exactly five passwords checked");
+    // One address trying many User IDs is limited too (a spray), and the counters stay bounded.
+    let mut refused = 0;
+    for i in 0..110 {
+        let r = h.send(attempt_from(&format!("user-{i}"), "wrong", "203.0.113.9")).await;
+        refused += usize::from(r.status == StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert_eq!(refused, 10, "the 101st attempt from one address onwards");
+    let rows = h.store.rows_as_text("SELECT COUNT(*) FROM sign_in_attempts").await.unwrap();
+    let rows: usize = rows[0].parse().unwrap();
+    assert!(rows <= 2 + 110 + 1, "{rows} counters");
 }
 
 async fn sessions_end_after_twelve_hours_even_when_active(h: Harness) {

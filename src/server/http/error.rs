@@ -17,6 +17,8 @@ pub struct ApiError {
     pub details: Vec<FieldError>,
     /// What went wrong inside, for the log only (never sent): the middleware logs it once.
     pub cause: Option<String>,
+    /// Seconds for `Retry-After` (a 429 or a 503).
+    pub retry_after: Option<u64>,
 }
 
 /// Put on the response of a 5xx so the logging middleware can say why, once.
@@ -25,11 +27,27 @@ pub struct ErrorCause(pub String);
 
 impl ApiError {
     pub fn new(status: StatusCode, kind: &str, message: impl Into<String>) -> ApiError {
-        ApiError { status, kind: kind.into(), message: message.into(), details: vec![], cause: None }
+        ApiError { status, kind: kind.into(), message: message.into(), details: vec![], cause: None, retry_after: None }
     }
     pub fn with_detail(mut self, path: &str, message: impl Into<String>) -> ApiError {
         self.details.push(FieldError::new(path, message));
         self
+    }
+    pub fn with_retry_after(mut self, seconds: u64) -> ApiError {
+        self.retry_after = Some(seconds);
+        self
+    }
+    /// Overload: too many requests at once for the database or a limited resource. Always a
+    /// 503 with `Retry-After`, never a 500; the log gets `cause`.
+    pub fn busy(cause: impl std::fmt::Display) -> ApiError {
+        let mut e = ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceBusy",
+            "The service is busy right now and nothing was saved. Please try again in a few seconds.",
+        )
+        .with_retry_after(BUSY_RETRY_AFTER_S);
+        e.cause = Some(cause.to_string());
+        e
     }
     pub fn with_kind(mut self, kind: &str) -> ApiError {
         self.kind = kind.into();
@@ -73,6 +91,9 @@ impl IntoResponse for ApiError {
         let body =
             ApiErrorBody { error: ApiErrorDetail { kind: self.kind, message: self.message, details: self.details } };
         let mut res = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
         if let Some(cause) = self.cause {
             res.extensions_mut().insert(ErrorCause(cause));
         }
@@ -80,10 +101,26 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Database faults are answered without internals; the middleware logs them.
+/// How long an overloaded caller is asked to wait.
+pub const BUSY_RETRY_AFTER_S: u64 = 2;
+
+/// Database faults are answered without internals; the middleware logs them. No free connection
+/// in time, or SQLite's writer lock held too long, is overload (503), not a fault.
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> ApiError {
-        ApiError::internal_because(format!("database error: {e}"))
+        let busy = match &e {
+            sqlx::Error::PoolTimedOut => true,
+            sqlx::Error::Database(d) => {
+                let said = d.message();
+                said.contains("database is locked") || said.contains("database table is locked")
+            }
+            _ => false,
+        };
+        if busy {
+            ApiError::busy(format!("database busy: {e}"))
+        } else {
+            ApiError::internal_because(format!("database error: {e}"))
+        }
     }
 }
 

@@ -208,3 +208,33 @@ impl<S: Send + Sync> FromRequestParts<S> for RegistryPath {
         path_segments::<String, S>(parts, state).await.map(RegistryPath)
     }
 }
+
+/// The client's address for the sign-in counters: the connection's peer or, with
+/// `Config::trusted_proxy`, the last address in `X-Forwarded-For` (the one the proxy appended;
+/// earlier ones are the client's to invent). An IPv6 address counts by its /64, which is what
+/// one subscriber is given. "unknown" when neither is known (requests sent in-process).
+pub struct ClientAddress(pub String);
+
+impl FromRequestParts<crate::server::state::AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts, state: &crate::server::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = || {
+            let list = parts.headers.get("x-forwarded-for")?.to_str().ok()?;
+            list.rsplit(',').next()?.trim().parse::<std::net::IpAddr>().ok()
+        };
+        let peer = || parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        let ip = if state.config.trusted_proxy { forwarded().or_else(peer) } else { peer() };
+        Ok(ClientAddress(match ip {
+            Some(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            Some(std::net::IpAddr::V6(v6)) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default(),
+            Some(ip) => ip.to_string(),
+            None => "unknown".into(),
+        }))
+    }
+}

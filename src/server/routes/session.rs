@@ -2,14 +2,14 @@
 
 use crate::api::endpoints;
 use crate::api::{ApiErrorBody, SessionInfo, SignInRequest, UserSummary};
-use crate::domain::sign_in::{missing_sign_in_fields, user_id_problem, SignInField};
+use crate::domain::sign_in::{missing_sign_in_fields, user_id_problem, SignInField, SignInThrottle};
 use crate::domain::Timestamp;
 use crate::server::http::error::ApiError;
-use crate::server::http::extract::JsonBody;
+use crate::server::http::extract::{ClientAddress, JsonBody};
 use crate::server::http::session::{
     check_origin, clear_session_cookie, session_cookie, session_token_from, CurrentUser,
 };
-use crate::server::secrets::{dummy_hash, random_token, token_hash, verify_password, SESSION_IDLE_MS};
+use crate::server::secrets::{dummy_hash, random_token, token_hash, verify_password, SignInBuckets, SESSION_IDLE_MS};
 use crate::server::state::AppState;
 use crate::server::store::users::UserRow;
 use axum::extract::State;
@@ -58,7 +58,8 @@ async fn password_matches(state: &AppState, user: Option<&UserRow>, password: St
 
 #[utoipa::path(post, path = endpoints::SIGN_IN.path, tag = "session", request_body = SignInRequest, responses((status = 200, description = "Signed in; sets the HttpOnly session cookie", body = SessionInfo), (status = 401, description = "Wrong User ID or password", body = ApiErrorBody), (status = 422, description = "Missing fields or Statement of Truth not agreed", body = ApiErrorBody)))]
 pub(crate) async fn sign_in(
-    State(state): State<AppState>, headers: HeaderMap, JsonBody(req): JsonBody<SignInRequest>,
+    State(state): State<AppState>, ClientAddress(address): ClientAddress, headers: HeaderMap,
+    JsonBody(req): JsonBody<SignInRequest>,
 ) -> Result<Response, ApiError> {
     check_origin(&headers)?;
     missing_fields(&req)?;
@@ -67,21 +68,22 @@ pub(crate) async fn sign_in(
     }
     let user_id = req.user_id.trim();
     let now = state.now();
-    if let Some(until) = state.sign_in_limiter.locked_until(user_id, now) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "TooManySignInAttempts",
-            format!("Too many failed sign-in attempts for this User ID. Try again after {}, or reset your password with HARP.", until.format_eastern()),
-        ));
+    // Counted before the password is checked, so attempts in flight count too.
+    let buckets = SignInBuckets::of(user_id, &address);
+    let pair = state.store.count_sign_in_attempt(&buckets.account_and_address, now).await?;
+    let from_address = state.store.count_sign_in_attempt(&buckets.address, now).await?;
+    if let Some(throttle) = SignInThrottle::check(pair, from_address) {
+        let wait_s = ((throttle.until().0 - now.0) / 1000).max(1);
+        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "TooManySignInAttempts", throttle.message())
+            .with_retry_after(wait_s as u64));
     }
     let user = state.store.user(user_id).await?;
     let user = match (password_matches(&state, user.as_ref(), req.password.clone()).await?, user) {
         (true, Some(u)) => {
-            state.sign_in_limiter.record_success(user_id);
+            state.store.sign_in_succeeded(&buckets.account_and_address, &buckets.address).await?;
             u
         }
         _ => {
-            state.sign_in_limiter.record_failure(user_id, now);
             return Err(ApiError::unauthorized("The User ID or password you entered is incorrect.")
                 .with_kind("InvalidCredentials"));
         }

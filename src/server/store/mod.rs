@@ -12,6 +12,7 @@ pub mod pathways;
 pub mod practices;
 pub mod registries;
 pub mod sessions;
+pub mod sign_in_attempts;
 pub mod uploads;
 pub mod users;
 pub mod windows;

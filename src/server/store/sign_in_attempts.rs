@@ -1,0 +1,47 @@
+//! Sign-in attempt counters (`sign_in_attempts`), shared by every instance on the database.
+
+use super::{Db, Store};
+use crate::domain::sign_in::{AttemptCount, SIGN_IN_WINDOW_MS};
+use crate::domain::Timestamp;
+
+impl Store {
+    /// Counts one attempt in `bucket` and returns the count with it, in one statement, so that
+    /// concurrent attempts each see the others. A window older than `SIGN_IN_WINDOW_MS` starts
+    /// again at this attempt.
+    pub async fn count_sign_in_attempt(&self, bucket: &str, now: Timestamp) -> Db<AttemptCount> {
+        let stale = now.0 - SIGN_IN_WINDOW_MS;
+        let (attempts, window_start): (i64, i64) = sqlx::query_as(
+            "INSERT INTO sign_in_attempts (bucket, attempts, window_start) VALUES ($1, 1, $2) \
+             ON CONFLICT (bucket) DO UPDATE SET \
+               attempts = CASE WHEN sign_in_attempts.window_start <= $3 THEN 1 ELSE sign_in_attempts.attempts + 1 END, \
+               window_start = CASE WHEN sign_in_attempts.window_start <= $3 THEN $2 ELSE sign_in_attempts.window_start END \
+             RETURNING attempts, window_start",
+        )
+        .bind(bucket)
+        .bind(now.0)
+        .bind(stale)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(AttemptCount { attempts, window_start: Timestamp(window_start) })
+    }
+
+    /// A successful sign-in: the account-and-address bucket starts again, and the address gets
+    /// this attempt back.
+    pub async fn sign_in_succeeded(&self, account_bucket: &str, address_bucket: &str) -> Db<()> {
+        sqlx::query("DELETE FROM sign_in_attempts WHERE bucket = $1").bind(account_bucket).execute(&self.pool).await?;
+        sqlx::query("UPDATE sign_in_attempts SET attempts = attempts - 1 WHERE bucket = $1 AND attempts > 0")
+            .bind(address_bucket)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes counters whose window has passed (they would start again anyway).
+    pub async fn delete_stale_sign_in_attempts(&self, now: Timestamp) -> Db<u64> {
+        let r = sqlx::query("DELETE FROM sign_in_attempts WHERE window_start <= $1")
+            .bind(now.0 - SIGN_IN_WINDOW_MS)
+            .execute(&self.pool)
+            .await?;
+        Ok(r.rows_affected())
+    }
+}

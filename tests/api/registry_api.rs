@@ -7,6 +7,7 @@ on_both!(
     lookup_says_where_each_participant_stands,
     api_token_is_for_the_security_official_and_can_be_revoked,
     a_registry_elects_for_a_tin_it_never_dealt_with,
+    concurrent_registry_elections_make_one_each_and_answer_by_choice,
 );
 
 // 10,000 participants: SQLite only, for time.
@@ -27,6 +28,47 @@ async fn a_registry_elects_for_a_tin_it_never_dealt_with(h: Harness) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let stored = h.store.election(h.demo_year, &Tin::parse("103000013").unwrap(), None).await.unwrap().unwrap();
     assert_eq!(stored.election, mips_elections::domain::Election::ReportVoluntarily);
+}
+
+/// Sixty concurrent registry elections for three participants, with mixed choices: exactly one
+/// election each; every answer whose choice is the stored one is a 201 or a replay (200), every
+/// other a 409 naming the stored election. Never a 5xx.
+async fn concurrent_registry_elections_make_one_each_and_answer_by_choice(h: Harness) {
+    let s = registry(&h).await;
+    let h = Arc::new(h);
+    let participants = [(HARBOR, None), (LAKESIDE, None), (HARBOR, Some(MAYA))];
+    let tasks: Vec<_> = (0..60)
+        .map(|i| {
+            let (h, s) = (h.clone(), s.clone());
+            let (tin, npi) = participants[i % 3];
+            let choice = if (i / 3) % 2 == 0 { "OPT_IN" } else { "VOLUNTARY" };
+            tokio::spawn(async move {
+                let el = json!({"performanceYear": h.demo_year.get(), "confirmation": "CONFIRM",
+                    "elections": [{"tin": tin, "npi": npi, "election": choice}]});
+                let path = endpoints::REGISTRY_ELECTIONS.url(&[DEMO_REGISTRY_ID]);
+                (i % 3, choice, h.call(Method::POST, &path, Some(el), Some(&s)).await)
+            })
+        })
+        .collect();
+    let mut answers = vec![];
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    for (p, (tin, npi)) in participants.iter().enumerate() {
+        let tin = Tin::parse(tin).unwrap();
+        let npi = npi.map(|n| mips_elections::domain::Npi::parse(n).unwrap());
+        let stored = h.store.election(h.demo_year, &tin, npi.as_ref()).await.unwrap().expect("one election each");
+        let created = answers.iter().filter(|(q, _, r)| *q == p && r.status == StatusCode::CREATED).count();
+        assert_eq!(created, 1, "participant {p}: exactly one answer made the election");
+        for (_, choice, r) in answers.iter().filter(|(q, _, _)| *q == p) {
+            if *choice == stored.election.code() {
+                assert!(matches!(r.status, StatusCode::CREATED | StatusCode::OK), "{choice}: {} {}", r.status, r.body);
+            } else {
+                let e = error_of(r, StatusCode::CONFLICT, "ElectionAlreadyMade");
+                assert!(e["message"].as_str().unwrap().contains(stored.election.label()), "{e}");
+            }
+        }
+    }
 }
 
 async fn lookup_says_where_each_participant_stands(h: Harness) {
@@ -204,10 +246,11 @@ async fn a_program_uses_the_token(h: &Harness, token: &str) {
         .unwrap()
         .unwrap();
     assert_eq!(maya.channel, ElectionChannel::Api);
-    // The same rules and error shapes as the screens: a changed election is refused.
+    // The same rules and error shapes as the screens: a changed election is a 409 naming the
+    // recorded one, as on /api/elections.
     let mut change = el.clone();
     change["elections"][0]["election"] = json!("VOLUNTARY");
-    error_of(
+    let e = error_of(
         &with_token(
             h,
             Method::POST,
@@ -217,9 +260,10 @@ async fn a_program_uses_the_token(h: &Harness, token: &str) {
             None,
         )
         .await,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "ElectionRefused",
+        StatusCode::CONFLICT,
+        "ElectionAlreadyMade",
     );
+    assert!(e["message"].as_str().unwrap().contains("already made"), "{e}");
     let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
         .as_array()
         .unwrap()

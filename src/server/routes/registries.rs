@@ -67,7 +67,12 @@ pub async fn participants(
     }
     let year = req.performance_year;
     require_threshold(year)?;
-    let data = ClientData::load(&state, year, req.participants.iter().map(|p| &p.tin)).await?;
+    let data = ClientData::load(
+        &state,
+        year,
+        req.participants.iter().map(|p| ParticipantKey { tin: p.tin.clone(), npi: p.npi.clone() }),
+    )
+    .await?;
     let rows = req
         .participants
         .into_iter()

@@ -36,6 +36,20 @@ async fn facts_of(
     Ok((facts.determination, facts.mips_apm_participant))
 }
 
+/// A different election is recorded for a participant a registry call names: 409, as on
+/// `/api/elections`, naming the participant and the recorded election.
+pub fn participant_conflict(e: &ElectionRecord) -> ApiError {
+    let key = crate::domain::registry::ParticipantKey { tin: e.tin.clone(), npi: e.npi.clone() };
+    ApiError::conflict(
+        "ElectionAlreadyMade",
+        format!(
+            "{key}: {} It was made by {}. Nothing was recorded.",
+            conflict_reason(e.election, e.elected_at),
+            e.elected_by
+        ),
+    )
+}
+
 fn conflict(prior: Election, e: &ElectionRecord) -> ApiError {
     ApiError::conflict(
         "ElectionAlreadyMade",

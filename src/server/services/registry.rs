@@ -4,6 +4,7 @@
 //! from fresh data.
 
 use super::index_by;
+use crate::api::ElectionRecord;
 use crate::api::{ElectionChannel, RegistrySummary};
 use crate::domain::registry::{standing, ParticipantFacts, ParticipantKey, ParticipantStanding};
 use crate::domain::{Election, ElectionWindow, EntityType, Npi, PerformanceYear, Timestamp, Tin};
@@ -119,7 +120,7 @@ pub async fn registry_caller(
 pub struct ClientData {
     practices: HashMap<Tin, PracticeRow>,
     clinicians: HashMap<(Tin, Npi), ClinicianRow>,
-    elections: HashMap<ParticipantKey, Election>,
+    elections: HashMap<ParticipantKey, ElectionRecord>,
     in_virtual_group: HashSet<Tin>,
     window: Option<ElectionWindow>,
     year: PerformanceYear,
@@ -127,21 +128,29 @@ pub struct ClientData {
 }
 
 impl ClientData {
-    /// What is known of the TINs a call names (a registry may act for any TIN).
-    pub async fn load<'t>(
-        state: &AppState, year: PerformanceYear, tins: impl IntoIterator<Item = &'t Tin>,
+    /// What is known of exactly the participants a call names (a registry may act for any TIN):
+    /// their practices, the named clinicians and their elections, read by key.
+    pub async fn load(
+        state: &AppState, year: PerformanceYear, keys: impl IntoIterator<Item = ParticipantKey>,
     ) -> Result<ClientData, ApiError> {
-        let list: Vec<Tin> = tins.into_iter().cloned().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-        let scope = Scope::Tins(&list);
+        let keys: Vec<ParticipantKey> =
+            keys.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let tins: Vec<Tin> =
+            keys.iter().map(|k| k.tin.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let clinician_keys: Vec<(&Tin, &Npi)> =
+            keys.iter().filter_map(|k| k.npi.as_ref().map(|n| (&k.tin, n))).collect();
+        let election_keys: Vec<(&Tin, Option<&Npi>)> = keys.iter().map(|k| (&k.tin, k.npi.as_ref())).collect();
         let store = &state.store;
         Ok(ClientData {
-            practices: index_by(store.practices_in(scope, year).await?, |p| p.tin.clone()),
-            clinicians: index_by(store.clinicians_in(scope, year).await?, |c| (c.tin.clone(), c.npi.clone())),
+            practices: index_by(store.practices_in(Scope::Tins(&tins), year).await?, |p| p.tin.clone()),
+            clinicians: index_by(store.clinicians_named(year, &clinician_keys).await?, |c| {
+                (c.tin.clone(), c.npi.clone())
+            }),
             elections: store
-                .elections_in(scope, year)
+                .elections_named(year, &election_keys)
                 .await?
                 .into_iter()
-                .map(|e| (ParticipantKey { tin: e.tin, npi: e.npi }, e.election))
+                .map(|e| (ParticipantKey { tin: e.tin.clone(), npi: e.npi.clone() }, e))
                 .collect(),
             in_virtual_group: store.virtual_group_tins(year).await?.into_iter().collect(),
             window: store.window(year).await?,
@@ -166,7 +175,12 @@ impl ClientData {
     }
 
     pub fn election_of(&self, key: &ParticipantKey) -> Option<Election> {
-        self.elections.get(key).copied()
+        self.elections.get(key).map(|e| e.election)
+    }
+
+    /// The recorded election itself (who made it, when).
+    pub fn election_record(&self, key: &ParticipantKey) -> Option<&ElectionRecord> {
+        self.elections.get(key)
     }
 
     /// (name, standing) of one participant.

@@ -20,7 +20,9 @@ pub async fn submissions_view(
 ) -> Result<RegistrySubmissionsResponse, ApiError> {
     let id = &c.registry.registry_id;
     let rows = state.store.registry_sets(id, year).await?;
-    let data = ClientData::load(state, year, rows.iter().map(|r| &r.tin)).await?;
+    let data =
+        ClientData::load(state, year, rows.iter().map(|r| ParticipantKey { tin: r.tin.clone(), npi: r.npi.clone() }))
+            .await?;
     let mut participants: Vec<ParticipantSubmission> = vec![];
     for r in rows {
         match participants.last_mut() {
@@ -64,8 +66,8 @@ pub async fn record_elections(
     }
     let year = req.performance_year;
     require_threshold(year)?;
-    let data = ClientData::load(state, year, req.elections.iter().map(|e| &e.tin)).await?;
-    let (mut refusals, mut new, mut already) = (vec![], vec![], vec![]);
+    let data = ClientData::load(state, year, req.elections.iter().map(|e| e.key())).await?;
+    let (mut refusals, mut new, mut already, mut conflicts) = (vec![], vec![], vec![], vec![]);
     let mut seen = HashSet::new();
     for (i, ch) in req.elections.iter().enumerate() {
         let key = ch.key();
@@ -81,6 +83,11 @@ pub async fn record_elections(
         let entity_type = if key.npi.is_some() { EntityType::Individual } else { EntityType::Group };
         let (_, st) = data.standing(&key, Some(entity_type));
         match (&st, decide(&key, &st, Some(ch.election), false)) {
+            // A different election is recorded: 409 naming it, as on every election endpoint.
+            (ParticipantStanding::AlreadyElected { .. }, Err(_)) => match data.election_record(&key) {
+                Some(existing) => conflicts.push(existing.clone()),
+                None => refusals.push((path, format!("{key} already has another election."))),
+            },
             (_, Err(r)) => refusals.push((path, r.message)),
             (ParticipantStanding::AlreadyElected { .. }, Ok(_)) => {
                 already.push(RecordedElection { tin: key.tin.clone(), npi: key.npi.clone(), election })
@@ -91,6 +98,9 @@ pub async fn record_elections(
             }
         }
     }
+    if let Some(existing) = conflicts.first() {
+        return Err(super::elections::participant_conflict(existing));
+    }
     if !refusals.is_empty() {
         let mut e = ApiError::unprocessable("ElectionRefused", format!("{} Nothing was recorded.", refusals[0].1));
         for (p, m) in refusals.into_iter().take(MAX_ERROR_DETAILS) {
@@ -98,16 +108,19 @@ pub async fn record_elections(
         }
         return Err(e);
     }
-    if let Some((tin, npi)) = state.store.record_elections(&new).await? {
-        return Err(ApiError::conflict(
-            "ElectionAlreadyMade",
-            format!(
-                "An election for {} was made by someone else meanwhile. Nothing was recorded.",
-                ParticipantKey { tin, npi }
-            ),
-        ));
+    let made = match state.store.record_elections(&new).await? {
+        Ok(made) => made,
+        Err(existing) => return Err(super::elections::participant_conflict(&existing)),
+    };
+    // One recorded meanwhile with the same choice (a concurrent retry) is reported as already made.
+    let mut recorded = vec![];
+    for (e, now) in new.iter().zip(made) {
+        let r = RecordedElection { tin: e.tin.clone(), npi: e.npi.clone(), election: e.election };
+        if now {
+            recorded.push(r)
+        } else {
+            already.push(r)
+        }
     }
-    let recorded =
-        new.iter().map(|e| RecordedElection { tin: e.tin.clone(), npi: e.npi.clone(), election: e.election }).collect();
-    Ok((!new.is_empty(), RegistryElectionsResponse { recorded, already_made: already }))
+    Ok((!recorded.is_empty(), RegistryElectionsResponse { recorded, already_made: already }))
 }

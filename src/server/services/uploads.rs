@@ -33,7 +33,7 @@ pub async fn upload(
     let now = state.now();
     let read = read_files(state, &upload, now).await?;
     require_threshold(upload.manifest.performance_year)?;
-    let data = ClientData::load(state, upload.manifest.performance_year, read.found.keys().map(|k| &k.tin)).await?;
+    let data = ClientData::load(state, upload.manifest.performance_year, read.found.keys().cloned()).await?;
     let decided = decide_all(c, &upload, read, &data);
     if decided.refusals.is_empty() && decided.participants_stored == 0 {
         return Err(ApiError::unprocessable(
@@ -57,10 +57,7 @@ pub async fn upload(
     match state.store.commit_upload(&plan, state.config.fail_upload_after_sets).await? {
         UploadOutcome::Committed => Ok((true, response)),
         UploadOutcome::Replayed(summary) => replay(&summary),
-        UploadOutcome::ElectionRace { tin, npi } => {
-            let key = ParticipantKey { tin, npi };
-            Err(ApiError::conflict("ElectionAlreadyMade", format!("An election for {key} was made by someone else while this upload was being checked. Nothing was stored; look it up and upload again.")))
-        }
+        UploadOutcome::ElectionRace { existing } => Err(super::elections::participant_conflict(&existing)),
     }
 }
 

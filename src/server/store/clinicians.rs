@@ -2,7 +2,7 @@
 
 use super::codec::{column_count, from_row, placeholders, FromRow};
 use super::practices::{bind_facts, EligibilityFacts, FACT_COLUMNS};
-use super::{Scope, Store};
+use super::{Db, Scope, Store};
 use crate::domain::{Npi, PerformanceYear, Tin};
 
 /// A clinician's (TIN/NPI's) eligibility data for one year.
@@ -59,6 +59,12 @@ impl Store {
     }
 
     /// The clinicians in scope for one year, by practice and name.
+    /// Exactly the named clinicians (TIN/NPI) of a year that the data holds.
+    pub async fn clinicians_named(&self, year: PerformanceYear, keys: &[(&Tin, &Npi)]) -> Db<Vec<ClinicianRow>> {
+        let keys: Vec<(&Tin, &str)> = keys.iter().map(|(t, n)| (*t, n.as_str())).collect();
+        self.for_keys(CLINICIAN_COLUMNS, "clinicians", "c", year, &keys).await
+    }
+
     pub async fn clinicians_in(
         &self, scope: Scope<'_>, year: PerformanceYear,
     ) -> Result<Vec<ClinicianRow>, sqlx::Error> {

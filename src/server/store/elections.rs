@@ -84,6 +84,39 @@ pub(super) async fn insert_election(
     Ok(true)
 }
 
+/// What inserting an election met.
+pub(super) enum Inserted {
+    /// Recorded now.
+    Now,
+    /// The same choice was recorded already (a concurrent retry won the race): it stands.
+    Before,
+    /// Another choice was recorded meanwhile.
+    Conflict(ElectionRecord),
+}
+
+/// `insert_election`, and when the key is taken, the stored election compared with this one
+/// (read in the same transaction, after the winner committed).
+pub(super) async fn insert_or_match(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>, e: &NewElection,
+) -> Result<Inserted, sqlx::Error> {
+    if insert_election(tx, e).await? {
+        return Ok(Inserted::Now);
+    }
+    let sql = format!(
+        "SELECT {ELECTION_COLUMNS} FROM elections e WHERE e.performance_year = $1 AND e.tin = $2 AND e.npi = $3"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(e.performance_year.get() as i64)
+        .bind(e.tin.as_str())
+        .bind(npi_text(e.npi.as_ref()))
+        .fetch_all(&mut **tx)
+        .await?;
+    let existing: ElectionRecord = super::codec::rows(&rows)?
+        .pop()
+        .ok_or_else(|| sqlx::Error::Protocol("election key conflicted but no election was found".into()))?;
+    Ok(if existing.election == e.election { Inserted::Before } else { Inserted::Conflict(existing) })
+}
+
 impl Store {
     pub async fn election(&self, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>) -> Db<Option<ElectionRecord>> {
         let sql = format!(
@@ -117,18 +150,26 @@ impl Store {
         }
     }
 
-    /// Records several elections in one transaction. `Some(key)` when one was taken meanwhile
-    /// (nothing recorded).
-    pub async fn record_elections(&self, elections: &[NewElection]) -> Result<Option<(Tin, Option<Npi>)>, sqlx::Error> {
+    /// Records several elections in one transaction: all, or none when one was taken meanwhile
+    /// with another choice (`Err` names it). One taken meanwhile with the same choice stands as
+    /// made; `Ok` says which were made now.
+    pub async fn record_elections(
+        &self, elections: &[NewElection],
+    ) -> Result<Result<Vec<bool>, ElectionRecord>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
+        let mut made = Vec::with_capacity(elections.len());
         for e in elections {
-            if !insert_election(&mut tx, e).await? {
-                tx.rollback().await?;
-                return Ok(Some((e.tin.clone(), e.npi.clone())));
+            match insert_or_match(&mut tx, e).await? {
+                Inserted::Now => made.push(true),
+                Inserted::Before => made.push(false),
+                Inserted::Conflict(existing) => {
+                    tx.rollback().await?;
+                    return Ok(Err(existing));
+                }
             }
         }
         tx.commit().await?;
-        Ok(None)
+        Ok(Ok(made))
     }
 
     pub async fn audit(&self, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>) -> Db<Vec<AuditRow>> {
@@ -136,6 +177,14 @@ impl Store {
             "SELECT election, actor_user_id, channel, occurred_at, statement_of_truth_agreed_at FROM election_audit \
                    WHERE performance_year = $1 AND tin = $2 AND npi = $3";
         self.rows_for_key(sql, year, tin, npi_text(npi)).await
+    }
+
+    /// The elections of exactly these participants (a group's key has no NPI) in one year.
+    pub async fn elections_named(
+        &self, year: PerformanceYear, keys: &[(&Tin, Option<&Npi>)],
+    ) -> Db<Vec<ElectionRecord>> {
+        let keys: Vec<(&Tin, &str)> = keys.iter().map(|(t, n)| (*t, npi_text(*n))).collect();
+        self.for_keys(ELECTION_COLUMNS, "elections", "e", year, &keys).await
     }
 
     /// The elections (group and individual) in scope for one year.

@@ -60,6 +60,8 @@ impl Scope<'_> {
 
 /// TINs bound in one `IN (…)`: far below SQLite's and PostgreSQL's parameter limits.
 const TINS_PER_QUERY: usize = 500;
+/// Participant keys per query (two parameters each, well under every database's limit).
+const KEYS_PER_QUERY: usize = 250;
 
 /// What every store method returns.
 pub type Db<T> = Result<T, sqlx::Error>;
@@ -209,6 +211,30 @@ impl Store {
             let mut q = sqlx::query(&sql).bind(year.get() as i64);
             for t in chunk {
                 q = q.bind(t.as_str());
+            }
+            out.extend(codec::rows::<T>(&q.fetch_all(&self.pool).await?)?);
+        }
+        Ok(out)
+    }
+
+    /// The rows of `table` for exactly these participant keys (TIN and NPI text, "" for a group)
+    /// in one year, read through the primary key in chunks: a call that names one clinician of a
+    /// 10,000-clinician TIN reads one row.
+    pub(super) async fn for_keys<T: codec::FromRow>(
+        &self, columns: &str, table: &str, alias: &str, year: crate::domain::PerformanceYear,
+        keys: &[(&crate::domain::Tin, &str)],
+    ) -> Db<Vec<T>> {
+        let mut out = vec![];
+        for chunk in keys.chunks(KEYS_PER_QUERY) {
+            // A row-value list: both databases probe the primary key with it.
+            let pairs =
+                (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 2, 2 * i + 3)).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "SELECT {columns} FROM {table} {alias} WHERE {alias}.performance_year = $1 AND ({alias}.tin, {alias}.npi) IN (VALUES {pairs})"
+            );
+            let mut q = sqlx::query(&sql).bind(year.get() as i64);
+            for (tin, npi) in chunk {
+                q = q.bind(tin.as_str()).bind(*npi);
             }
             out.extend(codec::rows::<T>(&q.fetch_all(&self.pool).await?)?);
         }

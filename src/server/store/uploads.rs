@@ -1,7 +1,7 @@
 //! Registry uploads (`uploads`, `upload_files`, `submissions`, `measurement_sets`): everything of one upload in one transaction.
 
 use super::codec::{from_row, get, npi_text, rows, Code};
-use super::elections::{insert_election, NewElection};
+use super::elections::{insert_or_match, Inserted, NewElection};
 use super::Store;
 use crate::api::{ElectionChannel, FileFormat, StoredMeasurementSet};
 use crate::domain::{EntityType, Npi, PerformanceYear, Timestamp, Tin};
@@ -45,10 +45,9 @@ pub enum UploadOutcome {
     Committed,
     /// The same upload was committed before: its stored summary, nothing written now.
     Replayed(String),
-    /// An election was written by someone else meanwhile (a race); nothing written.
+    /// Another election was written meanwhile (a race lost); nothing written.
     ElectionRace {
-        tin: Tin,
-        npi: Option<Npi>,
+        existing: crate::api::ElectionRecord,
     },
 }
 
@@ -113,9 +112,10 @@ impl Store {
             return Ok(UploadOutcome::Replayed(summary));
         }
         for e in &plan.elections {
-            if !insert_election(&mut tx, e).await? {
+            // The same choice recorded meanwhile (a concurrent retry) stands; another is a race lost.
+            if let Inserted::Conflict(existing) = insert_or_match(&mut tx, e).await? {
                 tx.rollback().await?;
-                return Ok(UploadOutcome::ElectionRace { tin: e.tin.clone(), npi: e.npi.clone() });
+                return Ok(UploadOutcome::ElectionRace { existing });
             }
         }
         let year = plan.performance_year.get() as i64;

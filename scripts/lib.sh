@@ -158,3 +158,60 @@ stop_throwaway_postgres() {
     rm -rf "$PG_DIR"
   fi
 }
+
+# Starts the release server in the background on a free port; sets SERVER_URL and SERVER_PID.
+# $1: DATABASE_URL; $2: log file; the rest: extra environment (KEY=value).
+start_release_server() {
+  local db="$1" log="$2"
+  shift 2
+  local port
+  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  env PORT="$port" DATABASE_URL="$db" RUST_LOG=warn "$@" ./target/release/mips-elections --demo >"$log" 2>&1 &
+  SERVER_PID=$!
+  SERVER_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 300); do
+    curl -fsS "$SERVER_URL/api/health" >/dev/null 2>&1 && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log" >&2; return 1; }
+    sleep 0.2
+  done
+  kill "$SERVER_PID" 2>/dev/null
+  cat "$log" >&2
+  return 1
+}
+
+# The load, hostile-input and crash suites (tests/load/) against the release server: on SQLite,
+# and as two instances on one PostgreSQL (owner and application roles). Needs
+# MIPS_TEST_POSTGRES_URL (start_throwaway_postgres). Output goes to stdout for the tally.
+run_load_suites() {
+  local dir="$1" pids=() started=()
+  # Whatever happens, no server of this function outlives it.
+  trap 'kill "${started[@]}" 2>/dev/null; wait "${started[@]}" 2>/dev/null; trap - RETURN' RETURN
+  say "Load, hostile input and crash: release server on SQLite"
+  start_release_server "sqlite:$dir/load.db" "$dir/load-sqlite.log" || return 1
+  started+=("$SERVER_PID")
+  LOAD_BASES="$SERVER_URL" LOAD_PIDS="$SERVER_PID" LOAD_LABEL=sqlite \
+    node --test --test-concurrency=1 tests/load/burst.test.mjs tests/load/hostile.test.mjs
+  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null
+  CRASH_BIN=target/release/mips-elections CRASH_DB="sqlite:$dir/crash.db" \
+    CRASH_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')" \
+    node --test tests/load/crash.test.mjs
+
+  say "Load: two release servers on one PostgreSQL (owner and application roles)"
+  local admin="$MIPS_TEST_POSTGRES_URL" base
+  base="${admin%/*}"
+  psql "$admin" -qc "CREATE ROLE load_owner LOGIN" -qc "CREATE ROLE load_app LOGIN" \
+    -qc "CREATE DATABASE load_two OWNER load_owner" >/dev/null
+  local owner_url="${base/postgres@/load_owner@}/load_two" app_url="${base/postgres@/load_app@}/load_two"
+  local urls=()
+  for i in 1 2; do
+    start_release_server "$app_url" "$dir/load-pg-$i.log" DATABASE_OWNER_URL="$owner_url" || return 1
+    pids+=("$SERVER_PID"); started+=("$SERVER_PID"); urls+=("$SERVER_URL")
+  done
+  LOAD_BASES="$(IFS=,; echo "${urls[*]}")" LOAD_PIDS="$(IFS=,; echo "${pids[*]}")" LOAD_LABEL=postgres-two-instances \
+    node --test --test-concurrency=1 tests/load/burst.test.mjs
+  CRASH_BIN=target/release/mips-elections CRASH_DB="$app_url" DATABASE_OWNER_URL="$owner_url" \
+    CRASH_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')" \
+    CRASH_ROUNDS=2 node --test tests/load/crash.test.mjs
+  kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null
+  return 0
+}

@@ -1,6 +1,7 @@
 //! The whole application: the API and, when a `dist` folder is given, the built SPA with
 //! deep-link fallback, behind the middleware every response passes through.
 
+use super::http::body::{idle_timeout, reserve_body_budget};
 use super::http::csp::content_security_policy;
 use super::http::middleware::{
     cache_and_security_headers, html_security_headers, log_errors, span_for, RequestIds, REQUEST_ID_HEADER,
@@ -8,7 +9,7 @@ use super::http::middleware::{
 use super::routes;
 use super::state::AppState;
 use axum::http::HeaderName;
-use axum::middleware::from_fn;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::Router;
 use std::path::Path;
 use tower::ServiceBuilder;
@@ -22,6 +23,7 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
     let index = dist.and_then(|d| std::fs::read_to_string(d.join("index.html")).ok()).unwrap_or_default();
     let policy: std::sync::Arc<str> = content_security_policy(&index, api_origin(dist).as_deref()).into();
     let always_https = state.config.force_secure_cookies;
+    let budget = state.clone();
     let router = routes::router().with_state(state);
     let router = match dist {
         Some(dir) => {
@@ -32,6 +34,8 @@ pub fn app(state: AppState, dist: Option<&Path>) -> Router {
         }
         None => router,
     };
+    // Inner first: the body's bytes are reserved before it is read, and it must keep arriving.
+    let router = router.layer(from_fn_with_state(budget, reserve_body_budget)).layer(from_fn(idle_timeout));
     let request_id = HeaderName::from_static(REQUEST_ID_HEADER);
     router.layer(
         ServiceBuilder::new()

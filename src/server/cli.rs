@@ -77,9 +77,7 @@ async fn serve() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {host}:{port}: {e}"))?;
     tracing::info!("mips-elections listening on http://{host}:{port} (database: {})", redact(&database_url));
-    // The peer's address feeds the sign-in counters (`http::extract::ClientAddress`).
-    let service = app(state, Some(&dist)).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await.map_err(|e| e.to_string())?;
+    super::listen::serve(listener, app(state, Some(&dist)), shutdown_signal()).await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod http;
+pub mod listen;
 pub mod routes;
 pub mod secrets;
 pub mod seed;

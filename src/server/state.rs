@@ -10,6 +10,11 @@ use tokio::sync::Semaphore;
 pub const CONCURRENT_PASSWORD_CHECKS: usize = 4;
 /// At most this many QPP JSON validations (CPU-bound, up to 64 MB each) run at once.
 pub const CONCURRENT_VALIDATIONS: usize = 2;
+/// Bytes of request bodies all requests together may hold at once (`http::body`). A body counts
+/// from before it is read: its declared length, or the largest upload when it declares none.
+pub const BODY_BUDGET_BYTES: usize = 320 * 1024 * 1024;
+/// The budget's unit: a permit is a KiB.
+pub const BODY_BUDGET_UNIT: usize = 1024;
 
 /// The server's notion of "now". Injected so that tests can stand inside or outside a window.
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
@@ -43,6 +48,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub hashing: Arc<Semaphore>,
     pub validating: Arc<Semaphore>,
+    /// Bytes of request bodies in flight, in KiB (`http::body`).
+    pub body_budget: Arc<Semaphore>,
 }
 
 impl AppState {
@@ -53,6 +60,7 @@ impl AppState {
             config: Arc::new(config),
             hashing: Arc::new(Semaphore::new(CONCURRENT_PASSWORD_CHECKS)),
             validating: Arc::new(Semaphore::new(CONCURRENT_VALIDATIONS)),
+            body_budget: Arc::new(Semaphore::new(BODY_BUDGET_BYTES / BODY_BUDGET_UNIT)),
         }
     }
 

@@ -3,7 +3,7 @@
 use crate::api::endpoints;
 use crate::api::{ApiErrorBody, QppValidationResponse};
 use crate::server::http::error::ApiError;
-use crate::server::services::qpp::{check_file, read_file_body, report_error};
+use crate::server::services::qpp::{check_file, read_file_body, report_error, validation_permit};
 use crate::server::state::AppState;
 use axum::body::Body;
 use axum::extract::State;
@@ -30,8 +30,9 @@ pub fn routes() -> OpenApiRouter<AppState> {
 pub(crate) async fn validate(
     State(state): State<AppState>, headers: HeaderMap, body: Body,
 ) -> Result<Json<QppValidationResponse>, ApiError> {
+    let place = validation_permit(&state).await?;
     let bytes = read_file_body(&headers, body).await?;
-    let report = check_file(&state, bytes).await?;
+    let report = check_file(&place, bytes).await?;
     if report.errors > 0 {
         return Err(report_error(&report));
     }

@@ -20,14 +20,26 @@ pub async fn read_file_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Ap
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > MAX_FILE_BYTES) {
+        crate::server::http::body::drain(body, 2 * MAX_FILE_BYTES).await;
         return Err(too_large());
     }
-    axum::body::to_bytes(body, MAX_FILE_BYTES).await.map_err(|_| too_large())
+    crate::server::http::body::read_at_most(body, MAX_FILE_BYTES, too_large).await
 }
 
-/// Validates on a blocking thread (it is CPU work), a few files at once (`AppState::validating`).
-pub async fn check_file(state: &AppState, bytes: Bytes) -> Result<Report, ApiError> {
-    let _permit = state.validating.clone().acquire_owned().await.map_err(ApiError::internal_because)?;
+/// A place among the validations that may run at once, taken *before* the body is read, so that
+/// waiting callers hold no file in memory; 503 when none frees up in time.
+pub async fn validation_permit(state: &AppState) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+    match tokio::time::timeout(VALIDATION_WAIT, state.validating.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => Err(ApiError::busy("every validation place is taken")),
+    }
+}
+
+/// How long a validation waits for a place before it is answered 503.
+const VALIDATION_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Validates on a blocking thread (it is CPU work), holding one of the places of `validation_permit`.
+pub async fn check_file(_place: &tokio::sync::OwnedSemaphorePermit, bytes: Bytes) -> Result<Report, ApiError> {
     tokio::task::spawn_blocking(move || qpp::validate(&bytes, &qpp::embedded::year, &mut |_| {}))
         .await
         .map_err(|e| ApiError::internal_because(format!("validation task failed: {e}")))

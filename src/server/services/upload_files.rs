@@ -2,7 +2,7 @@
 //! re-checking every file with the shared readers (`qpp::validate`, `qpp::qrda::read`) to find
 //! each participant's measurement sets. The elections are decided in `uploads`.
 
-use super::qpp::{check_file, report_error};
+use super::qpp::{check_file, report_error, validation_permit};
 use crate::api::StoredMeasurementSet;
 use crate::api::{
     FileFormat, SkippedParticipant, UploadManifest, IDEMPOTENCY_KEY_HEADER, MAX_FILE_BYTES, MAX_IDEMPOTENCY_KEY_CHARS,
@@ -61,11 +61,19 @@ fn multipart_error(e: MultipartError) -> ApiError {
     }
 }
 
+/// Reads and drops the rest of a refused upload, so the browser sees the answer (the request's
+/// total is bounded by the route's body limit).
+async fn drain_parts(mut mp: Multipart) {
+    while let Ok(Some(mut next)) = mp.next_field().await {
+        while let Ok(Some(_)) = next.chunk().await {}
+    }
+}
+
 /// Reads the `manifest` part and every `file` part, refusing anything else.
 pub async fn read_multipart(mut mp: Multipart) -> Result<ReceivedUpload, ApiError> {
     let mut manifest_bytes = None;
     let mut files: Vec<ReceivedFile> = vec![];
-    while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
+    while let Some(mut field) = mp.next_field().await.map_err(multipart_error)? {
         match field.name().unwrap_or("") {
             "manifest" => manifest_bytes = Some(field.bytes().await.map_err(multipart_error)?),
             "file" => {
@@ -74,11 +82,19 @@ pub async fn read_multipart(mut mp: Multipart) -> Result<ReceivedUpload, ApiErro
                     .map(str::to_string)
                     .filter(|n| !n.trim().is_empty())
                     .unwrap_or_else(|| format!("file-{}", files.len() + 1));
-                let bytes = field.bytes().await.map_err(multipart_error)?;
-                if bytes.len() > MAX_FILE_BYTES {
-                    let msg = format!("{name} is larger than {} MB.", MAX_FILE_BYTES / (1024 * 1024));
-                    return Err(too_large().with_detail(&name, msg));
+                // Read as it streams: a file past the limit is refused without being held whole.
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                    if bytes.len() + chunk.len() > MAX_FILE_BYTES {
+                        let msg = format!("{name} is larger than {} MB.", MAX_FILE_BYTES / (1024 * 1024));
+                        while let Ok(Some(_)) = field.chunk().await {}
+                        drop(field);
+                        drain_parts(mp).await;
+                        return Err(too_large().with_detail(&name, msg));
+                    }
+                    bytes.extend_from_slice(&chunk);
                 }
+                let bytes = Bytes::from(bytes);
                 files.push(ReceivedFile { name, bytes });
             }
             other => {
@@ -274,7 +290,8 @@ fn read_qrda(read: &mut FilesRead, file: &FileBeingRead<'_>) -> Result<(), ApiEr
 
 async fn read_qpp_json(state: &AppState, read: &mut FilesRead, file: &FileBeingRead<'_>) -> Result<(), ApiError> {
     let (f, year, skip) = (file.f, file.year, file.skip);
-    let report = check_file(state, f.bytes.clone()).await?;
+    let place = validation_permit(state).await?;
+    let report = check_file(&place, f.bytes.clone()).await?;
     if report.errors > 0 {
         let mut e = report_error(&report).with_kind("FileHasErrors");
         e.message = format!("{} has {}. Nothing was stored.", f.name, qpp::rules::plural(report.errors, "error"));

@@ -105,6 +105,24 @@ async fn lookup_says_where_each_participant_stands(h: Harness) {
         )
         .await;
     error_of(&r, StatusCode::FORBIDDEN, "NotRegistryStaff");
+    // Which registry IDs exist is not told to callers who are not its own: the same answer for
+    // the demo registry and for one that does not exist.
+    for id in [DEMO_REGISTRY_ID, "QR-9999"] {
+        let path = endpoints::REGISTRY_SUBMISSIONS.url(&[id]);
+        let anonymous = h.call(Method::GET, &format!("{path}?year={}", h.demo_year), None, None).await;
+        assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{id}: {}", anonymous.body);
+        let stranger = h.call(Method::GET, &format!("{path}?year={}", h.demo_year), None, Some(&practice)).await;
+        let e = error_of(&stranger, StatusCode::FORBIDDEN, "NotRegistryStaff");
+        assert_eq!(
+            e["message"],
+            format!(
+                "You are not connected to registry {id}. Ask the registry's Security Official to connect you to it."
+            )
+        );
+        let forged =
+            with_token(&h, Method::GET, &format!("{path}?year={}", h.demo_year), "mipsreg_forged", None, None).await;
+        error_of(&forged, StatusCode::UNAUTHORIZED, "InvalidApiToken");
+    }
 }
 
 async fn api_token_is_for_the_security_official_and_can_be_revoked(h: Harness) {

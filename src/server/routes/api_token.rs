@@ -6,7 +6,7 @@ use crate::server::http::error::ApiError;
 use crate::server::http::extract::RegistryPath;
 use crate::server::http::session::CurrentUser;
 use crate::server::secrets::{random_token, token_hash};
-use crate::server::services::registry::{bearer, caller, load_registry, RegistryCaller};
+use crate::server::services::registry::{bearer, caller, RegistryCaller};
 use crate::server::state::AppState;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -24,11 +24,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
 async fn signed_in_member(parts: &mut Parts, state: &AppState, refusal: &str) -> Result<RegistryCaller, ApiError> {
     let session = CurrentUser::from_request_parts(parts, state).await;
     let RegistryPath(id) = RegistryPath::from_request_parts(parts, state).await?;
-    let registry = load_registry(state, &id).await?;
     if bearer(&parts.headers).is_some() {
         return Err(ApiError::forbidden("TokenCannotManageTokens", refusal));
     }
-    caller(state, &parts.headers, session, registry).await
+    caller(state, &parts.headers, session, &id).await
 }
 
 /// A signed-in member of the registry, who may see the token's details.

@@ -36,7 +36,7 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string()).filter(|t| !t.is_empty())
 }
 
-pub async fn load_registry(state: &AppState, id: &str) -> Result<RegistrySummary, ApiError> {
+async fn load_registry(state: &AppState, id: &str) -> Result<RegistrySummary, ApiError> {
     state
         .store
         .registry(id)
@@ -44,9 +44,11 @@ pub async fn load_registry(state: &AppState, id: &str) -> Result<RegistrySummary
         .ok_or_else(|| ApiError::not_found("NoRegistry", format!("There is no registry with ID {id}.")))
 }
 
-/// A session member of the registry, or its API token.
+/// A session member of registry `id`, or its API token. Who is calling is settled before the
+/// registry is looked up, so a caller who is neither learns nothing about which registry IDs
+/// exist: anonymous is always 401, a stranger always 403, whether the ID exists or not.
 pub async fn caller(
-    state: &AppState, headers: &HeaderMap, session: Result<CurrentUser, ApiError>, registry: RegistrySummary,
+    state: &AppState, headers: &HeaderMap, session: Result<CurrentUser, ApiError>, id: &str,
 ) -> Result<RegistryCaller, ApiError> {
     if let Some(token) = bearer(headers) {
         let LiveToken { registry_id, created_at, last_four } = state
@@ -54,12 +56,13 @@ pub async fn caller(
             .api_token(&token_hash(&token))
             .await?
             .ok_or_else(|| ApiError::unauthorized("The API token is not valid or has been revoked. Ask the registry's Security Official for the current token.").with_kind("InvalidApiToken"))?;
-        if registry_id != registry.registry_id {
+        if registry_id != id {
             return Err(ApiError::forbidden(
                 "TokenNotForRegistry",
-                format!("This API token belongs to another registry, not to {}.", registry.name),
+                format!("This API token belongs to another registry, not to registry {id}."),
             ));
         }
+        let registry = load_registry(state, id).await?;
         return Ok(RegistryCaller {
             actor_id: format!("api-token:{registry_id}:{last_four}"),
             actor_name: format!("{} API token …{last_four}", registry.name),
@@ -70,15 +73,15 @@ pub async fn caller(
         });
     }
     let current = session?;
-    let so = state.store.registry_membership(&current.user.user_id, &registry.registry_id).await?.ok_or_else(|| {
+    let so = state.store.registry_membership(&current.user.user_id, id).await?.ok_or_else(|| {
         ApiError::forbidden(
             "NotRegistryStaff",
             format!(
-                "You are not connected to {}. Ask the registry's Security Official to connect you to it.",
-                registry.name
+                "You are not connected to registry {id}. Ask the registry's Security Official to connect you to it."
             ),
         )
     })?;
+    let registry = load_registry(state, id).await?;
     Ok(RegistryCaller {
         actor_id: current.user.user_id.clone(),
         actor_name: current.user.display_name.clone(),
@@ -112,8 +115,7 @@ impl RegistryCaller {
 pub async fn registry_caller(
     state: &AppState, headers: &HeaderMap, session: Result<CurrentUser, ApiError>, id: &str,
 ) -> Result<RegistryCaller, ApiError> {
-    let registry = load_registry(state, id).await?;
-    caller(state, headers, session, registry).await
+    caller(state, headers, session, id).await
 }
 
 /// What the server knows in a year about the participants a registry call names, read at once.

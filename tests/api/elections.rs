@@ -514,15 +514,7 @@ async fn pathways_only_while_data_can_be_submitted(h: Harness) {
 }
 
 // Only PostgreSQL has roles.
-mod application_role {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_application_role_elects_but_can_never_change_an_election() {
-        super::the_application_role_elects_but_can_never_change_an_election(
-            crate::harness::harness(crate::harness::Db::Postgres).await,
-        )
-        .await
-    }
-}
+on_one!(application_role, Postgres, the_application_role_elects_but_can_never_change_an_election);
 
 /// With `DATABASE_OWNER_URL`, the server's own role can do everything the app does and nothing
 /// that changes or removes a final row, whatever SQL it runs.

@@ -202,11 +202,20 @@ pub const NOT_CONNECTED: &str = "108000141";
 /// Runs each named test (an `async fn(Harness)` of the calling module) on SQLite and on PostgreSQL.
 macro_rules! on_both {
     ($($name:ident),* $(,)?) => {
-        mod sqlite { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(crate::harness::harness(crate::harness::Db::Sqlite).await).await } )* }
-        mod postgres { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(crate::harness::harness(crate::harness::Db::Postgres).await).await } )* }
+        crate::harness::on_one!(sqlite, Sqlite, $($name),*);
+        crate::harness::on_one!(postgres, Postgres, $($name),*);
     };
 }
 pub(crate) use on_both;
+
+/// Tests that run on one database only, in a module of that name (e.g. for time, or because
+/// only PostgreSQL has roles).
+macro_rules! on_one {
+    ($module:ident, $db:ident, $($name:ident),* $(,)?) => {
+        mod $module { $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)] async fn $name() { super::$name(crate::harness::harness(crate::harness::Db::$db).await).await } )* }
+    };
+}
+pub(crate) use on_one;
 
 /// A valid NPI from 8 digits: "1", the digits and the Luhn check digit.
 pub fn npi(base8: &str) -> String {

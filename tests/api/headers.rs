@@ -8,15 +8,7 @@ use mips_elections::server::state::Config;
 
 const INDEX: &str = "<!DOCTYPE html><html><head><script type=\"module\">\nimport init from '/app-0123456789abcdef.js';\nawait init();\n</script></head><body></body></html>";
 
-mod once {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn html_pages_carry_the_policy_and_https_adds_hsts() {
-        super::html_pages_carry_the_policy_and_https_adds_hsts(
-            crate::harness::harness(crate::harness::Db::Sqlite).await,
-        )
-        .await
-    }
-}
+on_one!(once, Sqlite, html_pages_carry_the_policy_and_https_adds_hsts);
 
 fn get(path: &str, https: bool) -> Request<Body> {
     let mut req = Request::builder().uri(path).header(header::HOST, "127.0.0.1:8080");

@@ -11,13 +11,7 @@ on_both!(
 );
 
 // 10,000 participants: SQLite only, for time.
-mod large {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn ten_thousand_participants_and_the_body_limit() {
-        super::ten_thousand_participants_and_the_body_limit(crate::harness::harness(crate::harness::Db::Sqlite).await)
-            .await
-    }
-}
+on_one!(large, Sqlite, ten_thousand_participants_and_the_body_limit);
 
 /// Pazderová, Dudek and Zelený (opt-in eligible) has never had anything to do with the demo
 /// registry: the registry may still make its election, as CMS allows for any TIN.

@@ -31,15 +31,7 @@ async fn demo_data_never_enters_a_database_with_real_data(h: Harness) {
 }
 
 // QPP JSON validation needs no database; it runs once.
-mod qpp_validation {
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn validate_endpoint_answers_with_the_shared_rules() {
-        super::validate_endpoint_answers_with_the_shared_rules(
-            crate::harness::harness(crate::harness::Db::Sqlite).await,
-        )
-        .await
-    }
-}
+on_one!(qpp_validation, Sqlite, validate_endpoint_answers_with_the_shared_rules);
 
 async fn malformed_bodies_get_the_error_shape(h: Harness) {
     let s = h.demo().await;

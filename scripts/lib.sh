@@ -196,9 +196,16 @@ run_load_suites() {
     CRASH_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')" \
     node --test tests/load/crash.test.mjs
 
-  say "Load: two release servers on one PostgreSQL (owner and application roles)"
   local admin="$MIPS_TEST_POSTGRES_URL" base
   base="${admin%/*}"
+  say "Load: one release server on PostgreSQL"
+  psql "$admin" -qc "CREATE DATABASE load_one" >/dev/null
+  start_release_server "$base/load_one" "$dir/load-pg.log" || return 1
+  started+=("$SERVER_PID")
+  LOAD_BASES="$SERVER_URL" LOAD_PIDS="$SERVER_PID" LOAD_LABEL=postgres \
+    node --test --test-concurrency=1 tests/load/burst.test.mjs
+
+  say "Load: two release servers on one PostgreSQL (owner and application roles)"
   psql "$admin" -qc "CREATE ROLE load_owner LOGIN" -qc "CREATE ROLE load_app LOGIN" \
     -qc "CREATE DATABASE load_two OWNER load_owner" >/dev/null
   local owner_url="${base/postgres@/load_owner@}/load_two" app_url="${base/postgres@/load_app@}/load_two"

@@ -311,6 +311,9 @@ pub struct NpiEligibility {
     pub first_name: String,
     pub last_name: String,
     pub performance_year: PerformanceYear,
+    /// CMS's `qpStatus` as this deployment reads it: "Y" for a Qualifying APM Participant, "N"
+    /// otherwise (CMS's other letters are not documented; see the README).
+    pub qp_status: String,
     pub organizations: Vec<OrganizationEligibility>,
 }
 

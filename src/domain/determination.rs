@@ -56,6 +56,16 @@ impl Exclusion {
     }
 }
 
+/// The Participation Status line for CMS's `qpStatus` ("Y" is a QP; the other letters are not
+/// documented and are read as not a QP).
+pub fn qp_status_line(qp_status: &str) -> &'static str {
+    if qp_status == "Y" {
+        "QP status: Qualifying APM Participant (QP) — excluded from MIPS; no election can be made."
+    } else {
+        "QP status: Not a Qualifying APM Participant (QP)."
+    }
+}
+
 /// What CMS determined for one entity at one level.
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -122,6 +132,14 @@ impl Determination {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn qp_status_is_read_as_cms_letter_y_only() {
+        assert!(qp_status_line("Y").contains("Qualifying APM Participant (QP) — excluded"));
+        for other in ["N", "Q", ""] {
+            assert_eq!(qp_status_line(other), "QP status: Not a Qualifying APM Participant (QP).");
+        }
+    }
     use crate::domain::lvt::{low_volume_threshold, VolumeFigures};
     use crate::domain::PerformanceYear;
 

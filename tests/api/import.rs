@@ -149,6 +149,11 @@ async fn cms_exclusions_refuse_elections_with_their_own_sentence(h: Harness) {
         let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, code);
         assert!(e["message"].as_str().unwrap().contains(words), "{e}");
     }
+    // The public lookup says who is a QP, from the imported qpStatus.
+    for (n, qp) in [(&qp, "Y"), (&newly, "N")] {
+        let path = format!("{}?year={}", endpoints::ELIGIBILITY_NPI.url(&[n]), h.demo_year);
+        assert_eq!(h.call(Method::GET, &path, None, None).await.body["data"]["qpStatus"], qp);
+    }
     // The group is still opt-in eligible (CMS's group scenario), and elects.
     let r = h
         .call(

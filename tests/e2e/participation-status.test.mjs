@@ -57,6 +57,7 @@ test('the front door leads to Participation Status, which reads an NPI as the gu
   assert.match(text, /as a group\s*MIPS Eligibility: GROUP\s*Opt-in Option: Opt-in eligible as group/);
   assert.match(text, /as a group[\s\S]*Special statuses: .*Small practice/, 'the TIN-level status is the group\'s');
   assert.match(text, /As an individual[\s\S]*Special statuses: .*Rural/);
+  assert.ok(await result.getByText('QP status: Not a Qualifying APM Participant (QP).').isVisible(), 'QP status from the imported data');
   assert.ok(page.url().includes(`npi=${npi}`), 'the address names the lookup');
   await expectNoAxeViolations(page, 'participation status: result');
   await screenshot(page, 'result');

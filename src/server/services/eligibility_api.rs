@@ -7,7 +7,9 @@ use crate::api::{
     OptInRow, OrganizationEligibility, MASKED_TIN, MAX_OPT_IN_ENTITIES, OPT_IN_ENTITIES_HEADER,
 };
 use crate::domain::lookup::Level;
-use crate::domain::{Election, LowVolumeAssessment, LowVolumeStatus, Npi, PerformanceYear, SpecialStatusFlags, Tin};
+use crate::domain::{
+    Election, Exclusion, LowVolumeAssessment, LowVolumeStatus, Npi, PerformanceYear, SpecialStatusFlags, Tin,
+};
 use crate::server::http::error::ApiError;
 use crate::server::state::AppState;
 use crate::server::store::practices::EligibilityFacts;
@@ -83,6 +85,14 @@ pub async fn npi_lookup(
             first_name: first.first_name.clone(),
             last_name: first.last_name.clone(),
             performance_year: year,
+            qp_status: if rows
+                .iter()
+                .any(|c| c.facts.determination.exclusion == Some(Exclusion::QualifyingApmParticipant))
+            {
+                "Y".into()
+            } else {
+                "N".into()
+            },
             organizations,
         },
     })

@@ -123,12 +123,13 @@ fn LookupResult(result: NpiEligibilityResponse) -> impl IntoView {
     let d = result.data;
     let y = d.performance_year;
     let count = d.organizations.len();
+    let qp = d.qp_status.clone();
     view! {
         <section class="lookup-result" aria-labelledby="lookup-result-heading">
             <h2 id="lookup-result-heading" class="ds-text-heading--2xl">{format!("{} {} — NPI {}", d.first_name, d.last_name, d.npi)}</h2>
             <p>{format!("Performance year {y}: {count} {}.", if count == 1 { "practice" } else { "practices" })}</p>
             {d.organizations.into_iter().map(|o| view! { <OrganizationStatus org=o/> }).collect_view()}
-            <p class="note">"QP status (Qualifying APM Participant) is not in the eligibility data this deployment holds; it is shown here once the data includes it."</p>
+            <p>{crate::domain::determination::qp_status_line(&qp)}</p>
         </section>
     }
 }

@@ -174,7 +174,7 @@ start_release_server() {
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$log" >&2; return 1; }
     sleep 0.2
   done
-  kill "$SERVER_PID" 2>/dev/null
+  kill "$SERVER_PID" 2>/dev/null || true
   cat "$log" >&2
   return 1
 }
@@ -183,42 +183,60 @@ start_release_server() {
 # and as two instances on one PostgreSQL (owner and application roles). Needs
 # MIPS_TEST_POSTGRES_URL (start_throwaway_postgres). Output goes to stdout for the tally.
 run_load_suites() {
-  local dir="$1" pids=() started=()
-  # Whatever happens, no server of this function outlives it.
-  trap 'kill "${started[@]}" 2>/dev/null; wait "${started[@]}" 2>/dev/null; trap - RETURN' RETURN
-  say "Load, hostile input and crash: release server on SQLite"
-  start_release_server "sqlite:$dir/load.db" "$dir/load-sqlite.log" || return 1
-  started+=("$SERVER_PID")
-  LOAD_BASES="$SERVER_URL" LOAD_PIDS="$SERVER_PID" LOAD_LABEL=sqlite \
-    node --test --test-concurrency=1 tests/load/burst.test.mjs tests/load/hostile.test.mjs
-  kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null
-  CRASH_BIN=target/release/mips-elections CRASH_DB="sqlite:$dir/crash.db" \
-    CRASH_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')" \
-    node --test tests/load/crash.test.mjs
-
+  local dir="$1" started=() urls=() pids=() failed=0
   local admin="$MIPS_TEST_POSTGRES_URL" base
   base="${admin%/*}"
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+  # Each suite's failure is counted by the tally ("# fail N") and the run goes on, so that the
+  # servers below are always stopped; nothing here may end the caller under `set -e`.
+  suite() { "$@" || failed=1; }
+  stop_servers() {
+    kill "${started[@]}" 2>/dev/null || true
+    wait "${started[@]}" 2>/dev/null || true
+    started=()
+  }
+
+  say "Load, hostile input and crash: release server on SQLite"
+  if start_release_server "sqlite:$dir/load.db" "$dir/load-sqlite.log"; then
+    started+=("$SERVER_PID")
+    suite env LOAD_BASES="$SERVER_URL" LOAD_PIDS="$SERVER_PID" LOAD_LABEL=sqlite \
+      node --test --test-concurrency=1 tests/load/burst.test.mjs tests/load/hostile.test.mjs
+    stop_servers
+  else
+    echo "# fail 1"; failed=1
+  fi
+  suite env CRASH_BIN=target/release/mips-elections CRASH_DB="sqlite:$dir/crash.db" CRASH_PORT="$(free_port)" \
+    node --test tests/load/crash.test.mjs
+
   say "Load: one release server on PostgreSQL"
-  psql "$admin" -qc "CREATE DATABASE load_one" >/dev/null
-  start_release_server "$base/load_one" "$dir/load-pg.log" || return 1
-  started+=("$SERVER_PID")
-  LOAD_BASES="$SERVER_URL" LOAD_PIDS="$SERVER_PID" LOAD_LABEL=postgres \
-    node --test --test-concurrency=1 tests/load/burst.test.mjs
+  psql "$admin" -qc "CREATE DATABASE load_one" >/dev/null || failed=1
+  if start_release_server "$base/load_one" "$dir/load-pg.log"; then
+    started+=("$SERVER_PID")
+    suite env LOAD_BASES="$SERVER_URL" LOAD_PIDS="$SERVER_PID" LOAD_LABEL=postgres \
+      node --test --test-concurrency=1 tests/load/burst.test.mjs
+    stop_servers
+  else
+    echo "# fail 1"; failed=1
+  fi
 
   say "Load: two release servers on one PostgreSQL (owner and application roles)"
   psql "$admin" -qc "CREATE ROLE load_owner LOGIN" -qc "CREATE ROLE load_app LOGIN" \
-    -qc "CREATE DATABASE load_two OWNER load_owner" >/dev/null
+    -qc "CREATE DATABASE load_two OWNER load_owner" >/dev/null || failed=1
   local owner_url="${base/postgres@/load_owner@}/load_two" app_url="${base/postgres@/load_app@}/load_two"
-  local urls=()
   for i in 1 2; do
-    start_release_server "$app_url" "$dir/load-pg-$i.log" DATABASE_OWNER_URL="$owner_url" || return 1
-    pids+=("$SERVER_PID"); started+=("$SERVER_PID"); urls+=("$SERVER_URL")
+    if start_release_server "$app_url" "$dir/load-pg-$i.log" DATABASE_OWNER_URL="$owner_url"; then
+      started+=("$SERVER_PID"); pids+=("$SERVER_PID"); urls+=("$SERVER_URL")
+    else
+      echo "# fail 1"; failed=1
+    fi
   done
-  LOAD_BASES="$(IFS=,; echo "${urls[*]}")" LOAD_PIDS="$(IFS=,; echo "${pids[*]}")" LOAD_LABEL=postgres-two-instances \
-    node --test --test-concurrency=1 tests/load/burst.test.mjs
-  CRASH_BIN=target/release/mips-elections CRASH_DB="$app_url" DATABASE_OWNER_URL="$owner_url" \
-    CRASH_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')" \
-    CRASH_ROUNDS=2 node --test tests/load/crash.test.mjs
-  kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null
+  if [ "${#urls[@]}" -eq 2 ]; then
+    suite env LOAD_BASES="$(IFS=,; echo "${urls[*]}")" LOAD_PIDS="$(IFS=,; echo "${pids[*]}")" \
+      LOAD_LABEL=postgres-two-instances node --test --test-concurrency=1 tests/load/burst.test.mjs
+    suite env CRASH_BIN=target/release/mips-elections CRASH_DB="$app_url" DATABASE_OWNER_URL="$owner_url" \
+      CRASH_PORT="$(free_port)" CRASH_ROUNDS=2 node --test tests/load/crash.test.mjs
+  fi
+  stop_servers
+  [ "$failed" -eq 0 ] && echo "load suites: all passed" >&2 || echo "load suites: some failed (see '# fail' above)" >&2
   return 0
 }

@@ -12,9 +12,30 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
-/// Open connections at most; more are answered 503 and closed. (The process needs a file
-/// descriptor limit above this; `ulimit -n`.)
+/// Open connections at most; more are answered 503 and closed. The listener raises its soft
+/// file-descriptor limit to the hard one and, if that is still lower, keeps the cap under it.
 pub const MAX_CONNECTIONS: usize = 4096;
+/// Descriptors kept for the database, files and the answer to a connection over the cap.
+const SPARE_DESCRIPTORS: usize = 128;
+
+/// The connection cap this process can honour (see `MAX_CONNECTIONS`).
+fn connection_cap() -> usize {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit and setrlimit only read and write the struct passed to them.
+    let soft = unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
+            return MAX_CONNECTIONS.min(1024 - SPARE_DESCRIPTORS);
+        }
+        if limit.rlim_cur < limit.rlim_max {
+            let raised = libc::rlimit { rlim_cur: limit.rlim_max, rlim_max: limit.rlim_max };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
+                limit.rlim_cur = limit.rlim_max;
+            }
+        }
+        limit.rlim_cur
+    };
+    MAX_CONNECTIONS.min((soft as usize).saturating_sub(SPARE_DESCRIPTORS)).max(1)
+}
 /// From a connection's first byte (or the end of the previous request) to the end of the headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long shutdown waits for requests in flight.
@@ -31,7 +52,9 @@ fn over_capacity() -> Vec<u8> {
 }
 
 pub async fn serve(listener: TcpListener, router: Router, shutdown: impl std::future::Future<Output = ()>) {
-    let open = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let cap = connection_cap();
+    tracing::debug!(cap, "connection cap");
+    let open = Arc::new(Semaphore::new(cap));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     tokio::pin!(shutdown);
     loop {

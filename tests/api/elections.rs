@@ -537,6 +537,8 @@ async fn the_application_role_elects_but_can_never_change_an_election(h: Harness
         "DELETE FROM elections",
         "DELETE FROM election_audit",
         "TRUNCATE elections CASCADE",
+        "TRUNCATE election_audit",
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99999, 'x', true, '\\x00', 0)",
         "ALTER TABLE elections DISABLE TRIGGER ALL",
         "DROP TRIGGER elections_are_final_no_update ON elections",
         "DROP TABLE election_audit",

@@ -13,6 +13,10 @@ const DB = process.env.CRASH_DB;
 const PORT = Number(process.env.CRASH_PORT ?? 18_555);
 const BASE = `http://127.0.0.1:${PORT}`;
 const ROUNDS = Number(process.env.CRASH_ROUNDS ?? 3);
+/** Every server this file started, killed whatever happens. */
+const running = new Set();
+process.on('exit', () => { for (const c of running) c.kill('SIGKILL'); });
+test.after(() => { for (const c of running) c.kill('SIGKILL'); });
 
 /** A registry upload for two network clinicians: an IA set each, and an Opt-In election each. */
 function uploadOf(y, a, b) {
@@ -38,8 +42,11 @@ async function stored(token, y) {
 async function start() {
   const child = spawn(BIN, ['--demo'], {
     env: { ...process.env, PORT: String(PORT), DATABASE_URL: DB, RUST_LOG: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // Not the test's own stdout/stderr: a server left behind must not hold the runner's pipes.
+    stdio: 'ignore',
   });
+  running.add(child);
+  child.exited = new Promise((res) => child.on('exit', res));
   for (let i = 0; i < 300; i++) {
     const r = await request(BASE, 'GET', '/api/health', { timeoutMs: 1000 });
     if (r.status === 200) return child;
@@ -100,7 +107,8 @@ test(`SIGKILL mid-stream, ${ROUNDS} rounds: no acknowledged election lost`, { sk
     server.kill('SIGKILL');
     stop = true;
     await Promise.all([...streams, ...uploaders]);
-    await new Promise((res) => server.on('exit', res));
+    await server.exited;
+    running.delete(server);
   }
   const server = await start();
   const token = await registryToken(BASE);
@@ -114,7 +122,8 @@ test(`SIGKILL mid-stream, ${ROUNDS} rounds: no acknowledged election lost`, { sk
   const data = await stored(token, y);
   for (const u of uploads) assert.equal(data.has(u.npis[0]), data.has(u.npis[1]), 'whole or absent');
   server.kill('SIGTERM');
-  await new Promise((res) => server.on('exit', res));
+  await server.exited;
+  running.delete(server);
   console.log(`CRASH ${JSON.stringify({ rounds: ROUNDS, acknowledged: acknowledged.size, lost: 0, uploadsSent: uploads.length, uploadsAcknowledged: uploads.filter((u) => u.acknowledged).length, halfStored: 0 })}`);
   assert.ok(acknowledged.size > 0, 'some elections were acknowledged before the kills');
   assert.ok(uploads.some((u) => u.acknowledged), 'some uploads were acknowledged before the kills');

@@ -32,9 +32,13 @@ fn declared_length(req: &Request) -> Option<usize> {
 pub async fn reserve_body_budget(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let declared = declared_length(&req);
     let may_have_body = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    // What the route can hold at most: a body declaring more is refused by the route after a
+    // drain (held bytes: none), one declaring nothing may still grow to the route's limit.
+    let limit = route_limit(req.uri().path());
     let bytes = match declared {
-        Some(n) => n,
-        None if may_have_body && req.headers().contains_key(header::TRANSFER_ENCODING) => MAX_UPLOAD_BYTES,
+        Some(n) if n > MAX_UPLOAD_BYTES => n,
+        Some(n) => n.min(limit),
+        None if may_have_body && req.headers().contains_key(header::TRANSFER_ENCODING) => limit,
         None => 0,
     };
     if bytes > MAX_UPLOAD_BYTES {
@@ -54,7 +58,16 @@ pub async fn reserve_body_budget(State(state): State<AppState>, req: Request, ne
     }
     match tokio::time::timeout(BUDGET_WAIT, state.body_budget.clone().acquire_many_owned(permits)).await {
         Ok(Ok(permit)) => {
-            let res = next.run(req).await;
+            // A body that trickles in holds its share of the budget only so long.
+            let res = match tokio::time::timeout(deadline(bytes), next.run(req)).await {
+                Ok(res) => res,
+                Err(_) => ApiError::new(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    "RequestTimeout",
+                    "The request took too long to arrive and was dropped; nothing was stored. Please try again.",
+                )
+                .into_response_closing(),
+            };
             drop(permit);
             res
         }
@@ -68,6 +81,26 @@ pub async fn idle_timeout(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     let body = Body::new(tower_http::timeout::TimeoutBody::new(BODY_IDLE_TIMEOUT, body));
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// The most one route reads: an upload, a file to validate, or a JSON body (axum's 2 MB).
+fn route_limit(path: &str) -> usize {
+    if path.starts_with("/api/registries/") && path.ends_with("/uploads") {
+        MAX_UPLOAD_BYTES
+    } else if path == crate::api::endpoints::QPP_VALIDATE.path {
+        crate::api::MAX_FILE_BYTES
+    } else {
+        JSON_BODY_LIMIT
+    }
+}
+
+/// axum's default limit for the bodies its extractors read.
+const JSON_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// How long a request holding `bytes` of the budget may take, from its headers to its answer:
+/// 30 s, plus the time its body takes at 256 KiB/s.
+fn deadline(bytes: usize) -> Duration {
+    Duration::from_secs(30 + (bytes / (256 * 1024)) as u64)
 }
 
 /// Reads a body of at most `max` bytes as it streams: past `max` the rest is drained and

@@ -112,7 +112,10 @@ impl From<sqlx::Error> for ApiError {
             sqlx::Error::PoolTimedOut => true,
             sqlx::Error::Database(d) => {
                 let said = d.message();
-                said.contains("database is locked") || said.contains("database table is locked")
+                // PostgreSQL: a deadlock (40P01) or a serialization failure (40001) is contention:
+                // nothing was written and the same request may simply be sent again.
+                let contention = matches!(d.code().as_deref(), Some("40P01") | Some("40001"));
+                contention || said.contains("database is locked") || said.contains("database table is locked")
             }
             _ => false,
         };

@@ -32,7 +32,7 @@ pub(crate) async fn validate(
 ) -> Result<Json<QppValidationResponse>, ApiError> {
     let place = validation_permit(&state).await?;
     let bytes = read_file_body(&headers, body).await?;
-    let report = check_file(&place, bytes).await?;
+    let report = check_file(place, bytes).await?;
     if report.errors > 0 {
         return Err(report_error(&report));
     }

@@ -47,7 +47,12 @@ fn missing_fields(req: &SignInRequest) -> Result<(), ApiError> {
 /// user (a dummy hash) so timing does not reveal which User IDs exist.
 async fn password_matches(state: &AppState, user: Option<&UserRow>, password: String) -> Result<bool, ApiError> {
     let hash = user.map(|u| u.password_hash.clone()).unwrap_or_else(|| dummy_hash().to_string());
-    let permit = state.hashing.clone().acquire_owned().await.map_err(ApiError::internal_because)?;
+    // A flood of sign-ins waits a little for a place, then is told to come back (503).
+    let place = tokio::time::timeout(std::time::Duration::from_secs(10), state.hashing.clone().acquire_owned()).await;
+    let permit = match place {
+        Ok(Ok(permit)) => permit,
+        _ => return Err(ApiError::busy("every password-check place is taken")),
+    };
     Ok(tokio::task::spawn_blocking(move || {
         let _permit = permit;
         verify_password(&password, &hash)

@@ -39,10 +39,15 @@ pub async fn validation_permit(state: &AppState) -> Result<tokio::sync::OwnedSem
 const VALIDATION_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Validates on a blocking thread (it is CPU work), holding one of the places of `validation_permit`.
-pub async fn check_file(_place: &tokio::sync::OwnedSemaphorePermit, bytes: Bytes) -> Result<Report, ApiError> {
-    tokio::task::spawn_blocking(move || qpp::validate(&bytes, &qpp::embedded::year, &mut |_| {}))
-        .await
-        .map_err(|e| ApiError::internal_because(format!("validation task failed: {e}")))
+pub async fn check_file(place: tokio::sync::OwnedSemaphorePermit, bytes: Bytes) -> Result<Report, ApiError> {
+    // The place and the bytes move into the task: a caller who hangs up can't free the place
+    // while its file is still being validated.
+    tokio::task::spawn_blocking(move || {
+        let _place = place;
+        qpp::validate(&bytes, &qpp::embedded::year, &mut |_| {})
+    })
+    .await
+    .map_err(|e| ApiError::internal_because(format!("validation task failed: {e}")))
 }
 
 /// The report as the API error shape: every finding becomes a detail (errors first).

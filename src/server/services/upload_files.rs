@@ -291,7 +291,7 @@ fn read_qrda(read: &mut FilesRead, file: &FileBeingRead<'_>) -> Result<(), ApiEr
 async fn read_qpp_json(state: &AppState, read: &mut FilesRead, file: &FileBeingRead<'_>) -> Result<(), ApiError> {
     let (f, year, skip) = (file.f, file.year, file.skip);
     let place = validation_permit(state).await?;
-    let report = check_file(&place, f.bytes.clone()).await?;
+    let report = check_file(place, f.bytes.clone()).await?;
     if report.errors > 0 {
         let mut e = report_error(&report).with_kind("FileHasErrors");
         e.message = format!("{} has {}. Nothing was stored.", f.name, qpp::rules::plural(report.errors, "error"));

@@ -157,11 +157,15 @@ impl Store {
         &self, elections: &[NewElection],
     ) -> Result<Result<Vec<bool>, ElectionRecord>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let mut made = Vec::with_capacity(elections.len());
-        for e in elections {
+        let mut made = vec![false; elections.len()];
+        // In key order, so two calls naming the same participants in another order can't deadlock.
+        let mut order: Vec<usize> = (0..elections.len()).collect();
+        order.sort_by(|a, b| (&elections[*a].tin, &elections[*a].npi).cmp(&(&elections[*b].tin, &elections[*b].npi)));
+        for i in order {
+            let e = &elections[i];
             match insert_or_match(&mut tx, e).await? {
-                Inserted::Now => made.push(true),
-                Inserted::Before => made.push(false),
+                Inserted::Now => made[i] = true,
+                Inserted::Before => {}
                 Inserted::Conflict(existing) => {
                     tx.rollback().await?;
                     return Ok(Err(existing));

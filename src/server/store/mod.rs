@@ -155,16 +155,24 @@ impl Store {
         )
         .fetch_all(&self.pool)
         .await?;
-        sqlx::query(&format!("GRANT USAGE ON SCHEMA public TO {role}")).execute(&self.pool).await?;
+        // Only additive GRANTs and REVOKEs of rights the app never uses, in one transaction under
+        // a lock: an instance starting never takes away what a running one is using, and two
+        // starting together don't race on the catalog.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(7201012)").execute(&mut *tx).await?;
+        sqlx::query(&format!("GRANT USAGE ON SCHEMA public TO {role}")).execute(&mut *tx).await?;
         for table in &tables {
-            let rights = if Self::FINAL_TABLES.contains(&table.as_str()) || table == "_sqlx_migrations" {
-                "SELECT, INSERT"
+            let (grant, revoke) = if table == "_sqlx_migrations" {
+                ("SELECT", "INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER")
+            } else if Self::FINAL_TABLES.contains(&table.as_str()) {
+                ("SELECT, INSERT", "UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER")
             } else {
-                "SELECT, INSERT, UPDATE, DELETE"
+                ("SELECT, INSERT, UPDATE, DELETE", "TRUNCATE, REFERENCES, TRIGGER")
             };
-            sqlx::query(&format!("REVOKE ALL ON \"{table}\" FROM {role}")).execute(&self.pool).await?;
-            sqlx::query(&format!("GRANT {rights} ON \"{table}\" TO {role}")).execute(&self.pool).await?;
+            sqlx::query(&format!("GRANT {grant} ON \"{table}\" TO {role}")).execute(&mut *tx).await?;
+            sqlx::query(&format!("REVOKE {revoke} ON \"{table}\" FROM {role}")).execute(&mut *tx).await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -111,7 +111,10 @@ impl Store {
             let summary = self.upload_summary(&plan.registry_id, &plan.idempotency_key).await?.unwrap_or_default();
             return Ok(UploadOutcome::Replayed(summary));
         }
-        for e in &plan.elections {
+        // In key order, so two uploads naming the same participants in another order can't deadlock.
+        let mut elections: Vec<&NewElection> = plan.elections.iter().collect();
+        elections.sort_by(|a, b| (&a.tin, &a.npi).cmp(&(&b.tin, &b.npi)));
+        for e in elections {
             // The same choice recorded meanwhile (a concurrent retry) stands; another is a race lost.
             if let Inserted::Conflict(existing) = insert_or_match(&mut tx, e).await? {
                 tx.rollback().await?;

@@ -8,18 +8,21 @@ use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 pub const SESSION_IDLE_MS: i64 = 30 * 60 * 1000;
-/// The two sign-in counters of an attempt (`domain::sign_in`): a hash of the User ID
-/// (case-insensitive) with the client address, and a hash of the address, each cut to a fixed
-/// number of values so that no input can make the counter table grow past them. Two pairs that
-/// share a bucket share a counter, which at 2^20 buckets a legitimate user meets about never.
+/// The two sign-in counters of an attempt (`domain::sign_in`): a hash, keyed with the
+/// deployment's secret, of the User ID (case-insensitive) with the client address, and of the
+/// address, each cut to a fixed number of values so that no input can make the counter table
+/// grow past them. Two pairs that share a bucket share a counter, which at 2^20 buckets a
+/// legitimate user meets about never — and, the key being secret, nobody can aim for it.
 pub struct SignInBuckets {
     pub account_and_address: String,
     pub address: String,
 }
 
 impl SignInBuckets {
-    pub fn of(user_id: &str, address: &str) -> SignInBuckets {
-        let cut = |input: String, hex_digits: usize| sha256_hex(input.as_bytes())[..hex_digits].to_string();
+    pub fn of(key: &str, user_id: &str, address: &str) -> SignInBuckets {
+        let cut = |input: String, hex_digits: usize| {
+            sha256_hex(format!("{key}\n{input}").as_bytes())[..hex_digits].to_string()
+        };
         SignInBuckets {
             account_and_address: format!("a:{}", cut(format!("{}\n{address}", user_id.to_lowercase()), 5)),
             address: format!("n:{}", cut(address.to_string(), 4)),
@@ -78,12 +81,13 @@ mod tests {
 
     #[test]
     fn sign_in_buckets_are_bounded_and_case_insensitive() {
-        let a = SignInBuckets::of("Demo-Practice", "203.0.113.7");
-        let b = SignInBuckets::of("demo-practice", "203.0.113.7");
+        let a = SignInBuckets::of("k", "Demo-Practice", "203.0.113.7");
+        let b = SignInBuckets::of("k", "demo-practice", "203.0.113.7");
         assert_eq!(a.account_and_address, b.account_and_address);
         assert_eq!(a.address, b.address);
-        assert_ne!(a.account_and_address, SignInBuckets::of("demo-practice", "198.51.100.1").account_and_address);
+        assert_ne!(a.account_and_address, SignInBuckets::of("k", "demo-practice", "198.51.100.1").account_and_address);
+        assert_ne!(a.address, SignInBuckets::of("another key", "demo-practice", "203.0.113.7").address, "keyed");
         assert_eq!(a.account_and_address.len(), 2 + 5, "2^20 values at most");
-        assert_eq!(SignInBuckets::of(&"x".repeat(128), "::1").address.len(), 2 + 4, "2^16 values at most");
+        assert_eq!(SignInBuckets::of("k", &"x".repeat(128), "::1").address.len(), 2 + 4, "2^16 values at most");
     }
 }

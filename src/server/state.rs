@@ -50,6 +50,8 @@ pub struct AppState {
     pub validating: Arc<Semaphore>,
     /// Bytes of request bodies in flight, in KiB (`http::body`).
     pub body_budget: Arc<Semaphore>,
+    /// The key of the sign-in counters' buckets, read from the database once.
+    pub sign_in_key: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl AppState {
@@ -61,6 +63,7 @@ impl AppState {
             hashing: Arc::new(Semaphore::new(CONCURRENT_PASSWORD_CHECKS)),
             validating: Arc::new(Semaphore::new(CONCURRENT_VALIDATIONS)),
             body_budget: Arc::new(Semaphore::new(BODY_BUDGET_BYTES / BODY_BUDGET_UNIT)),
+            sign_in_key: Arc::default(),
         }
     }
 

@@ -74,7 +74,8 @@ pub(crate) async fn sign_in(
     let user_id = req.user_id.trim();
     let now = state.now();
     // Counted before the password is checked, so attempts in flight count too.
-    let buckets = SignInBuckets::of(user_id, &address);
+    let key = state.sign_in_key.get_or_try_init(|| state.store.shared_secret("sign-in-buckets")).await?;
+    let buckets = SignInBuckets::of(key, user_id, &address);
     let pair = state.store.count_sign_in_attempt(&buckets.account_and_address, now).await?;
     let from_address = state.store.count_sign_in_attempt(&buckets.address, now).await?;
     if let Some(throttle) = SignInThrottle::check(pair, from_address) {

@@ -1,10 +1,22 @@
-//! Sign-in attempt counters (`sign_in_attempts`), shared by every instance on the database.
+//! Sign-in attempt counters (`sign_in_attempts`) and the deployment's shared secrets
+//! (`server_secrets`), shared by every instance on the database.
 
 use super::{Db, Store};
 use crate::domain::sign_in::{AttemptCount, SIGN_IN_WINDOW_MS};
 use crate::domain::Timestamp;
 
 impl Store {
+    /// The deployment's secret `name`: made at random by the first instance that asks, the same
+    /// for every instance after.
+    pub async fn shared_secret(&self, name: &str) -> Db<String> {
+        sqlx::query("INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(name)
+            .bind(crate::server::secrets::random_token())
+            .execute(&self.pool)
+            .await?;
+        sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1").bind(name).fetch_one(&self.pool).await
+    }
+
     /// Counts one attempt in `bucket` and returns the count with it, in one statement, so that
     /// concurrent attempts each see the others. A window older than `SIGN_IN_WINDOW_MS` starts
     /// again at this attempt.

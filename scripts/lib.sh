@@ -12,6 +12,8 @@ export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
+# A free TCP port on the loopback address.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 say() { printf '\n==> %s\n' "$*" >&2; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
@@ -138,7 +140,7 @@ start_throwaway_postgres() {
   local bindir
   bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
   PG_DIR="$(mktemp -d /tmp/mips-elections-pg.XXXXXX)"
-  PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  PG_PORT="$(free_port)"
   local as_pg=()
   if [ "$(id -u)" -eq 0 ]; then
     chown postgres:postgres "$PG_DIR"
@@ -165,7 +167,7 @@ start_release_server() {
   local db="$1" log="$2"
   shift 2
   local port
-  port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  port="$(free_port)"
   env PORT="$port" DATABASE_URL="$db" RUST_LOG=warn "$@" ./target/release/mips-elections --demo >"$log" 2>&1 &
   SERVER_PID=$!
   SERVER_URL="http://127.0.0.1:$port"
@@ -186,7 +188,6 @@ run_load_suites() {
   local dir="$1" started=() urls=() pids=() failed=0
   local admin="$MIPS_TEST_POSTGRES_URL" base
   base="${admin%/*}"
-  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
   # Each suite's failure is counted by the tally ("# fail N") and the run goes on, so that the
   # servers below are always stopped; nothing here may end the caller under `set -e`.
   suite() { "$@" || failed=1; }

@@ -84,6 +84,11 @@ pub(super) async fn insert_election(
     Ok(true)
 }
 
+/// One participant's election: `$1` the year, `$2` the TIN, `$3` the NPI ("" for a group).
+fn election_by_key() -> String {
+    format!("SELECT {ELECTION_COLUMNS} FROM elections e WHERE e.performance_year = $1 AND e.tin = $2 AND e.npi = $3")
+}
+
 /// What inserting an election met.
 pub(super) enum Inserted {
     /// Recorded now.
@@ -102,10 +107,7 @@ pub(super) async fn insert_or_match(
     if insert_election(tx, e).await? {
         return Ok(Inserted::Now);
     }
-    let sql = format!(
-        "SELECT {ELECTION_COLUMNS} FROM elections e WHERE e.performance_year = $1 AND e.tin = $2 AND e.npi = $3"
-    );
-    let rows = sqlx::query(&sql)
+    let rows = sqlx::query(&election_by_key())
         .bind(e.performance_year.get() as i64)
         .bind(e.tin.as_str())
         .bind(npi_text(e.npi.as_ref()))
@@ -119,10 +121,7 @@ pub(super) async fn insert_or_match(
 
 impl Store {
     pub async fn election(&self, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>) -> Db<Option<ElectionRecord>> {
-        let sql = format!(
-            "SELECT {ELECTION_COLUMNS} FROM elections e WHERE e.performance_year = $1 AND e.tin = $2 AND e.npi = $3"
-        );
-        Ok(self.rows_for_key(&sql, year, tin, npi_text(npi)).await?.pop())
+        Ok(self.rows_for_key(&election_by_key(), year, tin, npi_text(npi)).await?.pop())
     }
 
     /// Writes the election and its audit row in one transaction, or nothing. The primary key

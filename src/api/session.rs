@@ -13,6 +13,10 @@ pub struct SignInRequest {
     pub user_id: String,
     pub password: String,
     pub agree_statement_of_truth: bool,
+    /// The token of a one-time sign-in link the operator made for this User ID (the `link`
+    /// parameter of the link), which lets its owner in while others' failed attempts lock it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in_link: Option<String>,
 }
 
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]

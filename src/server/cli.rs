@@ -1,10 +1,13 @@
 //! `mips-elections [--demo]`: reads the environment, prepares the database and serves.
 //! `mips-elections import eligibility --year YEAR [--date YYYY-MM-DD] FILE` loads CMS's
 //! determinations (`services/import.rs`); `mips-elections import runs` lists the data runs.
+//! `mips-elections users sign-in-link USER_ID` prints a one-time sign-in link for an owner whose
+//! User ID others have locked with failed attempts (`domain::sign_in`).
 //! `mips-elections headers [DIST]` writes `DIST/_headers` for static hosts (`http/csp.rs`).
 //! Environment: PORT (8080), HOST (127.0.0.1), DATABASE_URL (sqlite:data/mips-elections.db),
 //! DATABASE_OWNER_URL (PostgreSQL: the role that owns the schema), DIST_DIR (dist),
-//! MIPS_DEMO_DATA=1 (same as --demo), COOKIE_SECURE=1, TRUSTED_PROXY=1.
+//! MIPS_DEMO_DATA=1 (same as --demo), COOKIE_SECURE=1, TRUSTED_PROXY=1, PUBLIC_URL (the
+//! address users open, for printed links; http://HOST:PORT).
 
 use super::app::app;
 use super::seed;
@@ -33,6 +36,7 @@ pub fn main() -> std::process::ExitCode {
     let work = async {
         match args.first().map(String::as_str) {
             Some("import") => import(&args[1..]).await,
+            Some("users") => users(&args[1..]).await,
             Some("headers") => write_headers_file(args.get(1).map(String::as_str).unwrap_or("dist")),
             _ => serve().await,
         }
@@ -193,6 +197,38 @@ async fn import(args: &[String]) -> Result<(), String> {
         }
         _ => Err(IMPORT_USAGE.to_string()),
     }
+}
+
+const USERS_USAGE: &str = "usage: mips-elections users sign-in-link USER_ID";
+
+/// `users sign-in-link USER_ID`: a link that lets the account's owner sign in once, within
+/// `SIGN_IN_LINK_HOURS`, however many failed attempts others have made for the User ID. Give it
+/// to the owner only after checking who they are, as a help desk would.
+async fn users(args: &[String]) -> Result<(), String> {
+    use crate::domain::sign_in::SIGN_IN_LINK_HOURS;
+    let [command, user_id] = args else { return Err(USERS_USAGE.to_string()) };
+    if command != "sign-in-link" {
+        return Err(USERS_USAGE.to_string());
+    }
+    let store = connect(&env_or("DATABASE_URL", "sqlite:data/mips-elections.db")).await?;
+    let user = store.user(user_id).await.map_err(|e| format!("reading the user failed: {e}"))?;
+    let user = user.ok_or(format!("no user has the User ID {user_id:?} (User IDs are matched exactly)"))?;
+    let now = system_clock()();
+    let expires = crate::domain::Timestamp(now.0 + SIGN_IN_LINK_HOURS * 60 * 60 * 1000);
+    let token = super::secrets::random_token();
+    store
+        .create_sign_in_link(&super::secrets::token_hash(&token), &user.user_id, now, expires)
+        .await
+        .map_err(|e| format!("storing the link failed: {e}"))?;
+    store.close().await;
+    let base = env_or("PUBLIC_URL", &format!("http://{}:{}", env_or("HOST", "127.0.0.1"), env_or("PORT", "8080")));
+    println!("{}/sign-in?link={token}", base.trim_end_matches('/'));
+    eprintln!(
+        "works once, for {}, until {}; it lets its holder past the account's sign-in lock (the password is still needed)",
+        user.user_id,
+        expires.format_eastern()
+    );
+    Ok(())
 }
 
 /// Removes expired sessions at start and every ten minutes, so the table holds only live ones.

@@ -8,13 +8,14 @@ use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
 pub const SESSION_IDLE_MS: i64 = 30 * 60 * 1000;
-/// The two sign-in counters of an attempt (`domain::sign_in`): a hash, keyed with the
-/// deployment's secret, of the User ID (case-insensitive) with the client address, and of the
-/// address, each cut to a fixed number of values so that no input can make the counter table
+/// The three sign-in counters of an attempt (`domain::sign_in`): a hash, keyed with the
+/// deployment's secret, of the User ID (case-insensitive) with the client address, of the User
+/// ID alone, and of the address, each cut to a fixed number of values so that no input can make the counter table
 /// grow past them. Two pairs that share a bucket share a counter, which at 2^20 buckets a
 /// legitimate user meets about never — and, the key being secret, nobody can aim for it.
 pub struct SignInBuckets {
     pub account_and_address: String,
+    pub account: String,
     pub address: String,
 }
 
@@ -25,8 +26,15 @@ impl SignInBuckets {
         };
         SignInBuckets {
             account_and_address: format!("a:{}", cut(format!("{}\n{address}", user_id.to_lowercase()), 5)),
+            account: format!("u:{}", cut(user_id.to_lowercase(), 5)),
             address: format!("n:{}", cut(address.to_string(), 4)),
         }
+    }
+
+    /// The counter of a one-time sign-in link, named by its token's hash (only links the operator
+    /// made are ever counted, so these are bounded too).
+    pub fn of_link(token_hash: &str) -> String {
+        format!("l:{}", &token_hash[..16.min(token_hash.len())])
     }
 }
 

@@ -1,4 +1,5 @@
-//! Signing in, sessions, CSRF and the sign-in counters (per User ID and address, and per address).
+//! Signing in, sessions, CSRF, the sign-in counters (per User ID and address, per User ID, per
+//! address) and the operator's one-time sign-in links.
 
 use crate::harness::*;
 
@@ -12,6 +13,8 @@ on_both!(
     concurrent_attempts_are_counted_before_the_password_is_checked,
     sessions_end_after_twelve_hours_even_when_active,
     hostile_user_ids_are_refused_before_anything_is_stored,
+    attempts_from_many_addresses_lock_the_user_id_but_not_its_sign_in_link,
+    a_sign_in_link_works_once_for_its_user_id_with_the_right_password,
 );
 
 /// A 10,000-character User ID or one with a NUL byte (a 500 on PostgreSQL before) is refused in
@@ -243,7 +246,95 @@ async fn concurrent_attempts_are_counted_before_the_password_is_checked(h: Harne
     assert_eq!(refused, 10, "the 101st attempt from one address onwards");
     let rows = h.store.rows_as_text("SELECT COUNT(*) FROM sign_in_attempts").await.unwrap();
     let rows: usize = rows[0].parse().unwrap();
-    assert!(rows <= 2 + 110 + 1, "{rows} counters");
+    // One per User ID with its address, one per User ID, one per address.
+    assert!(rows <= 2 * (110 + 1) + 2, "{rows} counters");
+}
+
+/// A sign-in attempt carrying a one-time sign-in link.
+fn attempt_with_link(user: &str, password: &str, address: &str, link: &str) -> Request<Body> {
+    let body = json!({"userId": user, "password": password, "agreeStatementOfTruth": true, "signInLink": link});
+    let mut req = attempt_from(user, password, address);
+    *req.body_mut() = Body::from(body.to_string());
+    req
+}
+
+/// Makes a link the way an operator does: `mips-elections users sign-in-link USER_ID` on the
+/// harness's database, printing the link on standard output.
+fn link_from_the_command_line(h: &Harness, user: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mips-elections"))
+        .args(["users", "sign-in-link", user])
+        .env("DATABASE_URL", &h.url)
+        .env("PUBLIC_URL", "https://elections.example/")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8(out.stdout).unwrap();
+    let token =
+        printed.trim().strip_prefix("https://elections.example/sign-in?link=").unwrap_or_else(|| panic!("{printed}"));
+    assert_eq!(token.len(), 64, "{printed}");
+    token.to_string()
+}
+
+/// Twenty wrong passwords from four addresses lock the User ID everywhere (guessing from many
+/// addresses is limited too), even with the right password from a fifth; the owner's one-time
+/// link from the operator still lets them in, however many attempts others go on making.
+async fn attempts_from_many_addresses_lock_the_user_id_but_not_its_sign_in_link(h: Harness) {
+    let h = h.with_config(Config { trusted_proxy: true, ..Config::default() });
+    for i in 0..20 {
+        let r = h.send(attempt_from("demo-practice", "wrong", &format!("203.0.113.{}", i / 5))).await;
+        error_of(&r, StatusCode::UNAUTHORIZED, "InvalidCredentials");
+    }
+    let owner = h.send(attempt_from("demo-practice", DEMO_PASSWORD, "198.51.100.20")).await;
+    let e = error_of(&owner, StatusCode::TOO_MANY_REQUESTS, "TooManySignInAttempts");
+    assert!(e["message"].as_str().unwrap().contains("one-time sign-in link"), "{e}");
+    // Other User IDs are not affected.
+    assert_eq!(h.send(attempt_from("demo-registry", DEMO_PASSWORD, "198.51.100.20")).await.status, StatusCode::OK);
+    let token = link_from_the_command_line(&h, "demo-practice");
+    for i in 0..10 {
+        h.send(attempt_from("demo-practice", "wrong", &format!("192.0.2.{i}"))).await;
+    }
+    let r = h.send(attempt_with_link("demo-practice", DEMO_PASSWORD, "198.51.100.20", &token)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.headers.get(header::SET_COOKIE).is_some());
+    // Used up.
+    let again = h.send(attempt_with_link("demo-practice", DEMO_PASSWORD, "198.51.100.20", &token)).await;
+    let e = error_of(&again, StatusCode::UNPROCESSABLE_ENTITY, "SignInLinkInvalid");
+    assert_eq!(e["details"][0]["path"], "$.signInLink", "{e}");
+}
+
+async fn a_sign_in_link_works_once_for_its_user_id_with_the_right_password(h: Harness) {
+    let h = h.with_config(Config { trusted_proxy: true, ..Config::default() });
+    let token = link_from_the_command_line(&h, "demo-practice");
+    // Not for another User ID, and a made-up link is refused in words, counted against the address.
+    let other = h.send(attempt_with_link("demo-registry", DEMO_PASSWORD, "198.51.100.1", &token)).await;
+    error_of(&other, StatusCode::UNPROCESSABLE_ENTITY, "SignInLinkInvalid");
+    let made_up = h.send(attempt_with_link("demo-practice", DEMO_PASSWORD, "198.51.100.1", &"0".repeat(64))).await;
+    error_of(&made_up, StatusCode::UNPROCESSABLE_ENTITY, "SignInLinkInvalid");
+    // The password is still needed, and only five may be tried with the link.
+    for _ in 0..5 {
+        let r = h.send(attempt_with_link("demo-practice", "wrong", "198.51.100.2", &token)).await;
+        error_of(&r, StatusCode::UNAUTHORIZED, "InvalidCredentials");
+    }
+    let sixth = h.send(attempt_with_link("demo-practice", DEMO_PASSWORD, "198.51.100.2", &token)).await;
+    let e = error_of(&sixth, StatusCode::TOO_MANY_REQUESTS, "TooManySignInAttempts");
+    assert!(e["message"].as_str().unwrap().contains("with this one-time sign-in link"), "{e}");
+    // It expires after a day (made as the command makes it, on the harness's clock).
+    let fresh = mips_elections::server::secrets::random_token();
+    let now = Timestamp(h.clock.load(Ordering::SeqCst));
+    let day = Timestamp(now.0 + mips_elections::domain::sign_in::SIGN_IN_LINK_HOURS * 3_600_000);
+    let fresh_hash = mips_elections::server::secrets::token_hash(&fresh);
+    h.store.create_sign_in_link(&fresh_hash, "demo-practice", now, day).await.unwrap();
+    h.advance_minutes(24 * 60 + 1);
+    let late = h.send(attempt_with_link("demo-practice", DEMO_PASSWORD, "198.51.100.3", &fresh)).await;
+    error_of(&late, StatusCode::UNPROCESSABLE_ENTITY, "SignInLinkInvalid");
+    // An operator typo is an error, not a link.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mips-elections"))
+        .args(["users", "sign-in-link", "nobody-here"])
+        .env("DATABASE_URL", &h.url)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no user has the User ID \"nobody-here\""));
 }
 
 async fn sessions_end_after_twelve_hours_even_when_active(h: Harness) {

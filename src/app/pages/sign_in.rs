@@ -3,7 +3,7 @@ use crate::api::{SignInRequest, STATEMENT_OF_TRUTH};
 use crate::app::client::{self, ClientError};
 use crate::app::components::{AccountFrame, ErrorSummary, FieldError, InlineError, PageHeading};
 use crate::app::context::use_app;
-use crate::domain::sign_in::{missing_sign_in_fields, user_id_problem, SignInField};
+use crate::domain::sign_in::{missing_sign_in_fields, user_id_problem, SignInField, SIGN_IN_LINK_HOURS};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
@@ -76,16 +76,23 @@ pub fn SignIn() -> impl IntoView {
                 user_id: user_id.get_untracked().trim().to_string(),
                 password: password.get_untracked(),
                 agree_statement_of_truth: true,
+                sign_in_link: query.get_untracked().get("link"),
             });
         }
     };
 
     let signed_out = move || query.read().get("signed-out").is_some();
+    let with_link = move || query.read().get("link").is_some();
     view! {
         <AccountFrame current="sign-in">
                 <PageHeading text="Sign in to QPP"/>
                 <Show when=signed_out>
                     <div class="ds-c-alert ds-c-alert--success" role="status"><div class="ds-c-alert__body"><p class="ds-c-alert__text">"You have signed out."</p></div></div>
+                </Show>
+                <Show when=with_link>
+                    <div class="ds-c-alert" role="status"><div class="ds-c-alert__body">
+                        <p class="ds-c-alert__text">{format!("You are signing in with a one-time sign-in link. It works once, for the User ID it was made for, within {SIGN_IN_LINK_HOURS} hours of being made, however many failed attempts others have made. You still need your password.")}</p>
+                    </div></div>
                 </Show>
                 <ErrorSummary errors=errors/>
                 <form on:submit=submit novalidate>

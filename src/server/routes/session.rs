@@ -2,7 +2,10 @@
 
 use crate::api::endpoints;
 use crate::api::{ApiErrorBody, SessionInfo, SignInRequest, UserSummary};
-use crate::domain::sign_in::{missing_sign_in_fields, user_id_problem, SignInField, SignInThrottle};
+use crate::domain::sign_in::{
+    missing_sign_in_fields, user_id_problem, AttemptCount, AttemptCounts, SignInField, SignInThrottle,
+    SIGN_IN_LINK_INVALID,
+};
 use crate::domain::Timestamp;
 use crate::server::http::error::ApiError;
 use crate::server::http::extract::{ClientAddress, JsonBody};
@@ -43,6 +46,36 @@ fn missing_fields(req: &SignInRequest) -> Result<(), ApiError> {
     Err(missing.iter().fold(ApiError::unprocessable(kind, message), |e, f| e.with_detail(f.json_path(), f.message())))
 }
 
+/// 429 until the counter's window ends.
+fn too_many(throttle: SignInThrottle, now: Timestamp) -> ApiError {
+    let wait_s = ((throttle.until().0 - now.0) / 1000).max(1);
+    ApiError::new(StatusCode::TOO_MANY_REQUESTS, "TooManySignInAttempts", throttle.message())
+        .with_retry_after(wait_s as u64)
+}
+
+fn link_invalid() -> ApiError {
+    ApiError::unprocessable("SignInLinkInvalid", SIGN_IN_LINK_INVALID).with_detail("$.signInLink", SIGN_IN_LINK_INVALID)
+}
+
+/// The hash of a one-time sign-in link that works for this User ID now. A link that doesn't is
+/// refused before any password is checked, and counted against the address, so that guessing
+/// links is limited like guessing passwords.
+async fn sign_in_link(
+    state: &AppState, buckets: &SignInBuckets, token: &str, user_id: &str, now: Timestamp,
+) -> Result<String, ApiError> {
+    let hash = token_hash(token);
+    if state.store.sign_in_link_works(&hash, user_id, now).await? {
+        return Ok(hash);
+    }
+    let from_address = state.store.count_sign_in_attempt(&buckets.address, now).await?;
+    let zero = AttemptCount { attempts: 0, window_start: now };
+    let counts = AttemptCounts { account_and_address: zero, account: zero, address: from_address };
+    if let Some(throttle) = SignInThrottle::check(counts) {
+        return Err(too_many(throttle, now));
+    }
+    Err(link_invalid())
+}
+
 /// Checks the password off the async workers, a few at a time; the same work for an unknown
 /// user (a dummy hash) so timing does not reveal which User IDs exist.
 async fn password_matches(state: &AppState, user: Option<&UserRow>, password: String) -> Result<bool, ApiError> {
@@ -76,17 +109,32 @@ pub(crate) async fn sign_in(
     // Counted before the password is checked, so attempts in flight count too.
     let key = state.sign_in_key.get_or_try_init(|| state.store.shared_secret("sign-in-buckets")).await?;
     let buckets = SignInBuckets::of(key, user_id, &address);
-    let pair = state.store.count_sign_in_attempt(&buckets.account_and_address, now).await?;
-    let from_address = state.store.count_sign_in_attempt(&buckets.address, now).await?;
-    if let Some(throttle) = SignInThrottle::check(pair, from_address) {
-        let wait_s = ((throttle.until().0 - now.0) / 1000).max(1);
-        return Err(ApiError::new(StatusCode::TOO_MANY_REQUESTS, "TooManySignInAttempts", throttle.message())
-            .with_retry_after(wait_s as u64));
+    let link = match &req.sign_in_link {
+        Some(token) => Some(sign_in_link(&state, &buckets, token, user_id, now).await?),
+        None => None,
+    };
+    let throttle = match &link {
+        Some(link_hash) => SignInThrottle::check_link(
+            state.store.count_sign_in_attempt(&SignInBuckets::of_link(link_hash), now).await?,
+        ),
+        None => SignInThrottle::check(AttemptCounts {
+            account_and_address: state.store.count_sign_in_attempt(&buckets.account_and_address, now).await?,
+            account: state.store.count_sign_in_attempt(&buckets.account, now).await?,
+            address: state.store.count_sign_in_attempt(&buckets.address, now).await?,
+        }),
+    };
+    if let Some(throttle) = throttle {
+        return Err(too_many(throttle, now));
     }
     let user = state.store.user(user_id).await?;
     let user = match (password_matches(&state, user.as_ref(), req.password.clone()).await?, user) {
         (true, Some(u)) => {
-            state.store.sign_in_succeeded(&buckets.account_and_address, &buckets.address).await?;
+            if let Some(link_hash) = &link {
+                if !state.store.use_sign_in_link(link_hash, now).await? {
+                    return Err(link_invalid());
+                }
+            }
+            state.store.sign_in_succeeded(&buckets.account_and_address, [&buckets.account, &buckets.address]).await?;
             u
         }
         _ => {

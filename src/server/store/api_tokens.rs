@@ -1,8 +1,8 @@
 //! Registries' API tokens (`registry_api_tokens`): only SHA-256 hashes are stored.
 
-use super::codec::from_row;
+use super::codec::{from_row, FromRow};
 use super::{Db, Store};
-use crate::api::ApiTokenInfo;
+use crate::api::{ApiTokenInfo, RegistrySummary};
 use crate::domain::Timestamp;
 
 from_row!(ApiTokenInfo { last_four, created_at, created_by });
@@ -56,9 +56,12 @@ impl Store {
         Ok(self.rows_by(sql, registry_id).await?.into_iter().next())
     }
 
-    /// The registry of a live token.
-    pub async fn api_token(&self, token_hash: &str) -> Db<Option<LiveToken>> {
-        let sql = "SELECT registry_id, created_at, last_four FROM registry_api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
-        Ok(self.rows_by(sql, token_hash).await?.pop())
+    /// A live token and its registry, in one query (every program call starts here).
+    pub async fn api_token(&self, token_hash: &str) -> Db<Option<(LiveToken, RegistrySummary)>> {
+        let sql = "SELECT t.registry_id, t.created_at, t.last_four, r.name, r.tin, r.kind, r.is_demo \
+                   FROM registry_api_tokens t JOIN registries r ON r.registry_id = t.registry_id \
+                   WHERE t.token_hash = $1 AND t.revoked_at IS NULL";
+        let row = sqlx::query(sql).bind(token_hash).fetch_optional(&self.pool).await?;
+        row.map(|r| Ok((LiveToken::from_row(&r)?, RegistrySummary::from_row(&r)?))).transpose()
     }
 }

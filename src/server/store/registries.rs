@@ -1,6 +1,6 @@
 //! Registries and their staff (`registries`, `user_registries`).
 
-use super::codec::{from_row, get, Code};
+use super::codec::{from_row, get, Code, FromRow};
 use super::{Db, Store};
 use crate::api::RegistrySummary;
 
@@ -30,15 +30,13 @@ impl Store {
         Ok(self.rows_by(sql, registry_id).await?.pop())
     }
 
-    /// `Some(is_security_official)` when the user is staff of the registry.
-    pub async fn registry_membership(&self, user_id: &str, registry_id: &str) -> Result<Option<bool>, sqlx::Error> {
-        let row =
-            sqlx::query("SELECT is_security_official FROM user_registries WHERE user_id = $1 AND registry_id = $2")
-                .bind(user_id)
-                .bind(registry_id)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|r| get::<bool>(&r, "is_security_official")).transpose()
+    /// The registry and `is_security_official` when the user is its staff, in one query.
+    pub async fn registry_membership(&self, user_id: &str, registry_id: &str) -> Db<Option<(RegistrySummary, bool)>> {
+        let sql = "SELECT r.registry_id, r.name, r.tin, r.kind, r.is_demo, u.is_security_official \
+                   FROM user_registries u JOIN registries r ON r.registry_id = u.registry_id \
+                   WHERE u.user_id = $1 AND u.registry_id = $2";
+        let row = sqlx::query(sql).bind(user_id).bind(registry_id).fetch_optional(&self.pool).await?;
+        row.map(|r| Ok((RegistrySummary::from_row(&r)?, get::<bool>(&r, "is_security_official")?))).transpose()
     }
 
     pub async fn set_security_official(&self, user_id: &str, registry_id: &str, yes: bool) -> Result<(), sqlx::Error> {

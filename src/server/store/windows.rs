@@ -1,8 +1,10 @@
 //! Election windows per performance year (`election_windows`).
 
-use super::codec::{from_row, rows, Code};
+use super::codec::{from_row, rows, Code, FromRow};
 use super::{Db, Store};
 use crate::domain::{ElectionWindow, PerformanceYear};
+
+const WINDOW_COLUMNS: &str = "performance_year, opens_at, election_closes_at, submission_closes_at, source, note";
 
 from_row!(ElectionWindow { performance_year, opens_at, election_closes_at, submission_closes_at, source, note });
 
@@ -25,11 +27,14 @@ impl Store {
     }
 
     pub async fn windows(&self) -> Db<Vec<ElectionWindow>> {
-        let sql = "SELECT performance_year, opens_at, election_closes_at, submission_closes_at, source, note FROM election_windows ORDER BY performance_year";
-        rows(&sqlx::query(sql).fetch_all(&self.pool).await?)
+        let sql = format!("SELECT {WINDOW_COLUMNS} FROM election_windows ORDER BY performance_year");
+        rows(&sqlx::query(&sql).fetch_all(&self.pool).await?)
     }
 
-    pub async fn window(&self, year: PerformanceYear) -> Result<Option<ElectionWindow>, sqlx::Error> {
-        Ok(self.windows().await?.into_iter().find(|w| w.performance_year == year))
+    /// One year's window (read on every election, so only its row).
+    pub async fn window(&self, year: PerformanceYear) -> Db<Option<ElectionWindow>> {
+        let sql = format!("SELECT {WINDOW_COLUMNS} FROM election_windows WHERE performance_year = $1");
+        let found = sqlx::query(&sql).bind(year.get() as i64).fetch_optional(&self.pool).await?;
+        found.map(|r| ElectionWindow::from_row(&r)).transpose()
     }
 }

@@ -19,6 +19,7 @@ pub mod windows;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
+use std::sync::{Arc, RwLock};
 
 /// Whose rows a query reads: every practice a user is connected to, one practice, or the TINs
 /// a registry call names. One query per table serves all three, so no page reads row by row.
@@ -76,6 +77,10 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The election windows, read once: they are reference data that only start-up seeding
+    /// writes (`seed.rs`), and every election reads its year's, so this instance's own
+    /// `upsert_window` is the only change it needs to see.
+    windows: Arc<RwLock<Option<Arc<Vec<crate::domain::ElectionWindow>>>>>,
 }
 
 impl Store {
@@ -117,7 +122,7 @@ impl Store {
             .connect(&url)
             .await
             .map_err(|e| format!("cannot connect to the database: {e}"))?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, windows: Arc::default() })
     }
 
     /// PostgreSQL with two roles: `owner_url` owns the schema and runs the migrations, then grants

@@ -1,10 +1,9 @@
 //! Election windows per performance year (`election_windows`).
 
-use super::codec::{from_row, rows, Code, FromRow};
+use super::codec::{from_row, rows, Code};
 use super::{Db, Store};
 use crate::domain::{ElectionWindow, PerformanceYear};
-
-const WINDOW_COLUMNS: &str = "performance_year, opens_at, election_closes_at, submission_closes_at, source, note";
+use std::sync::Arc;
 
 from_row!(ElectionWindow { performance_year, opens_at, election_closes_at, submission_closes_at, source, note });
 
@@ -23,18 +22,23 @@ impl Store {
         .bind(&w.note)
         .execute(&self.pool)
         .await?;
+        *self.windows.write().unwrap_or_else(|e| e.into_inner()) = None;
         Ok(())
     }
 
-    pub async fn windows(&self) -> Db<Vec<ElectionWindow>> {
-        let sql = format!("SELECT {WINDOW_COLUMNS} FROM election_windows ORDER BY performance_year");
-        rows(&sqlx::query(&sql).fetch_all(&self.pool).await?)
+    /// Every year's window, oldest first (read from the database once, see `Store::windows`).
+    pub async fn windows(&self) -> Db<Arc<Vec<ElectionWindow>>> {
+        if let Some(cached) = self.windows.read().unwrap_or_else(|e| e.into_inner()).clone() {
+            return Ok(cached);
+        }
+        let sql = "SELECT performance_year, opens_at, election_closes_at, submission_closes_at, source, note \
+                   FROM election_windows ORDER BY performance_year";
+        let read: Arc<Vec<ElectionWindow>> = Arc::new(rows(&sqlx::query(sql).fetch_all(&self.pool).await?)?);
+        *self.windows.write().unwrap_or_else(|e| e.into_inner()) = Some(read.clone());
+        Ok(read)
     }
 
-    /// One year's window (read on every election, so only its row).
     pub async fn window(&self, year: PerformanceYear) -> Db<Option<ElectionWindow>> {
-        let sql = format!("SELECT {WINDOW_COLUMNS} FROM election_windows WHERE performance_year = $1");
-        let found = sqlx::query(&sql).bind(year.get() as i64).fetch_optional(&self.pool).await?;
-        found.map(|r| ElectionWindow::from_row(&r)).transpose()
+        Ok(self.windows().await?.iter().find(|w| w.performance_year == year).cloned())
     }
 }

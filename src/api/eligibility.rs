@@ -95,7 +95,8 @@ pub struct ElectionAvailability {
     pub reason: Option<String>,
 }
 
-/// The chosen reporting pathway of a MIPS APM participant.
+/// The current Reporting Option of a MIPS APM participant (it may be changed until the submission
+/// window closes).
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -103,6 +104,8 @@ pub struct PathwayRecord {
     pub pathway: ReportingPathway,
     pub chosen_at: Timestamp,
     pub chosen_by: String,
+    /// How many earlier choices this one replaced (each is kept in the audit trail).
+    pub earlier_choices: u32,
 }
 
 /// Eligibility of one entity (a practice as a group, or a clinician as an individual) for one
@@ -127,7 +130,8 @@ pub struct EntityEligibility {
     pub election: Option<ElectionRecord>,
     pub can_elect: ElectionAvailability,
     pub pathway: Option<PathwayRecord>,
-    /// The pathways that may be chosen now (empty unless a MIPS APM participant may choose).
+    /// The Reporting Options that may be chosen now (empty unless a MIPS APM participant may choose,
+    /// or change its choice while data can be submitted).
     pub offered_pathways: Vec<ReportingPathway>,
 }
 

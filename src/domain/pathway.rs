@@ -1,5 +1,7 @@
-//! Reporting pathways for MIPS APM participants: traditional MIPS or the APM Performance
-//! Pathway (APP). "Group or Individual APM participants MUST be above the LVT threshold OR they
+//! Reporting Options for MIPS APM participants: traditional MIPS, the APM Performance Pathway
+//! (APP), or both (the 2021 guide's "and/or"). The choice records what the participant intends
+//! to report and, unlike the election, may be changed until the submission window closes (each
+//! change is kept). "Group or Individual APM participants MUST be above the LVT threshold OR they
 //! must be LVT Opt-In eligible and have elected to Opt-In to submit to the APP program"
 //! (the 2021 election guide and the QPP APP toolkit): a voluntary reporter can never report the APP.
 
@@ -14,15 +16,23 @@ use serde::{Deserialize, Serialize};
 pub enum ReportingPathway {
     TraditionalMips,
     App,
+    /// Traditional MIPS and the APP, both.
+    Both,
 }
 
 impl ReportingPathway {
-    pub const ALL: [ReportingPathway; 2] = [ReportingPathway::TraditionalMips, ReportingPathway::App];
+    pub const ALL: [ReportingPathway; 3] =
+        [ReportingPathway::TraditionalMips, ReportingPathway::App, ReportingPathway::Both];
     pub fn code(self) -> &'static str {
         match self {
             ReportingPathway::TraditionalMips => "TRADITIONAL_MIPS",
             ReportingPathway::App => "APP",
+            ReportingPathway::Both => "BOTH",
         }
+    }
+    /// Whether this choice includes the APP (which a voluntary reporter can't report).
+    pub fn includes_app(self) -> bool {
+        matches!(self, ReportingPathway::App | ReportingPathway::Both)
     }
     pub fn from_code(code: &str) -> Option<ReportingPathway> {
         ReportingPathway::ALL.into_iter().find(|p| p.code() == code)
@@ -31,12 +41,14 @@ impl ReportingPathway {
         match self {
             ReportingPathway::TraditionalMips => "Traditional MIPS",
             ReportingPathway::App => "APM Performance Pathway (APP)",
+            ReportingPathway::Both => "Both traditional MIPS and the APP",
         }
     }
     pub fn description(self) -> &'static str {
         match self {
             ReportingPathway::TraditionalMips => "Report the quality, improvement activities and Promoting Interoperability performance categories of traditional MIPS; cost is calculated from claims.",
             ReportingPathway::App => "Report the APM Performance Pathway's fixed set of quality measures, available to MIPS APM participants. Only the MIPS eligible clinicians who participate in a MIPS APM are scored through the APP.",
+            ReportingPathway::Both => "Report traditional MIPS and the APP: an opted-in MIPS APM participant may participate in traditional MIPS and/or the APP.",
         }
     }
 }
@@ -56,8 +68,6 @@ pub enum PathwayRefusal {
     VoluntaryHasNoPathway,
     /// Not opt-in eligible and not MIPS eligible: no pathway to choose.
     NotEligible,
-    /// The pathway was chosen already; it is recorded with the election.
-    AlreadyChosen { existing: ReportingPathway },
 }
 
 impl PathwayRefusal {
@@ -69,7 +79,6 @@ impl PathwayRefusal {
             PathwayRefusal::NotEligible => "NotEligibleToReport",
             PathwayRefusal::AppNotYet { .. } => "AppNotAvailable",
             PathwayRefusal::VoluntaryHasNoPathway => "NoReportingOptionForVoluntaryReporters",
-            PathwayRefusal::AlreadyChosen { .. } => "PathwayAlreadyChosen",
         }
     }
     pub fn reason(&self) -> String {
@@ -80,7 +89,6 @@ impl PathwayRefusal {
             PathwayRefusal::AppNotYet { year } => format!("The APM Performance Pathway (APP) starts with performance year {FIRST_APP_YEAR}; for {year} only traditional MIPS is reported, so there is no reporting option to choose."),
             PathwayRefusal::VoluntaryHasNoPathway => "Reporting Options are for participants who elected to opt in: a voluntary reporter reports traditional MIPS and has no reporting option to choose.".into(),
             PathwayRefusal::NotEligible => "This entity is not opt-in eligible, so it has no reporting pathway to choose.".into(),
-            PathwayRefusal::AlreadyChosen { existing } => format!("The reporting pathway was already chosen: {}.", existing.label()),
         }
     }
 }
@@ -89,17 +97,15 @@ impl PathwayRefusal {
 /// CMS's Submissions API change log for PY2021, and the program names of the measures data).
 pub const FIRST_APP_YEAR: u16 = 2021;
 
-/// Whether `pathway` may be chosen in `year` by an entity with this low-volume status and election.
+/// Whether `pathway` may be chosen (first, again, or instead of an earlier choice) in `year` by an
+/// entity with this low-volume status and election. Whether data can still be submitted is the
+/// window's question (`ElectionWindow::check_submission_open`).
 pub fn check_pathway(
     year: PerformanceYear, mips_apm_participant: bool, low_volume: LowVolumeStatus, election: Option<Election>,
-    existing: Option<ReportingPathway>, pathway: ReportingPathway,
+    pathway: ReportingPathway,
 ) -> Result<(), PathwayRefusal> {
     if !mips_apm_participant {
         return Err(PathwayRefusal::NotApmParticipant);
-    }
-    // A recorded choice is answered as it stands (a retry is a replay).
-    if let Some(existing) = existing {
-        return if existing == pathway { Ok(()) } else { Err(PathwayRefusal::AlreadyChosen { existing }) };
     }
     if year.get() < FIRST_APP_YEAR {
         return Err(PathwayRefusal::AppNotYet { year });
@@ -109,21 +115,22 @@ pub fn check_pathway(
         (LowVolumeStatus::NotOptInEligible, _) => Err(PathwayRefusal::NotEligible),
         (LowVolumeStatus::OptInEligible, None) => Err(PathwayRefusal::NoElection),
         (LowVolumeStatus::OptInEligible, Some(Election::OptIn)) => Ok(()),
-        (LowVolumeStatus::OptInEligible, Some(Election::ReportVoluntarily)) => Err(match pathway {
-            ReportingPathway::App => PathwayRefusal::VoluntaryCannotReportApp,
-            ReportingPathway::TraditionalMips => PathwayRefusal::VoluntaryHasNoPathway,
+        (LowVolumeStatus::OptInEligible, Some(Election::ReportVoluntarily)) => Err(if pathway.includes_app() {
+            PathwayRefusal::VoluntaryCannotReportApp
+        } else {
+            PathwayRefusal::VoluntaryHasNoPathway
         }),
     }
 }
 
-/// The pathways to offer: both after an Opt-In (or when MIPS eligible), the APP only from 2021,
-/// none to a voluntary reporter.
+/// The choices to offer: all three after an Opt-In (or when MIPS eligible), only from 2021 (the
+/// APP's first year), none to a voluntary reporter.
 pub fn offered_pathways(
     year: PerformanceYear, mips_apm_participant: bool, low_volume: LowVolumeStatus, election: Option<Election>,
 ) -> Vec<ReportingPathway> {
     ReportingPathway::ALL
         .into_iter()
-        .filter(|p| check_pathway(year, mips_apm_participant, low_volume, election, None, *p).is_ok())
+        .filter(|p| check_pathway(year, mips_apm_participant, low_volume, election, *p).is_ok())
         .collect()
 }
 
@@ -144,54 +151,46 @@ mod tests {
 
     #[test]
     fn app_only_after_opt_in_or_when_mips_eligible() {
-        assert_eq!(check_pathway(py(2025), true, OptInEligible, Some(Election::OptIn), None, App), Ok(()));
-        assert_eq!(check_pathway(py(2025), true, MipsEligible, None, None, App), Ok(()));
-        assert_eq!(
-            check_pathway(py(2025), true, OptInEligible, Some(Election::ReportVoluntarily), None, App),
-            Err(PathwayRefusal::VoluntaryCannotReportApp)
-        );
+        assert_eq!(check_pathway(py(2025), true, OptInEligible, Some(Election::OptIn), App), Ok(()));
+        assert_eq!(check_pathway(py(2025), true, OptInEligible, Some(Election::OptIn), Both), Ok(()));
+        assert_eq!(check_pathway(py(2025), true, MipsEligible, None, App), Ok(()));
+        for app in [App, Both] {
+            assert_eq!(
+                check_pathway(py(2025), true, OptInEligible, Some(Election::ReportVoluntarily), app),
+                Err(PathwayRefusal::VoluntaryCannotReportApp)
+            );
+        }
         // A voluntary reporter has no reporting option to choose: the guide sends only those who
         // "elected to opt-in" to Reporting Options.
         assert_eq!(
-            check_pathway(py(2025), true, OptInEligible, Some(Election::ReportVoluntarily), None, TraditionalMips),
+            check_pathway(py(2025), true, OptInEligible, Some(Election::ReportVoluntarily), TraditionalMips),
             Err(PathwayRefusal::VoluntaryHasNoPathway)
         );
-        assert_eq!(check_pathway(py(2025), true, OptInEligible, None, None, App), Err(PathwayRefusal::NoElection));
+        assert_eq!(check_pathway(py(2025), true, OptInEligible, None, App), Err(PathwayRefusal::NoElection));
         assert_eq!(
-            check_pathway(py(2025), false, OptInEligible, Some(Election::OptIn), None, App),
+            check_pathway(py(2025), false, OptInEligible, Some(Election::OptIn), App),
             Err(PathwayRefusal::NotApmParticipant)
         );
         assert_eq!(
-            check_pathway(py(2025), true, NotOptInEligible, None, None, TraditionalMips),
+            check_pathway(py(2025), true, NotOptInEligible, None, TraditionalMips),
             Err(PathwayRefusal::NotEligible)
         );
         assert!(PathwayRefusal::VoluntaryCannotReportApp.reason().contains("can't voluntarily report"));
     }
 
     #[test]
-    fn pathway_choice_is_final_but_repeatable() {
-        assert_eq!(check_pathway(py(2025), true, OptInEligible, Some(Election::OptIn), Some(App), App), Ok(()));
-        assert_eq!(
-            check_pathway(py(2025), true, OptInEligible, Some(Election::OptIn), Some(App), TraditionalMips),
-            Err(PathwayRefusal::AlreadyChosen { existing: App })
-        );
-    }
-
-    #[test]
     fn offers_and_redirects() {
         let opted_in = Some(Election::OptIn);
-        assert_eq!(offered_pathways(py(2025), true, OptInEligible, opted_in), vec![TraditionalMips, App]);
+        assert_eq!(offered_pathways(py(2025), true, OptInEligible, opted_in), vec![TraditionalMips, App, Both]);
         assert!(offered_pathways(py(2025), true, OptInEligible, Some(Election::ReportVoluntarily)).is_empty());
         assert!(offered_pathways(py(2025), false, OptInEligible, opted_in).is_empty());
         // The APP starts with 2021.
-        assert_eq!(offered_pathways(py(2021), true, MipsEligible, None), vec![TraditionalMips, App]);
+        assert_eq!(offered_pathways(py(2021), true, MipsEligible, None), vec![TraditionalMips, App, Both]);
         // Before it there is no pathway to choose at all, and no one is sent to Reporting Options.
         assert!(offered_pathways(py(2020), true, MipsEligible, None).is_empty());
         assert!(!needs_pathway_choice(py(2020), true, Election::OptIn));
-        // A choice recorded earlier is still answered as a replay.
-        assert_eq!(check_pathway(py(2020), true, MipsEligible, None, Some(TraditionalMips), TraditionalMips), Ok(()));
         assert!(offered_pathways(py(2019), true, OptInEligible, opted_in).is_empty());
-        let too_early = check_pathway(py(2020), true, MipsEligible, None, None, App).unwrap_err();
+        let too_early = check_pathway(py(2020), true, MipsEligible, None, App).unwrap_err();
         assert_eq!(
             (too_early.code(), too_early.reason().contains("starts with performance year 2021")),
             ("AppNotAvailable", true)

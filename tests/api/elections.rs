@@ -203,7 +203,7 @@ async fn the_database_refuses_to_change_an_election(h: Harness) {
         Backend::Postgres => hostile.extend([
             "TRUNCATE elections CASCADE".to_string(),
             "TRUNCATE election_audit".to_string(),
-            "TRUNCATE reporting_pathways".to_string(),
+            "TRUNCATE reporting_pathway_choices".to_string(),
         ]),
     }
     for sql in &hostile {
@@ -211,7 +211,7 @@ async fn the_database_refuses_to_change_an_election(h: Harness) {
             Err(e) => {
                 let said = e.to_string();
                 assert!(
-                    ["final", "append-only", "UNIQUE", "duplicate key"].iter().any(|w| said.contains(w)),
+                    ["final", "append-only", "audit trail", "UNIQUE", "duplicate key"].iter().any(|w| said.contains(w)),
                     "{sql}: {said}"
                 );
             }
@@ -390,10 +390,8 @@ async fn app_only_after_opt_in_and_never_for_voluntary_reporters(h: Harness) {
             .body,
     )
     .unwrap();
-    assert_eq!(
-        card.eligibility.offered_pathways,
-        vec![mips_elections::domain::ReportingPathway::TraditionalMips, mips_elections::domain::ReportingPathway::App]
-    );
+    use mips_elections::domain::ReportingPathway::{App, Both, TraditionalMips};
+    assert_eq!(card.eligibility.offered_pathways, vec![TraditionalMips, App, Both]);
     let r = h.call(Method::POST, endpoints::PATHWAYS.path, Some(pathway(None, "APP")), Some(&s)).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(
@@ -401,19 +399,30 @@ async fn app_only_after_opt_in_and_never_for_voluntary_reporters(h: Harness) {
         StatusCode::OK,
         "repeat is harmless"
     );
-    error_of(
-        &h.call(Method::POST, endpoints::PATHWAYS.path, Some(pathway(None, "TRADITIONAL_MIPS")), Some(&s)).await,
-        StatusCode::CONFLICT,
-        "PathwayAlreadyChosen",
-    );
+    // Unlike the election, the Reporting Option may be changed while data can be submitted
+    // ("traditional MIPS and/or the APP"), and each change is kept.
+    h.advance_minutes(5);
+    let r = h.call(Method::POST, endpoints::PATHWAYS.path, Some(pathway(None, "BOTH")), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["pathway"]["pathway"], "BOTH");
+    assert_eq!(r.body["pathway"]["earlierChoices"], 1);
     let card: PracticeCard = serde_json::from_value(
         h.call(Method::GET, &format!("{}?year={}", endpoints::PRACTICE.url(&[KOWALCZYK]), h.demo_year), None, Some(&s))
             .await
             .body,
     )
     .unwrap();
-    assert_eq!(card.eligibility.pathway.unwrap().pathway, mips_elections::domain::ReportingPathway::App);
-    assert!(card.eligibility.offered_pathways.is_empty());
+    let current = card.eligibility.pathway.unwrap();
+    assert_eq!((current.pathway, current.earlier_choices), (Both, 1));
+    assert_eq!(card.eligibility.offered_pathways, vec![TraditionalMips, App, Both], "still changeable");
+    let trail = h
+        .store
+        .rows_as_text(&format!(
+            "SELECT pathway FROM reporting_pathway_choices WHERE tin = '{KOWALCZYK}' AND npi = '' ORDER BY choice_number"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(trail, ["APP", "BOTH"], "the audit trail keeps every choice");
     // An APM participant who reports voluntarily is never offered, nor allowed, the APP.
     let vol = json!({"performanceYear": h.demo_year.get(), "tin": KOWALCZYK, "npi": agnieszka, "election": "VOLUNTARY", "confirmation": "CONFIRM"});
     assert_eq!(h.call(Method::POST, endpoints::ELECTIONS.path, Some(vol), Some(&s)).await.status, StatusCode::CREATED);
@@ -456,8 +465,10 @@ async fn app_only_after_opt_in_and_never_for_voluntary_reporters(h: Harness) {
         StatusCode::UNPROCESSABLE_ENTITY,
         "NotApmParticipant",
     );
-    let upd = h.store.execute_raw("UPDATE reporting_pathways SET pathway = 'TRADITIONAL_MIPS'").await;
-    assert!(upd.unwrap_err().to_string().contains("final"));
+    let upd = h.store.execute_raw("UPDATE reporting_pathway_choices SET pathway = 'TRADITIONAL_MIPS'").await;
+    assert!(upd.unwrap_err().to_string().contains("audit trail"));
+    let del = h.store.execute_raw("DELETE FROM reporting_pathway_choices").await;
+    assert!(del.unwrap_err().to_string().contains("audit trail"));
 }
 
 async fn virtual_group_members_elect_through_their_virtual_group(h: Harness) {
@@ -502,15 +513,28 @@ async fn pathways_only_while_data_can_be_submitted(h: Harness) {
             .status,
         StatusCode::CREATED
     );
+    let choose = |p: &str| json!({"performanceYear": h.demo_year.get(), "tin": KOWALCZYK, "pathway": p});
+    let r = h.call(Method::POST, endpoints::PATHWAYS.path, Some(choose("TRADITIONAL_MIPS")), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     h.clock.store(Timestamp::from_eastern(2028, 6, 1, 12, 0).0, Ordering::SeqCst);
     let s = h.demo().await;
-    let body = json!({"performanceYear": h.demo_year.get(), "tin": KOWALCZYK, "pathway": "APP"});
+    // After the submission window, the choice stands: no change, and the card offers none; the
+    // same choice again is still answered as it stands.
     let e = error_of(
-        &h.call(Method::POST, endpoints::PATHWAYS.path, Some(body), Some(&s)).await,
+        &h.call(Method::POST, endpoints::PATHWAYS.path, Some(choose("APP")), Some(&s)).await,
         StatusCode::UNPROCESSABLE_ENTITY,
         "SubmissionWindowClosed",
     );
-    assert!(e["message"].as_str().unwrap().contains("8:00 p.m. ET"));
+    assert!(e["message"].as_str().unwrap().contains("8:00 p.m. ET"), "{e}");
+    let again = h.call(Method::POST, endpoints::PATHWAYS.path, Some(choose("TRADITIONAL_MIPS")), Some(&s)).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.body);
+    let card: PracticeCard = serde_json::from_value(
+        h.call(Method::GET, &format!("{}?year={}", endpoints::PRACTICE.url(&[KOWALCZYK]), h.demo_year), None, Some(&s))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert!(card.eligibility.offered_pathways.is_empty());
 }
 
 // Only PostgreSQL has roles.

@@ -142,7 +142,7 @@ async fn openapi_documents_every_route_from_the_shared_types(h: Harness) {
         assert!(election.get(field).is_some(), "ElectionRequest.{field}");
     }
     assert_eq!(schemas["Election"]["enum"], json!(["OPT_IN", "VOLUNTARY"]));
-    assert_eq!(schemas["ReportingPathway"]["enum"], json!(["TRADITIONAL_MIPS", "APP"]));
+    assert_eq!(schemas["ReportingPathway"]["enum"], json!(["TRADITIONAL_MIPS", "APP", "BOTH"]));
     assert_eq!(schemas["Tin"]["type"], "string");
     assert!(schemas["OptInRow"]["properties"].get("isOptedIn").is_some());
     assert!(schemas["OrganizationEligibility"]["properties"].get("TIN").is_some());

@@ -78,7 +78,7 @@ test('an APM participant group opts in and chooses the APP', async () => {
   await page.getByRole('link', { name: 'Start Reporting' }).click();
   await expectPage(page, 'Reporting Options');
   const group = page.getByRole('group', { name: 'How will Kowalczyk Family Medicine report for' });
-  await group.getByRole('radio', { name: 'Traditional MIPS' }).waitFor();
+  await group.getByRole('radio', { name: 'Traditional MIPS', exact: true }).waitFor();
   // Saving without a choice names the problem.
   await page.getByRole('button', { name: 'Save Reporting Option' }).click();
   await page.getByRole('link', { name: 'Choose how you will report.' }).waitFor();
@@ -90,8 +90,20 @@ test('an APM participant group opts in and chooses the APP', async () => {
   await expectPage(page, 'Reporting Overview');
   await page.getByText('Reports through APM Performance Pathway (APP)', { exact: false }).waitFor();
   await screenshot(page, 'overview-app');
+  // Unlike the election, the choice may be changed until the submission window closes
+  // ("traditional MIPS and/or the APP").
+  await page.getByRole('link', { name: 'Change the reporting option' }).click();
+  await expectPage(page, 'Reporting Options');
+  await page.getByText('Kowalczyk Family Medicine reports through APM Performance Pathway (APP) (chosen on', { exact: false }).waitFor();
+  assert.equal(await group.getByRole('radio', { name: 'APM Performance Pathway (APP)' }).isChecked(), true, 'the current choice is selected');
+  await group.getByRole('radio', { name: 'Both traditional MIPS and the APP' }).check();
+  await expectNoAxeViolations(page, 'reporting options, changing');
+  await screenshot(page, 'reporting-options-change');
+  await page.getByRole('button', { name: 'Change Reporting Option' }).click();
+  await expectPage(page, 'Reporting Overview');
+  await page.getByText('Reports through Both traditional MIPS and the APP', { exact: false }).waitFor();
   await page.goto(`${BASE}/eligibility`);
-  await page.getByRole('article', { name: 'Kowalczyk Family Medicine' }).getByText('Reporting pathway: APM Performance Pathway (APP).').waitFor();
+  await page.getByRole('article', { name: 'Kowalczyk Family Medicine' }).getByText('Reporting pathway: Both traditional MIPS and the APP.').waitFor();
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -136,11 +136,7 @@ impl From<ElectionRefusal> for ApiError {
 
 impl From<PathwayRefusal> for ApiError {
     fn from(r: PathwayRefusal) -> ApiError {
-        let status = match r {
-            PathwayRefusal::AlreadyChosen { .. } => StatusCode::CONFLICT,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        ApiError::new(status, r.code(), r.reason())
+        ApiError::unprocessable(r.code(), r.reason())
     }
 }
 

@@ -47,7 +47,7 @@ pub(crate) async fn make_election(
 }
 
 /// Records the reporting pathway of a MIPS APM participant after its election.
-#[utoipa::path(post, path = endpoints::PATHWAYS.path, tag = "elections", request_body = PathwayRequest, params(("x-csrf-token" = String, Header)), responses((status = 201, body = PathwayResponse), (status = 200, description = "Already chosen, same pathway", body = PathwayResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, description = "Another pathway was chosen", body = ApiErrorBody), (status = 422, description = "Not an APM participant, no election, or APP after a voluntary election", body = ApiErrorBody)))]
+#[utoipa::path(post, path = endpoints::PATHWAYS.path, tag = "elections", request_body = PathwayRequest, params(("x-csrf-token" = String, Header)), responses((status = 201, description = "Chosen, or changed (while data can be submitted)", body = PathwayResponse), (status = 200, description = "Already the current choice", body = PathwayResponse), (status = 400, description = "Malformed request", body = ApiErrorBody), (status = 401, description = "Not signed in", body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, description = "Another choice was recorded at the same moment", body = ApiErrorBody), (status = 422, description = "Not an APM participant, no election, the APP after a voluntary election, or the submission window closed", body = ApiErrorBody)))]
 pub(crate) async fn choose_pathway(
     s: State<AppState>, actor: Actor, body: JsonBody<PathwayRequest>,
 ) -> Result<Response, ApiError> {

@@ -15,7 +15,12 @@ use crate::server::store::pathways::PathwayRow;
 use crate::server::store::practices::{EligibilityFacts, PracticeRow};
 
 pub fn pathway_record(p: &PathwayRow) -> PathwayRecord {
-    PathwayRecord { pathway: p.pathway, chosen_at: p.chosen_at, chosen_by: p.chosen_by.clone() }
+    PathwayRecord {
+        pathway: p.pathway,
+        chosen_at: p.chosen_at,
+        chosen_by: p.chosen_by.clone(),
+        earlier_choices: (p.choice_number - 1).max(0) as u32,
+    }
 }
 
 /// What a card needs besides the entity's own row: its election and pathway, whether its TIN
@@ -54,6 +59,7 @@ fn eligibility(
         },
     };
     let election = cx.election.map(|e| e.election);
+    let submission_open = cx.window.is_some_and(|w| w.check_submission_open(cx.now).is_ok());
     Ok(EntityEligibility {
         determination: f.determination,
         figures,
@@ -68,7 +74,8 @@ fn eligibility(
         election: cx.election.cloned(),
         can_elect,
         pathway: cx.pathway.map(pathway_record),
-        offered_pathways: if cx.pathway.is_some() {
+        // A choice may be changed while data can be submitted; after that it stands as it is.
+        offered_pathways: if cx.pathway.is_some() && !submission_open {
             vec![]
         } else {
             offered_pathways(year, f.mips_apm_participant, lv, election)

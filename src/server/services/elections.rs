@@ -5,7 +5,6 @@ use super::cards::pathway_record;
 use super::practices::{no_clinician, no_practice, require_connection};
 use crate::api::{ElectionChannel, ElectionRecord, ElectionRequest, PathwayRecord, PathwayRequest};
 use crate::domain::election::conflict_reason;
-use crate::domain::pathway::PathwayRefusal;
 use crate::domain::{
     check_can_elect, check_confirmation, check_pathway, resolve_against_existing, Determination, Election,
     ElectionOutcome, EntityKind, Npi, PerformanceYear, Timestamp, Tin,
@@ -104,8 +103,9 @@ pub async fn make_election(
     }
 }
 
-/// Records the reporting pathway of a MIPS APM participant after its election; `(true, …)` when
-/// chosen now, `(false, …)` when the same pathway was chosen before.
+/// Records the Reporting Option of a MIPS APM participant, first or instead of an earlier one,
+/// while data can be submitted; `(true, …)` when recorded now, `(false, …)` when it was already
+/// the current choice (a replay, answered even after the window).
 pub async fn choose_pathway(
     state: &AppState, actor: &Actor, req: &PathwayRequest,
 ) -> Result<(bool, PathwayRecord), ApiError> {
@@ -123,18 +123,21 @@ pub async fn choose_pathway(
     let lv = determination.status();
     let election = state.store.election(year, tin, npi).await?.map(|e| e.election);
     let existing = state.store.pathway(year, tin, npi).await?;
-    if existing.is_none() {
-        if let Some(Err(closed)) = state.store.window(year).await?.map(|w| w.check_submission_open(state.now())) {
-            let reason =
-                format!("A reporting pathway can be chosen only while data can be submitted: {}", closed.reason());
-            return Err(ApiError::unprocessable("SubmissionWindowClosed", reason));
-        }
+    if let Some(current) = existing.as_ref().filter(|p| p.pathway == req.pathway) {
+        return Ok((false, pathway_record(current)));
     }
-    check_pathway(year, apm, lv, election, existing.as_ref().map(|p| p.pathway), req.pathway).map_err(|r| {
+    if let Some(Err(closed)) = state.store.window(year).await?.map(|w| w.check_submission_open(state.now())) {
+        let reason = format!(
+            "A Reporting Option can be chosen or changed only while data can be submitted: {}",
+            closed.reason()
+        );
+        return Err(ApiError::unprocessable("SubmissionWindowClosed", reason));
+    }
+    check_pathway(year, apm, lv, election, req.pathway).map_err(|r| {
         let reason = r.reason();
         ApiError::from(r).with_detail("$.pathway", reason)
     })?;
-    let (created, row) = state
+    let recorded = state
         .store
         .record_pathway(&NewPathway {
             year,
@@ -144,10 +147,21 @@ pub async fn choose_pathway(
             at: state.now(),
             actor_user_id: &actor.user_id,
             actor_name: &actor.display_name,
+            replaces: existing.map(|p| p.choice_number),
         })
         .await?;
-    if row.pathway != req.pathway {
-        return Err(PathwayRefusal::AlreadyChosen { existing: row.pathway }.into());
+    match recorded {
+        Ok(row) => Ok((true, pathway_record(&row))),
+        // Someone else chose at the same moment: the same choice is theirs and ours alike.
+        Err(current) if current.pathway == req.pathway => Ok((false, pathway_record(&current))),
+        Err(current) => Err(ApiError::new(
+            axum::http::StatusCode::CONFLICT,
+            "PathwayChangedMeanwhile",
+            format!(
+                "Someone else changed the Reporting Option at the same moment: it is now {} (by {}). Reload the page and choose again if that is not what you want.",
+                current.pathway.label(),
+                current.chosen_by
+            ),
+        )),
     }
-    Ok((created, pathway_record(&row)))
 }

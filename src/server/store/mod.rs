@@ -147,7 +147,7 @@ impl Store {
 
     /// The tables whose rows are final: the application may read and add, nothing more.
     const FINAL_TABLES: [&'static str; 4] =
-        ["elections", "election_audit", "reporting_pathways", "statement_of_truth_agreements"];
+        ["elections", "election_audit", "reporting_pathway_choices", "statement_of_truth_agreements"];
 
     async fn grant_application_role(&self, role: &str) -> Result<(), sqlx::Error> {
         let owner: String = sqlx::query_scalar("SELECT CAST(current_user AS TEXT)").fetch_one(&self.pool).await?;

@@ -47,12 +47,17 @@ pub(super) fn OverviewBody(entity: EntityView) -> impl IntoView {
         None
     } else {
         Some(match (&e.pathway, e.offered_pathways.is_empty()) {
-            (Some(p), _) => view! { <p>{format!("Reports through {} (chosen on {} by {}).", p.pathway.label(), p.chosen_at.format_eastern(), p.chosen_by)}</p> }.into_any(),
+            (Some(p), closed) => view! {
+                <p>{format!("Reports through {} (chosen on {} by {}).", p.pathway.label(), p.chosen_at.format_eastern(), p.chosen_by)}</p>
+                {(!closed).then(|| view! {
+                    <p><a class="ds-c-link" href=entity.href("reporting-options")>"Change the reporting option"</a>" (until the submission window closes)"</p>
+                })}
+            }.into_any(),
             (None, false) => view! {
                 <p>"This MIPS APM participant has not yet chosen how to report."</p>
                 <p><a class="ds-c-link" href=entity.href("reporting-options")>"Choose a reporting option"</a></p>
             }.into_any(),
-            (None, true) => view! { <p>{check_pathway(entity.year, true, e.low_volume_status, election, None, ReportingPathway::App).err().map(|r| r.reason()).unwrap_or_default()}</p> }.into_any(),
+            (None, true) => view! { <p>{check_pathway(entity.year, true, e.low_volume_status, election, ReportingPathway::App).err().map(|r| r.reason()).unwrap_or_default()}</p> }.into_any(),
         })
     };
     let at = if entity.npi.is_some() { "" } else { " at this practice" };

@@ -235,7 +235,8 @@ pub struct VirtualGroupSummary {
     pub vg_id: String,
     pub name: String,
     pub member_tins: Vec<Tin>,
-    /// ISO date of the virtual-group election, which is its opt-in election.
+    /// ISO date of the virtual-group election, which is its opt-in election; empty when unknown
+    /// (CMS's eligibility data, which the import reads, does not carry it).
     pub elected_on: String,
     pub is_demo: bool,
 }

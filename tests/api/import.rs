@@ -11,6 +11,7 @@ on_both!(
     a_later_run_replaces_determinations_and_keeps_elections,
     a_bad_record_stores_nothing_and_the_same_file_changes_nothing,
     cms_exclusions_refuse_elections_with_their_own_sentence,
+    virtual_group_members_in_the_file_are_never_offered_an_election,
 );
 
 /// One clinician line in CMS's v6 shape for the demo year's practices.
@@ -164,4 +165,59 @@ async fn cms_exclusions_refuse_elections_with_their_own_sentence(h: Harness) {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
+
+/// `virtualGroups[]` in CMS's data makes the TIN a virtual-group member: the virtual group's
+/// election is its members', so neither the group nor its clinicians may elect; a later run
+/// without the membership lifts that. A masked identifier refuses the whole file.
+async fn virtual_group_members_in_the_file_are_never_offered_an_election(h: Harness) {
+    let s = h.demo().await;
+    let clinician = npi("04000011");
+    let member = line(&clinician, OPT_IN_ELIGIBLE, "Virta", true, json!({})).replace(
+        "\"groupScenario\"",
+        "\"virtualGroups\":[{\"virtualGroupIdentifier\":\"VG-77001\",\"claimsTypes\":\"CAH2\"}],\"groupScenario\"",
+    );
+    run(&h, std::slice::from_ref(&member)).await.unwrap();
+    let e = error_of(
+        &h.call(
+            Method::POST,
+            endpoints::ELECTIONS.path,
+            Some(h.election(OPT_IN_ELIGIBLE, "OPT_IN", "CONFIRM")),
+            Some(&s),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "VirtualGroupCannotElect",
+    );
+    assert!(e["message"].as_str().unwrap().contains("virtual-group election"), "{e}");
+    let mut individual = h.election(OPT_IN_ELIGIBLE, "OPT_IN", "CONFIRM");
+    individual["npi"] = json!(clinician);
+    let r = h.call(Method::POST, endpoints::ELECTIONS.path, Some(individual.clone()), Some(&s)).await;
+    error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "VirtualGroupCannotElect");
+    let card: PracticeCard = serde_json::from_value(
+        h.call(
+            Method::GET,
+            &format!("{}?year={}", endpoints::PRACTICE.url(&[OPT_IN_ELIGIBLE]), h.demo_year),
+            None,
+            Some(&s),
+        )
+        .await
+        .body,
+    )
+    .unwrap();
+    assert!(!card.eligibility.can_elect.allowed);
+    // The next run no longer lists the membership: the clinician may elect again.
+    run(&h, &[line(&clinician, OPT_IN_ELIGIBLE, "Virta", true, json!({}))]).await.unwrap();
+    let r = h.call(Method::POST, endpoints::ELECTIONS.path, Some(individual), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    // An identifier masked as in CMS's public answers can't be imported.
+    let masked = member.replace("VG-77001", "XXXXXX");
+    match run(&h, &[masked]).await {
+        Err(ImportFailure::Refused(e)) => {
+            let said = e.to_string();
+            assert!(said.contains("organizations[0].virtualGroups[0].virtualGroupIdentifier"), "{said}");
+            assert!(said.contains("looks masked"), "{said}");
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -76,6 +76,34 @@ struct CmsOrganization {
     group_scenario: Option<CmsScenario>,
     #[serde(default)]
     apms: Vec<CmsApm>,
+    #[serde(default)]
+    virtual_groups: Vec<CmsVirtualGroup>,
+}
+
+/// A virtual group the TIN belongs to: its members don't elect, the virtual group's election is
+/// theirs (docs/elections.md in the reference material, §3.5).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CmsVirtualGroup {
+    virtual_group_identifier: Option<String>,
+}
+
+/// The longest virtual group identifier accepted (CMS documents no format; this only bounds input).
+const MAX_VIRTUAL_GROUP_ID_CHARS: usize = 64;
+
+/// A virtual group identifier as the file gives it, refused when missing, masked or not printable.
+fn virtual_group_id(line: usize, field: &str, v: &CmsVirtualGroup) -> Result<String, ImportError> {
+    let id = v.virtual_group_identifier.as_deref().map(str::trim).unwrap_or_default();
+    if id.is_empty() {
+        return Err(refuse(line, field, "is missing"));
+    }
+    if id.chars().all(|c| matches!(c, 'X' | 'x' | '*')) {
+        return Err(refuse(line, field, format!("is {id:?}, which looks masked: the import needs the identifier itself, as CMS gives it to an authorized user")));
+    }
+    if id.chars().count() > MAX_VIRTUAL_GROUP_ID_CHARS || id.chars().any(char::is_control) {
+        return Err(refuse(line, field, format!("must be at most {MAX_VIRTUAL_GROUP_ID_CHARS} printable characters")));
+    }
+    Ok(id.to_string())
 }
 
 #[derive(Deserialize)]
@@ -231,6 +259,7 @@ fn exclusion(c: &CmsClinician, individual: &CmsScenario) -> Option<Exclusion> {
 pub fn parse(text: &str, year: PerformanceYear) -> Result<Determinations, ImportError> {
     let mut practices: BTreeMap<Tin, (usize, PracticeRow)> = BTreeMap::new();
     let mut clinicians: BTreeMap<(Tin, Npi), ClinicianRow> = BTreeMap::new();
+    let mut virtual_groups: BTreeMap<String, std::collections::BTreeSet<Tin>> = BTreeMap::new();
     for (line, c) in records(text)? {
         let npi_text = c.npi.as_deref().ok_or_else(|| refuse(line, "npi", "is missing"))?;
         let npi = Npi::parse(npi_text).map_err(|e| refuse(line, "npi", e.0))?;
@@ -248,6 +277,10 @@ pub fn parse(text: &str, year: PerformanceYear) -> Result<Determinations, Import
                 };
                 refuse(line, format!("{at}.TIN"), format!("{}{masked}", e.0))
             })?;
+            for (j, v) in org.virtual_groups.iter().enumerate() {
+                let id = virtual_group_id(line, &format!("{at}.virtualGroups[{j}].virtualGroupIdentifier"), v)?;
+                virtual_groups.entry(id).or_default().insert(tin.clone());
+            }
             let apm = org.apms.iter().any(|a| a.mips_apm_flag);
             let individual = org
                 .individual_scenario
@@ -299,6 +332,7 @@ pub fn parse(text: &str, year: PerformanceYear) -> Result<Determinations, Import
     Ok(Determinations {
         practices: practices.into_values().map(|(_, p)| p).collect(),
         clinicians: clinicians.into_values().collect(),
+        virtual_groups: virtual_groups.into_iter().map(|(id, tins)| (id, tins.into_iter().collect())).collect(),
     })
 }
 

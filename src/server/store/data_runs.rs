@@ -8,13 +8,15 @@ use super::practices::insert_practice;
 use super::practices::{EligibilityFacts, PracticeRow};
 use super::{Db, Store};
 use crate::api::DataRun;
-use crate::domain::{PerformanceYear, Timestamp};
+use crate::domain::{PerformanceYear, Timestamp, Tin};
 
 /// What one file holds, checked and ready to store.
 #[derive(Debug, Default, PartialEq)]
 pub struct Determinations {
     pub practices: Vec<PracticeRow>,
     pub clinicians: Vec<ClinicianRow>,
+    /// Each virtual group the file names (`virtualGroups[]`), with the TINs that belong to it.
+    pub virtual_groups: Vec<(String, Vec<Tin>)>,
 }
 
 impl Determinations {
@@ -90,8 +92,9 @@ impl Store {
         Ok(found.into_iter().next())
     }
 
-    /// Replaces the year's practices and clinicians with the file's and records the run, all or
-    /// nothing. Elections, pathways and submissions are other tables and stay as they are.
+    /// Replaces the year's practices, clinicians and virtual-group memberships with the file's and
+    /// records the run, all or nothing. Elections, pathways and submissions are other tables and
+    /// stay as they are.
     pub async fn replace_determinations(
         &self, year: PerformanceYear, d: &Determinations, run: &RunFacts<'_>, progress: &mut dyn FnMut(usize, usize),
     ) -> Db<i64> {
@@ -100,6 +103,21 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM clinicians WHERE performance_year = $1").bind(y).execute(&mut *tx).await?;
         sqlx::query("DELETE FROM practices WHERE performance_year = $1").bind(y).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM virtual_groups WHERE performance_year = $1").bind(y).execute(&mut *tx).await?;
+        for (vg_id, member_tins) in &d.virtual_groups {
+            // CMS's eligibility data names neither the virtual group nor the date of its election.
+            sqlx::query(
+                "INSERT INTO virtual_groups (performance_year, vg_id, name, member_tins, elected_on, is_demo) \
+                 VALUES ($1, $2, $3, $4, '', $5)",
+            )
+            .bind(y)
+            .bind(vg_id)
+            .bind(format!("Virtual group {vg_id}"))
+            .bind(super::codec::tins_text(member_tins))
+            .bind(run.demo as i64)
+            .execute(&mut *tx)
+            .await?;
+        }
         for (i, p) in d.practices.iter().enumerate() {
             insert_practice(&mut tx, p).await?;
             if (i + 1).is_multiple_of(PROGRESS_EVERY) {

@@ -163,13 +163,18 @@ pub(super) fn OtherTab(connections: ConnectionsResponse, current: Tab) -> impl I
                 .virtual_groups
                 .into_iter()
                 .map(|v| {
-                    let elected = format_iso_date(&v.elected_on).unwrap_or(v.elected_on.clone());
+                    let election = if v.elected_on.is_empty() {
+                        "The virtual-group election counts as the opt-in election of its members (its date is not in CMS's eligibility data).".to_string()
+                    } else {
+                        let elected = format_iso_date(&v.elected_on).unwrap_or(v.elected_on.clone());
+                        format!("Virtual-group election made on {elected}; it counts as the opt-in election of its members.")
+                    };
                     org_card(
                         v.name,
                         format!("Virtual group ID: {} | {y}", v.vg_id),
                         v.is_demo,
                         vec![
-                            format!("Virtual-group election made on {elected}; it counts as the opt-in election of its members."),
+                            election,
                             format!("Member TINs: {}", tins(&v.member_tins)),
                         ],
                     )

@@ -1,7 +1,7 @@
 //! QPP JSON validation and registry uploads: participants found in files, their standings,
 //! the upload manifest and what an upload stored, elections for programs, the API token.
 
-use super::eligibility::RegistrySummary;
+use super::eligibility::{ElectionRecord, RegistrySummary};
 use crate::domain::registry::{ElectionChoice, ParticipantKey, ParticipantStanding};
 use crate::domain::{Election, ElectionWindow, EntityType, Npi, PerformanceYear, Timestamp, Tin, WindowPhase};
 use serde::{Deserialize, Serialize};
@@ -181,6 +181,26 @@ pub struct RegistryElectionsResponse {
     pub recorded: Vec<RecordedElection>,
     /// Already recorded with the same choice: nothing was written for these.
     pub already_made: Vec<RecordedElection>,
+    /// Not recorded, each with the rule's reason; the others were recorded all the same.
+    pub refused: Vec<RefusedElection>,
+}
+
+/// An election a registry asked for that was not recorded, and why.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedElection {
+    pub tin: Tin,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub npi: Option<Npi>,
+    /// Where it is in the request (`$.elections[2]`).
+    pub path: String,
+    /// The rule that refused it, as the API's error types name them (`ElectionAlreadyMade`, …).
+    pub code: String,
+    pub message: String,
+    /// The election recorded for the participant, when a different one is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing: Option<ElectionRecord>,
 }
 
 /// One stored measurement set, as Registry Submission Details lists it.

@@ -8,6 +8,7 @@ on_both!(
     api_token_is_for_the_security_official_and_can_be_revoked,
     a_registry_elects_for_a_tin_it_never_dealt_with,
     concurrent_registry_elections_make_one_each_and_answer_by_choice,
+    a_list_of_elections_is_answered_per_entity,
 );
 
 // 10,000 participants: SQLite only, for time.
@@ -22,6 +23,48 @@ async fn a_registry_elects_for_a_tin_it_never_dealt_with(h: Harness) {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let stored = h.store.election(h.demo_year, &Tin::parse("103000013").unwrap(), None).await.unwrap().unwrap();
     assert_eq!(stored.election, mips_elections::domain::Election::ReportVoluntarily);
+}
+
+/// CMS's shape for programs: a list of elections in, an answer per entity out. What the rules
+/// allow is recorded even when others in the list are refused, each refusal with its code; when
+/// nothing could be recorded, the call is refused as a whole (409 naming the recorded election).
+async fn a_list_of_elections_is_answered_per_entity(h: Harness) {
+    let s = registry(&h).await;
+    let path = endpoints::REGISTRY_ELECTIONS.url(&[DEMO_REGISTRY_ID]);
+    let el = |tin: &str, election: &str| json!({"tin": tin, "election": election});
+    let body = json!({"performanceYear": h.demo_year.get(), "confirmation": "CONFIRM", "elections": [
+        el(HARBOR, "OPT_IN"), el("203000035", "OPT_IN"), el("205000051", "OPT_IN"), el("204000043", "VOLUNTARY"), el(HARBOR, "VOLUNTARY"),
+    ]});
+    let r = h.call(Method::POST, &path, Some(body), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["recorded"], json!([{"tin": HARBOR, "election": "OPT_IN"}]));
+    assert_eq!(r.body["alreadyMade"], json!([{"tin": "203000035", "election": "OPT_IN"}]));
+    let refused: Vec<(String, String)> = r.body["refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["path"].as_str().unwrap().to_string(), x["code"].as_str().unwrap().to_string()))
+        .collect();
+    assert_eq!(
+        refused,
+        [
+            ("$.elections[2]".to_string(), "AlreadyMipsEligible".to_string()),
+            ("$.elections[3]".to_string(), "NotOptInEligible".to_string()),
+            ("$.elections[4]".to_string(), "NamedTwice".to_string()),
+        ]
+    );
+    assert!(h.store.election(h.demo_year, &Tin::parse("205000051").unwrap(), None).await.unwrap().is_none());
+    // Nothing recordable: refused as a whole, naming each participant.
+    let body = json!({"performanceYear": h.demo_year.get(), "confirmation": "CONFIRM", "elections": [
+        el("205000051", "OPT_IN"), el(HARBOR, "VOLUNTARY"),
+    ]});
+    let r = h.call(Method::POST, &path, Some(body), Some(&s)).await;
+    let e = error_of(&r, StatusCode::CONFLICT, "ElectionAlreadyMade");
+    assert!(e["message"].as_str().unwrap().contains(HARBOR), "{e}");
+    let details: Vec<&str> = e["details"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap()).collect();
+    assert_eq!(details, ["$.elections[0]", "$.elections[1]"]);
+    let stored = h.store.election(h.demo_year, &Tin::parse(HARBOR).unwrap(), None).await.unwrap().unwrap();
+    assert_eq!(stored.election, mips_elections::domain::Election::OptIn, "unchanged");
 }
 
 /// Sixty concurrent registry elections for three participants, with mixed choices: exactly one

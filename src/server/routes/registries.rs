@@ -87,7 +87,7 @@ pub async fn participants(
 
 #[utoipa::path(post, path = endpoints::REGISTRY_ELECTIONS.path, tag = "registries", request_body = RegistryElectionsRequest,
     params(("registryId" = String, Path)), security((), ("bearer" = [])),
-    responses((status = 201, body = RegistryElectionsResponse), (status = 200, description = "Every election was already recorded as asked", body = RegistryElectionsResponse), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, description = "A rule refused a participant (each named); nothing was recorded", body = ApiErrorBody)))]
+    responses((status = 201, description = "An answer per entity: recorded, already made, or refused with the rule's code; at least one recorded now", body = RegistryElectionsResponse), (status = 200, description = "An answer per entity; none recorded now, at least one already made as asked", body = RegistryElectionsResponse), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 409, description = "Nothing recordable, and a participant has another election (named)", body = ApiErrorBody), (status = 422, description = "Nothing recordable: every participant refused (each named)", body = ApiErrorBody)))]
 pub async fn elections(
     State(state): State<AppState>, RegistryCall(c): RegistryCall, JsonBody(req): JsonBody<RegistryElectionsRequest>,
 ) -> Result<Response, ApiError> {

@@ -5,8 +5,8 @@
 use super::registry::{ClientData, RegistryCaller};
 use super::years::require_threshold;
 use crate::api::{
-    ElectionChannel, ParticipantSubmission, RecordedElection, RegistryElectionsRequest, RegistryElectionsResponse,
-    RegistrySubmissionsResponse, MAX_ERROR_DETAILS, MAX_LOOKUP,
+    ElectionChannel, ElectionRecord, ParticipantSubmission, RecordedElection, RefusedElection,
+    RegistryElectionsRequest, RegistryElectionsResponse, RegistrySubmissionsResponse, MAX_ERROR_DETAILS, MAX_LOOKUP,
 };
 use crate::domain::registry::{decide, ParticipantKey, ParticipantStanding};
 use crate::domain::{check_confirmation, EntityType, PerformanceYear};
@@ -54,7 +54,10 @@ pub async fn submissions_view(
     })
 }
 
-/// Records every election or none; `(true, …)` when any was recorded now.
+/// Records each election the rules allow and answers for each participant (CMS's shape for
+/// programs: a list in, an answer per entity out); `(true, …)` when any was recorded now. When
+/// none could be recorded or was already made, the whole call is refused: 409 naming the
+/// recorded election when one participant has another, else 422 naming each refusal.
 pub async fn record_elections(
     state: &AppState, c: &RegistryCaller, req: &RegistryElectionsRequest,
 ) -> Result<(bool, RegistryElectionsResponse), ApiError> {
@@ -67,60 +70,85 @@ pub async fn record_elections(
     let year = req.performance_year;
     require_threshold(year)?;
     let data = ClientData::load(state, year, req.elections.iter().map(|e| e.key())).await?;
-    let (mut refusals, mut new, mut already, mut conflicts) = (vec![], vec![], vec![], vec![]);
+    let (mut refused, mut new, mut already) = (vec![], vec![], vec![]);
     let mut seen = HashSet::new();
     for (i, ch) in req.elections.iter().enumerate() {
         let key = ch.key();
-        let path = format!("$.elections[{i}]");
+        let refuse = |code: &str, message: String, existing: Option<ElectionRecord>| RefusedElection {
+            tin: key.tin.clone(),
+            npi: key.npi.clone(),
+            path: format!("$.elections[{i}]"),
+            code: code.to_string(),
+            message,
+            existing,
+        };
         if !seen.insert(key.clone()) {
-            refusals.push((path, format!("{key} is named twice.")));
+            refused.push(refuse("NamedTwice", format!("{key} is named twice; only its first election counts."), None));
             continue;
         }
         let Some(election) = ch.election.election() else {
-            refusals.push((path, format!("{key}: No Decision records nothing; leave it out.")));
+            refused.push(refuse("NoDecision", format!("{key}: No Decision records nothing; leave it out."), None));
             continue;
         };
         let entity_type = if key.npi.is_some() { EntityType::Individual } else { EntityType::Group };
         let (_, st) = data.standing(&key, Some(entity_type));
         match (&st, decide(&key, &st, Some(ch.election), false)) {
-            // A different election is recorded: 409 naming it, as on every election endpoint.
-            (ParticipantStanding::AlreadyElected { .. }, Err(_)) => match data.election_record(&key) {
-                Some(existing) => conflicts.push(existing.clone()),
-                None => refusals.push((path, format!("{key} already has another election."))),
-            },
-            (_, Err(r)) => refusals.push((path, r.message)),
+            // A different election is recorded: named, as on every election endpoint.
+            (ParticipantStanding::AlreadyElected { .. }, Err(r)) => {
+                refused.push(refuse(r.code, r.message, data.election_record(&key).cloned()))
+            }
+            (_, Err(r)) => refused.push(refuse(r.code, r.message, None)),
             (ParticipantStanding::AlreadyElected { .. }, Ok(_)) => {
                 already.push(RecordedElection { tin: key.tin.clone(), npi: key.npi.clone(), election })
             }
             (_, Ok(_)) => {
                 let channel = if c.by_token { ElectionChannel::Api } else { ElectionChannel::Web };
-                new.push(c.election(year, &key, election, channel, data.now()))
+                new.push((format!("$.elections[{i}]"), c.election(year, &key, election, channel, data.now())))
             }
         }
     }
-    if let Some(existing) = conflicts.first() {
-        return Err(super::elections::participant_conflict(existing));
-    }
-    if !refusals.is_empty() {
-        let mut e = ApiError::unprocessable("ElectionRefused", format!("{} Nothing was recorded.", refusals[0].1));
-        for (p, m) in refusals.into_iter().take(MAX_ERROR_DETAILS) {
-            e = e.with_detail(&p, m);
-        }
-        return Err(e);
-    }
-    let made = match state.store.record_elections(&new).await? {
-        Ok(made) => made,
-        Err(existing) => return Err(super::elections::participant_conflict(&existing)),
-    };
-    // One recorded meanwhile with the same choice (a concurrent retry) is reported as already made.
+    let elections: Vec<_> = new.iter().map(|(_, e)| e.clone()).collect();
+    let outcomes = if elections.is_empty() { vec![] } else { state.store.record_elections(&elections).await? };
     let mut recorded = vec![];
-    for (e, now) in new.iter().zip(made) {
+    for ((path, e), outcome) in new.into_iter().zip(outcomes) {
         let r = RecordedElection { tin: e.tin.clone(), npi: e.npi.clone(), election: e.election };
-        if now {
-            recorded.push(r)
-        } else {
-            already.push(r)
+        match outcome {
+            Ok(true) => recorded.push(r),
+            // The same choice recorded meanwhile (a concurrent retry) is reported as already made.
+            Ok(false) => already.push(r),
+            Err(existing) => {
+                let key = crate::domain::registry::ParticipantKey { tin: e.tin.clone(), npi: e.npi.clone() };
+                let message = format!(
+                    "{key} already elected to {}. Elections are final and can't be changed.",
+                    existing.election.label()
+                );
+                refused.push(RefusedElection {
+                    tin: e.tin,
+                    npi: e.npi,
+                    path,
+                    code: "ElectionAlreadyMade".into(),
+                    message,
+                    existing: Some(existing),
+                });
+            }
         }
     }
-    Ok((!recorded.is_empty(), RegistryElectionsResponse { recorded, already_made: already }))
+    if recorded.is_empty() && already.is_empty() {
+        return Err(refused_call(refused));
+    }
+    Ok((!recorded.is_empty(), RegistryElectionsResponse { recorded, already_made: already, refused }))
+}
+
+/// Every participant refused: 409 when one has another election (naming it), else 422.
+fn refused_call(mut refused: Vec<RefusedElection>) -> ApiError {
+    refused
+        .sort_by_key(|r| r.path.trim_start_matches("$.elections[").trim_end_matches(']').parse::<usize>().unwrap_or(0));
+    let first = match refused.iter().find_map(|r| r.existing.as_ref()) {
+        Some(existing) => super::elections::participant_conflict(existing),
+        None => ApiError::unprocessable(
+            "ElectionRefused",
+            format!("{} Nothing was recorded.", refused.first().map(|r| r.message.as_str()).unwrap_or_default()),
+        ),
+    };
+    refused.into_iter().take(MAX_ERROR_DETAILS).fold(first, |e, r| e.with_detail(&r.path, r.message))
 }

@@ -152,27 +152,26 @@ impl Store {
     /// Records several elections in one transaction: all, or none when one was taken meanwhile
     /// with another choice (`Err` names it). One taken meanwhile with the same choice stands as
     /// made; `Ok` says which were made now.
+    /// Writes each election with its audit row, in one transaction; each participant's own
+    /// outcome: `Ok(true)` recorded now, `Ok(false)` the same choice was recorded meanwhile,
+    /// `Err(existing)` another one was. One participant's conflict doesn't stop the others.
     pub async fn record_elections(
         &self, elections: &[NewElection],
-    ) -> Result<Result<Vec<bool>, ElectionRecord>, sqlx::Error> {
+    ) -> Result<Vec<Result<bool, ElectionRecord>>, sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        let mut made = vec![false; elections.len()];
+        let mut outcomes = vec![Ok(false); elections.len()];
         // In key order, so two calls naming the same participants in another order can't deadlock.
         let mut order: Vec<usize> = (0..elections.len()).collect();
         order.sort_by(|a, b| (&elections[*a].tin, &elections[*a].npi).cmp(&(&elections[*b].tin, &elections[*b].npi)));
         for i in order {
-            let e = &elections[i];
-            match insert_or_match(&mut tx, e).await? {
-                Inserted::Now => made[i] = true,
-                Inserted::Before => {}
-                Inserted::Conflict(existing) => {
-                    tx.rollback().await?;
-                    return Ok(Err(existing));
-                }
-            }
+            outcomes[i] = match insert_or_match(&mut tx, &elections[i]).await? {
+                Inserted::Now => Ok(true),
+                Inserted::Before => Ok(false),
+                Inserted::Conflict(existing) => Err(existing),
+            };
         }
         tx.commit().await?;
-        Ok(Ok(made))
+        Ok(outcomes)
     }
 
     pub async fn audit(&self, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>) -> Db<Vec<AuditRow>> {

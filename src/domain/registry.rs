@@ -97,6 +97,11 @@ pub enum ParticipantStanding {
     /// voluntarily without an election, and none can be made for it
     /// (CMS: those who don't want to participate in MIPS need no election; an exempt entity simply submits).
     VoluntaryWithoutElection,
+    /// Its TIN belongs to a virtual group: the virtual group's election is its election and the
+    /// virtual group's final score counts, so its own (individual or group) data is accepted as
+    /// voluntary reporting, without an election (docs §3.5: "Any individual or APM Entity
+    /// submission will be considered voluntary").
+    VirtualGroupMember,
     /// Its data can't be submitted in this upload; `reason` says why in a sentence.
     CannotSubmit { code: String, reason: String },
 }
@@ -108,7 +113,12 @@ impl ParticipantStanding {
             ParticipantStanding::AlreadyElected { .. }
                 | ParticipantStanding::MipsEligible
                 | ParticipantStanding::VoluntaryWithoutElection
+                | ParticipantStanding::VirtualGroupMember
         )
+    }
+    /// Whether its data is stored as voluntary reporting without an election.
+    pub fn voluntary_without_election(&self) -> bool {
+        matches!(self, ParticipantStanding::VoluntaryWithoutElection | ParticipantStanding::VirtualGroupMember)
     }
     /// Why no election is needed, for the "need no election" list.
     pub fn no_election_reason(&self) -> Option<String> {
@@ -120,6 +130,7 @@ impl ParticipantStanding {
                 Some("MIPS eligible: exceeds all 3 low-volume threshold criteria, so no election is needed.".into())
             }
             ParticipantStanding::VoluntaryWithoutElection => Some(format!("{VOLUNTARY_NO_ELECTION}: exempt and not opt-in eligible (exceeds none of the 3 low-volume threshold criteria), so its data is accepted as voluntary reporting.")),
+            ParticipantStanding::VirtualGroupMember => Some(format!("{VOLUNTARY_NO_ELECTION}: its TIN is in a virtual group, whose election is its election and whose final score counts, so this data is accepted as voluntary reporting.")),
             _ => None,
         }
     }
@@ -182,6 +193,9 @@ pub fn standing(key: &ParticipantKey, f: &ParticipantFacts) -> ParticipantStandi
     if let Some(e) = f.existing {
         return ParticipantStanding::AlreadyElected { election: e };
     }
+    if f.in_virtual_group {
+        return ParticipantStanding::VirtualGroupMember;
+    }
     match determination.status() {
         LowVolumeStatus::MipsEligible => ParticipantStanding::MipsEligible,
         LowVolumeStatus::NotOptInEligible => ParticipantStanding::VoluntaryWithoutElection,
@@ -239,6 +253,13 @@ pub fn decide(
                 message: format!("{key} already elected to {}. Elections are final and can't be changed.", election.label()),
             }),
             _ => Ok(UploadAction::Store { record: None }),
+        },
+        ParticipantStanding::VirtualGroupMember => match choice.and_then(|c| c.election()) {
+            Some(_) => Err(UploadRefusal {
+                code: "VirtualGroupCannotElect",
+                message: format!("{key} is in a virtual group: {} Its data is accepted as voluntary reporting; leave its choice out.", ElectionRefusal::VirtualGroup.reason()),
+            }),
+            None => Ok(UploadAction::Store { record: None }),
         },
         ParticipantStanding::VoluntaryWithoutElection => match choice.and_then(|c| c.election()) {
             Some(_) => Err(UploadRefusal { code: "NotOptInEligible", message: format!("{key} is not opt-in eligible, so no election can be made for it; its data is accepted as voluntary reporting without one. Leave its choice out.") }),
@@ -379,8 +400,21 @@ mod tests {
             standing(&k, &ParticipantFacts { existing: Some(Election::OptIn), ..facts(&w) }),
             ParticipantStanding::AlreadyElected { election: Election::OptIn }
         );
-        let s = standing(&k, &ParticipantFacts { in_virtual_group: true, ..facts(&w) });
-        assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "VirtualGroupCannotElect"));
+        // A virtual-group member's own data is voluntary (its virtual group's election and final
+        // score count), whatever its own determination; no election can be made for it.
+        for status in [LowVolumeStatus::OptInEligible, LowVolumeStatus::MipsEligible] {
+            let member = ParticipantFacts {
+                in_virtual_group: true,
+                determination: Some(Determination::with_status(status)),
+                ..facts(&w)
+            };
+            let s = standing(&k, &member);
+            assert_eq!(s, ParticipantStanding::VirtualGroupMember);
+            assert!(s.needs_no_election() && s.voluntary_without_election());
+            assert!(s.no_election_reason().unwrap().contains("virtual group"));
+            assert_eq!(decide(&k, &s, None, false), Ok(UploadAction::Store { record: None }));
+            assert_eq!(decide(&k, &s, Some(ElectionChoice::OptIn), false).unwrap_err().code, "VirtualGroupCannotElect");
+        }
         let s = standing(&k, &ParticipantFacts { entity_type: Some(EntityType::VirtualGroup), ..facts(&w) });
         assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "EntityTypeNotAccepted"));
         // Past the election deadline but before the submission deadline: MIPS eligible data is

@@ -12,6 +12,7 @@ on_both!(
     re_sending_the_same_upload_stores_nothing_twice,
     voluntary_reporters_get_no_app_data,
     exempt_participants_report_voluntarily_without_an_election,
+    virtual_group_members_data_is_voluntary,
     no_decision_is_never_stored_and_an_empty_upload_is_refused,
     files_with_errors_or_another_year_are_refused,
 );
@@ -360,4 +361,38 @@ async fn files_with_errors_or_another_year_are_refused(h: Harness) {
     let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ValidationError");
     assert_eq!(e["details"][0]["path"], "$.performanceYear");
     nothing_stored(&h, &s).await;
+}
+
+/// A TIN in a virtual group: its own data is accepted as voluntary reporting (the virtual
+/// group's election and final score count), and no election can be made for it in an upload.
+async fn virtual_group_members_data_is_voluntary(h: Harness) {
+    // `harbor_file` holds the group data of Summit Cardiology Partners (MIPS eligible on its own).
+    const SUMMIT: &str = "202000027";
+    let vg = VirtualGroupSummary {
+        vg_id: "VG-T2".into(),
+        name: "Test VG".into(),
+        member_tins: vec![Tin::parse(SUMMIT).unwrap()],
+        elected_on: String::new(),
+        is_demo: false,
+    };
+    h.store.upsert_virtual_group(h.demo_year, &vg, "other-practice").await.unwrap();
+    let s = registry(&h).await;
+    let y = h.demo_year.get();
+    let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["measureId"].as_str().unwrap().to_string())
+        .collect();
+    let file = harbor_file(y, &[&ia[0]], None);
+    let m =
+        json!({"performanceYear": y, "elections": [{"tin": SUMMIT, "election": "OPT_IN"}], "confirmation": "CONFIRM"});
+    let r = upload(&h, Auth::Session(&s), m, &[("summit.json", &file)], None).await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "UploadRefused");
+    assert!(e["message"].as_str().unwrap().contains("is in a virtual group"), "{e}");
+    let r = upload(&h, Auth::Session(&s), json!({"performanceYear": y}), &[("summit.json", &file)], None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let d = details(&h, &s).await;
+    let p = d.participants.iter().find(|p| p.tin.as_str() == SUMMIT && p.npi.is_none()).unwrap();
+    assert!(p.voluntary_without_election && p.election.is_none(), "stored as voluntary, no election");
 }

@@ -139,7 +139,7 @@ fn decide_all(c: &RegistryCaller, upload: &ReceivedUpload, mut read: FilesRead, 
                 if let Some(election) = record {
                     d.elections.push(c.election(year, key, election, ElectionChannel::RegistryUpload, data.now()));
                 }
-                let without_election = st == ParticipantStanding::VoluntaryWithoutElection;
+                let without_election = st.voluntary_without_election();
                 let voluntary =
                     without_election || record.or(data.election_of(key)) == Some(Election::ReportVoluntarily);
                 if let Some(r) =

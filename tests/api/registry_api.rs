@@ -319,12 +319,7 @@ async fn a_program_uses_the_token(h: &Harness, token: &str) {
         "ElectionAlreadyMade",
     );
     assert!(e["message"].as_str().unwrap().contains("already made"), "{e}");
-    let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["measureId"].as_str().unwrap().to_string())
-        .collect();
+    let ia = demo_ia_measures();
     let r = upload(
         h,
         Auth::Token(token),

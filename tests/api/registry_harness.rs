@@ -105,6 +105,16 @@ pub async fn nothing_stored(h: &Harness, s: &Session) {
     assert!(h.store.election(h.demo_year, &Tin::parse(HARBOR).unwrap(), None).await.unwrap().is_none(), "no election");
 }
 
+/// The improvement activities of one demo file's participant: IDs valid in the demo year.
+pub fn demo_ia_measures() -> Vec<String> {
+    serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["measureId"].as_str().unwrap().to_string())
+        .collect()
+}
+
 pub fn harbor_file(year: u16, ia: &[&str], program: Option<&str>) -> Vec<u8> {
     let mut set = json!({"category": "ia", "submissionMethod": "registry", "performanceStart": format!("{year}-01-01"), "performanceEnd": format!("{year}-12-31"),
         "measurements": ia.iter().map(|m| json!({"measureId": m, "value": true})).collect::<Vec<_>>()});

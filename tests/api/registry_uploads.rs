@@ -180,12 +180,7 @@ async fn failure_mid_upload_stores_nothing(h: Harness) {
 async fn new_measurement_sets_replace_same_category_method_and_program(h: Harness) {
     let s = registry(&h).await;
     let y = h.demo_year.get();
-    let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["measureId"].as_str().unwrap().to_string())
-        .collect();
+    let ia = demo_ia_measures();
     let ia: Vec<&str> = ia.iter().map(String::as_str).collect();
     let m = json!({"performanceYear": y});
     assert_eq!(
@@ -219,12 +214,7 @@ async fn re_sending_the_same_upload_stores_nothing_twice(h: Harness) {
     // With an Idempotency-Key: the same request is answered from the first; the same key with
     // other content is another upload, never answered with the first one's result.
     let y = h.demo_year.get();
-    let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["measureId"].as_str().unwrap().to_string())
-        .collect();
+    let ia = demo_ia_measures();
     let m = json!({"performanceYear": y});
     let a = upload(&h, Auth::Session(&s), m.clone(), &[("a.json", &harbor_file(y, &[&ia[0]], None))], Some("batch-42"))
         .await;
@@ -309,12 +299,7 @@ async fn no_decision_is_never_stored_and_an_empty_upload_is_refused(h: Harness) 
     let y = h.demo_year.get();
     // Summit is MIPS eligible: an explicit No Decision (the table's value if its standing
     // changed meanwhile) still keeps its data out.
-    let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["measureId"].as_str().unwrap().to_string())
-        .collect();
+    let ia = demo_ia_measures();
     let m = json!({"performanceYear": y, "elections": [{"tin": "202000027", "election": "NO_DECISION"}]});
     let r = upload(&h, Auth::Session(&s), m, &[("summit.json", &harbor_file(y, &[&ia[0]], None))], None).await;
     let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "NothingToStore");
@@ -378,12 +363,7 @@ async fn virtual_group_members_data_is_voluntary(h: Harness) {
     h.store.upsert_virtual_group(h.demo_year, &vg, "other-practice").await.unwrap();
     let s = registry(&h).await;
     let y = h.demo_year.get();
-    let ia: Vec<String> = serde_json::from_str::<Value>(DEMO_JSON).unwrap()[3]["measurementSets"][2]["measurements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["measureId"].as_str().unwrap().to_string())
-        .collect();
+    let ia = demo_ia_measures();
     let file = harbor_file(y, &[&ia[0]], None);
     let m =
         json!({"performanceYear": y, "elections": [{"tin": SUMMIT, "election": "OPT_IN"}], "confirmation": "CONFIRM"});

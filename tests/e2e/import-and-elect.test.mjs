@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { launch, openPage, expectNoAxeViolations, expectPage, screenshot } from './support.mjs';
+import { launch, openPage, expectNoAxeViolations, expectPage, screenshot, signIn } from './support.mjs';
 
 const BIN = process.env.E2E_BIN ?? 'target/debug/mips-elections';
 const dir = mkdtempSync(path.join(tmpdir(), 'mips-import-e2e-'));
@@ -56,12 +56,7 @@ test('an imported CMS determination is what the practice sees, and it can elect 
   assert.match(stdout, new RegExp(`imported py-eligibility.ndjson as ${year} data run \\d+: 1 clinicians, 1 practices, 1 opt-in eligible`));
 
   const { context, page, problems } = await openPage(browser);
-  await page.goto(`${base}/sign-in`);
-  await expectPage(page, 'Sign in to QPP');
-  await page.getByLabel('User ID').fill('demo-practice');
-  await page.getByLabel('Password', { exact: true }).fill('demo-password-1');
-  await page.getByRole('checkbox', { name: 'Yes, I agree' }).check();
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, 'demo-practice', 'demo-password-1', base);
   await expectPage(page, 'Welcome back Tessa H!');
   await page.goto(`${base}/eligibility`);
   await expectPage(page, 'Eligibility & Reporting');

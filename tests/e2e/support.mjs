@@ -75,8 +75,8 @@ export async function expectPage(page, heading) {
   await page.waitForFunction((t) => document.activeElement?.tagName === 'H1' && document.title === `${t} | Quality Payment Program`, heading, { timeout: 5000 });
 }
 
-export async function signIn(page, userId = 'demo-practice', password = 'demo-password-1') {
-  await page.goto(`${BASE}/sign-in`);
+export async function signIn(page, userId = 'demo-practice', password = 'demo-password-1', base = BASE) {
+  await page.goto(`${base}/sign-in`);
   await expectPage(page, 'Sign in to QPP');
   await page.getByLabel('User ID').fill(userId);
   await page.getByLabel('Password', { exact: true }).fill(password);

@@ -80,7 +80,7 @@ pub const MAX_ATTEMPTS_PER_ACCOUNT: i64 = 20;
 /// Attempts one client address may have in a window, whatever User IDs it tries (a spray).
 /// A successful sign-in gives its attempt back, so an office behind one address is not limited.
 pub const MAX_ATTEMPTS_PER_ADDRESS: i64 = 100;
-/// Passwords that may be tried with one one-time sign-in link before it stops working.
+/// Passwords that may be tried with one one-time sign-in link; the next attempt uses it up.
 pub const MAX_ATTEMPTS_PER_SIGN_IN_LINK: i64 = 5;
 /// How long a one-time sign-in link made by the operator works, from when it was made.
 pub const SIGN_IN_LINK_HOURS: i64 = 24;
@@ -153,7 +153,7 @@ impl SignInThrottle {
             SignInThrottle::AccountFromAddress { .. } => format!("Too many failed sign-in attempts for this User ID from your network. Try again after {after}, sign in from another network, or reset your password with HARP."),
             SignInThrottle::Account { .. } => format!("Too many failed sign-in attempts for this User ID. Try again after {after}. If these attempts were not yours, ask the people who run this site for a one-time sign-in link: it lets you in however many attempts others make."),
             SignInThrottle::Address { .. } => format!("Too many sign-in attempts from your network. Try again after {after}."),
-            SignInThrottle::SignInLink { .. } => format!("Too many wrong passwords with this one-time sign-in link. Try again after {after}, or ask for a new link."),
+            SignInThrottle::SignInLink { .. } => "Too many wrong passwords with this one-time sign-in link, so it no longer works. Ask the people who run this site for a new one.".to_string(),
         }
     }
 }

@@ -176,6 +176,13 @@ async fn the_database_refuses_to_change_an_election(h: Harness) {
         .status,
         StatusCode::CREATED
     );
+    // A Reporting Option on record too (its choices are an audit trail).
+    const KOWALCZYK: &str = "105000117";
+    let opt_in =
+        h.call(Method::POST, endpoints::ELECTIONS.path, Some(h.election(KOWALCZYK, "OPT_IN", "CONFIRM")), Some(&s));
+    assert_eq!(opt_in.await.status, StatusCode::CREATED);
+    let app = json!({"performanceYear": h.demo_year.get(), "tin": KOWALCZYK, "pathway": "TRADITIONAL_MIPS"});
+    assert_eq!(h.call(Method::POST, endpoints::PATHWAYS.path, Some(app), Some(&s)).await.status, StatusCode::CREATED);
     let before = final_rows(&h).await;
     let y = h.demo_year;
     let values = format!("({y}, '{OPT_IN_ELIGIBLE}', '', 'VOLUNTARY', 1, 'x', 'WEB')");
@@ -199,6 +206,17 @@ async fn the_database_refuses_to_change_an_election(h: Harness) {
             format!("REPLACE INTO elections {columns} VALUES {values}"),
             format!("INSERT OR REPLACE INTO election_audit {audit_columns} VALUES {audit_values}"),
             "UPDATE OR REPLACE elections SET election = 'VOLUNTARY'".to_string(),
+            // A NULL NPI: REPLACE stores the column's default ('') in its place, which is the
+            // group's key (a hole until migration 0013).
+            format!("INSERT OR REPLACE INTO elections {columns} VALUES {}", values.replace("'', 'VOLUNTARY'", "NULL, 'VOLUNTARY'")),
+            format!(
+                "INSERT OR REPLACE INTO election_audit {audit_columns} VALUES {}",
+                audit_values.replace("'', 'VOLUNTARY'", "NULL, 'VOLUNTARY'")
+            ),
+            format!(
+                "INSERT OR REPLACE INTO reporting_pathway_choices (performance_year, tin, npi, choice_number, pathway, chosen_at, chosen_by, actor_user_id) \
+                 VALUES ({y}, '{KOWALCZYK}', NULL, 1, 'APP', 1, 'x', 'x')"
+            ),
         ]),
         Backend::Postgres => hostile.extend([
             "TRUNCATE elections CASCADE".to_string(),
@@ -222,12 +240,13 @@ async fn the_database_refuses_to_change_an_election(h: Harness) {
     assert_eq!(h.stored(OPT_IN_ELIGIBLE).await.unwrap().election, mips_elections::domain::Election::OptIn);
 }
 
-/// The election and audit rows as text, to compare before and after.
+/// The election, audit and Reporting Option rows as text, to compare before and after.
 async fn final_rows(h: &Harness) -> Vec<String> {
     let mut out = vec![];
     for sql in [
         "SELECT performance_year, tin, npi, election, elected_at, elected_by, channel FROM elections ORDER BY tin, npi",
         "SELECT performance_year, tin, npi, election, actor_user_id, occurred_at FROM election_audit ORDER BY tin, npi",
+        "SELECT performance_year, tin, npi, choice_number, pathway, chosen_at FROM reporting_pathway_choices ORDER BY tin, npi, choice_number",
     ] {
         out.extend(h.store.rows_as_text(sql).await.unwrap());
     }
@@ -567,6 +586,10 @@ async fn the_application_role_elects_but_can_never_change_an_election(h: Harness
         "DROP TRIGGER elections_are_final_no_update ON elections",
         "DROP TABLE election_audit",
         "SET session_replication_role = replica",
+        "UPDATE reporting_pathway_choices SET pathway = 'APP'",
+        "DELETE FROM reporting_pathway_choices",
+        "TRUNCATE reporting_pathway_choices",
+        "DROP TABLE reporting_pathway_choices",
     ] {
         let e = app_store.execute_raw(sql).await.expect_err(sql).to_string();
         assert!(e.contains("permission denied") || e.contains("must be owner"), "{sql}: {e}");

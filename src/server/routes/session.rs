@@ -124,17 +124,27 @@ pub(crate) async fn sign_in(
         }),
     };
     if let Some(throttle) = throttle {
+        // A link that has had its wrong passwords is used up, not merely paused.
+        if let (Some(link_hash), SignInThrottle::SignInLink { .. }) = (&link, throttle) {
+            state.store.use_sign_in_link(link_hash, now).await?;
+        }
         return Err(too_many(throttle, now));
     }
     let user = state.store.user(user_id).await?;
     let user = match (password_matches(&state, user.as_ref(), req.password.clone()).await?, user) {
         (true, Some(u)) => {
-            if let Some(link_hash) = &link {
-                if !state.store.use_sign_in_link(link_hash, now).await? {
-                    return Err(link_invalid());
+            match &link {
+                // The link's attempt was counted only against the link: nothing to give back.
+                Some(link_hash) => {
+                    if !state.store.use_sign_in_link(link_hash, now).await? {
+                        return Err(link_invalid());
+                    }
+                }
+                None => {
+                    let given_back = [buckets.account.as_str(), buckets.address.as_str()];
+                    state.store.sign_in_succeeded(&buckets.account_and_address, given_back).await?
                 }
             }
-            state.store.sign_in_succeeded(&buckets.account_and_address, [&buckets.account, &buckets.address]).await?;
             u
         }
         _ => {

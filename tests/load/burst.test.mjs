@@ -33,6 +33,9 @@ function checkAnswers(answers, participants) {
       } else {
         assert.equal(a.status, 409, `${p} ${a.choice}: ${a.status} ${JSON.stringify(a.body)}`);
         assert.equal(a.body.error.type, 'ElectionAlreadyMade');
+        // It names the stored election.
+        const label = { OPT_IN: 'Opt-In', VOLUNTARY: 'Report Voluntarily' }[stored];
+        assert.ok(a.body.error.message.includes(label), `${p}: ${a.body.error.message} names ${label}`);
       }
     }
   }

@@ -2,8 +2,10 @@
 //! the upload manifest and what an upload stored, elections for programs, the API token.
 
 use super::eligibility::{ElectionRecord, RegistrySummary};
-use crate::domain::registry::{ElectionChoice, ParticipantKey, ParticipantStanding};
-use crate::domain::{Election, ElectionWindow, EntityType, Npi, PerformanceYear, Timestamp, Tin, WindowPhase};
+use crate::domain::registry::{ElectionChoice, EntityKey, ParticipantKey, ParticipantStanding};
+use crate::domain::{
+    Election, ElectionWindow, EntityId, EntityType, Npi, PerformanceYear, Timestamp, Tin, WindowPhase,
+};
 use serde::{Deserialize, Serialize};
 
 /// A QPP JSON file that passed validation (it may still carry warnings).
@@ -33,6 +35,9 @@ pub struct FoundParticipant {
 pub struct ParticipantsLookupRequest {
     pub performance_year: PerformanceYear,
     pub participants: Vec<FoundParticipant>,
+    /// APM Entities, virtual groups and subgroups found in the files, named by entity ID.
+    #[serde(default)]
+    pub entities: Vec<EntityKey>,
 }
 
 /// A participant and where it stands: the Election Selection table's rows come from these.
@@ -49,6 +54,19 @@ pub struct ParticipantRow {
     pub standing: ParticipantStanding,
 }
 
+/// An entity named by its ID and where it stands: it never elects here, so its data is either
+/// accepted or can't be submitted.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntityRow {
+    pub entity_type: EntityType,
+    pub entity_id: EntityId,
+    /// The name from the eligibility data ("" when unknown).
+    pub name: String,
+    pub standing: ParticipantStanding,
+}
+
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -56,6 +74,8 @@ pub struct ParticipantsLookupResponse {
     pub performance_year: PerformanceYear,
     pub registry: RegistrySummary,
     pub participants: Vec<ParticipantRow>,
+    #[serde(default)]
+    pub entities: Vec<EntityRow>,
 }
 
 /// The choice made for one participant.
@@ -234,6 +254,17 @@ pub struct ParticipantSubmission {
     pub measurement_sets: Vec<StoredMeasurementSet>,
 }
 
+/// What the registry stored for an APM Entity, a virtual group or a subgroup.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntitySubmission {
+    pub entity_type: EntityType,
+    pub entity_id: EntityId,
+    pub name: String,
+    pub measurement_sets: Vec<StoredMeasurementSet>,
+}
+
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -266,5 +297,8 @@ pub struct RegistrySubmissionsResponse {
     pub is_security_official: bool,
     pub api_token: Option<ApiTokenInfo>,
     pub participants: Vec<ParticipantSubmission>,
+    /// Submissions named by entity ID (APM Entities, virtual groups, subgroups).
+    #[serde(default)]
+    pub entities: Vec<EntitySubmission>,
     pub uploads: i64,
 }

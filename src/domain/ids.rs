@@ -1,4 +1,5 @@
-//! Identifiers CMS uses for the entities that elect: the practice's TIN and the clinician's NPI.
+//! Identifiers CMS uses for the entities that elect — the practice's TIN and the clinician's NPI —
+//! and the entity ID that names APM Entities, virtual groups and subgroups.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -13,8 +14,8 @@ impl fmt::Display for IdError {
     }
 }
 
-/// Text, parsing from and printing to: an identifier written as digits (`Tin`, `Npi`).
-macro_rules! digit_identifier {
+/// Text, parsing from and printing to: an identifier kept as text (`Tin`, `Npi`, `EntityId`).
+macro_rules! text_identifier {
     ($id:ident) => {
         impl fmt::Display for $id {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -89,7 +90,7 @@ impl Tin {
     }
 }
 
-digit_identifier!(Tin);
+text_identifier!(Tin);
 
 /// National Provider Identifier of a clinician: exactly ten digits. The check digit is
 /// verified separately (`Npi::has_valid_check_digit`) because CMS test data and some
@@ -151,7 +152,42 @@ fn luhn_valid_with_prefix(ten_digits: &str) -> bool {
     sum % 10 == 0
 }
 
-digit_identifier!(Npi);
+text_identifier!(Npi);
+
+/// The ID of an APM Entity, a virtual group or a subgroup (QPP JSON's `entityId`). CMS publishes
+/// no format for it, so any printable text is kept as given; the length bound is this app's, so
+/// that no input grows a row without bound.
+#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
+#[cfg_attr(not(target_arch = "wasm32"), schema(value_type = String, example = "A1234"))]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EntityId(String);
+
+impl EntityId {
+    /// The most characters an entity ID may have here.
+    pub const MAX_CHARS: usize = 64;
+
+    pub fn parse(input: &str) -> Result<EntityId, IdError> {
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(IdError("Enter the entity ID (the APM Entity, virtual group or subgroup ID).".into()));
+        }
+        if s.chars().count() > Self::MAX_CHARS || s.chars().any(char::is_control) {
+            return Err(IdError(format!(
+                "Entity ID \"{}\" must be at most {} printable characters.",
+                s.chars().take(Self::MAX_CHARS).filter(|c| !c.is_control()).collect::<String>(),
+                Self::MAX_CHARS
+            )));
+        }
+        Ok(EntityId(s.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+text_identifier!(EntityId);
 
 #[cfg(test)]
 mod tests {
@@ -200,5 +236,14 @@ mod tests {
         assert_eq!(serde_json::to_string(&t).unwrap(), "\"000043560\"");
         assert!(serde_json::from_str::<Tin>("\"43560\"").is_err());
         assert!(serde_json::from_str::<Npi>("\"1\"").is_err());
+    }
+
+    #[test]
+    fn entity_ids_are_kept_as_given_within_bounds() {
+        assert_eq!(EntityId::parse(" A1234 ").unwrap().as_str(), "A1234");
+        assert!(EntityId::parse("").unwrap_err().0.contains("Enter the entity ID"));
+        assert!(EntityId::parse(&"x".repeat(65)).unwrap_err().0.contains("at most 64"));
+        assert!(EntityId::parse("A\u{0}1").is_err());
+        assert!(serde_json::from_str::<EntityId>("\"\"").is_err());
     }
 }

@@ -13,6 +13,7 @@ pub mod pathway;
 pub mod registry;
 pub mod sign_in;
 pub mod status;
+pub mod submitter;
 pub mod time;
 pub mod window;
 pub mod year;
@@ -23,10 +24,11 @@ pub use election::{
     EntityKind,
 };
 pub use entity::EntityType;
-pub use ids::{Npi, Tin};
+pub use ids::{EntityId, Npi, Tin};
 pub use lvt::{low_volume_threshold, LowVolumeAssessment, LowVolumeStatus, LowVolumeThreshold, VolumeFigures};
 pub use pathway::{check_pathway, offered_pathways, ReportingPathway};
 pub use status::{ParticipationStatus, SpecialStatus, SpecialStatusFlags};
+pub use submitter::{EntityKey, ParticipantKey, Submitter};
 pub use time::Timestamp;
 pub use window::{ElectionWindow, WindowPhase, WindowSource};
 pub use year::PerformanceYear;

@@ -7,32 +7,12 @@ use super::determination::Determination;
 use super::election::Election;
 use super::election::{check_can_elect, ElectionRefusal, EntityKind};
 use super::entity::EntityType;
-use super::ids::{Npi, Tin};
 use super::lvt::LowVolumeStatus;
+pub use super::submitter::{EntityKey, ParticipantKey, Submitter};
 use super::time::Timestamp;
 use super::window::{ElectionWindow, SubmissionClosed};
 use super::year::PerformanceYear;
 use serde::{Deserialize, Serialize};
-use std::fmt;
-
-/// A participant as files name it: a group (TIN) or a clinician (TIN/NPI).
-#[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ParticipantKey {
-    pub tin: Tin,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub npi: Option<Npi>,
-}
-
-impl fmt::Display for ParticipantKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.npi {
-            Some(npi) => write!(f, "TIN/NPI {}/{}", self.tin, npi),
-            None => write!(f, "TIN {}", self.tin),
-        }
-    }
-}
 
 /// The three choices of each row of the Election Selection table.
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
@@ -102,6 +82,15 @@ pub enum ParticipantStanding {
     /// voluntary reporting, without an election (docs §3.5: "Any individual or APM Entity
     /// submission will be considered voluntary").
     VirtualGroupMember,
+    /// A virtual group's own data: the virtual group election is its members' election (42 CFR
+    /// 414.1310, docs §3.5), so none is asked for here.
+    VirtualGroupData,
+    /// An APM Entity's data: APM Entity elections are not made through QPP (CMS's Submissions API
+    /// change log: they are managed in AMS), so none is asked for here.
+    ApmEntityData,
+    /// A subgroup's MVP data: subgroups report MVPs only (the validator refuses any other
+    /// program) and make no election here.
+    SubgroupData,
     /// Its data can't be submitted in this upload; `reason` says why in a sentence.
     CannotSubmit { code: String, reason: String },
 }
@@ -114,6 +103,9 @@ impl ParticipantStanding {
                 | ParticipantStanding::MipsEligible
                 | ParticipantStanding::VoluntaryWithoutElection
                 | ParticipantStanding::VirtualGroupMember
+                | ParticipantStanding::VirtualGroupData
+                | ParticipantStanding::ApmEntityData
+                | ParticipantStanding::SubgroupData
         )
     }
     /// Whether its data is stored as voluntary reporting without an election.
@@ -131,6 +123,9 @@ impl ParticipantStanding {
             }
             ParticipantStanding::VoluntaryWithoutElection => Some(format!("{VOLUNTARY_NO_ELECTION}: exempt and not opt-in eligible (exceeds none of the 3 low-volume threshold criteria), so its data is accepted as voluntary reporting.")),
             ParticipantStanding::VirtualGroupMember => Some(format!("{VOLUNTARY_NO_ELECTION}: its TIN is in a virtual group, whose election is its election and whose final score counts, so this data is accepted as voluntary reporting.")),
+            ParticipantStanding::VirtualGroupData => Some("Virtual group data: the virtual group election (made in its own window, October 1 – December 31 of the year before) is its members' election, so no election is needed here.".into()),
+            ParticipantStanding::ApmEntityData => Some("APM Entity data: APM Entity elections aren't made through QPP (CMS manages them in AMS), so no election is needed here. This app imports no list of APM Entities, so the APM Entity ID is not checked before the data is stored.".into()),
+            ParticipantStanding::SubgroupData => Some("Subgroup MVP data: subgroups report MVPs only and make no election here. Subgroup registration isn't in the eligibility data this app imports, so it is not checked before the data is stored.".into()),
             _ => None,
         }
     }
@@ -155,21 +150,50 @@ fn cannot(code: &str, reason: String) -> ParticipantStanding {
     ParticipantStanding::CannotSubmit { code: code.into(), reason }
 }
 
-/// Entity types this upload never accepts, whoever they are: said without asking the server.
+/// Entity types a participant keyed by TIN or TIN/NPI can't have, said without asking the server:
+/// none at all, or one that QPP JSON names by its entity ID (`entity_standing` decides those).
 pub fn entity_type_refusal(entity_type: Option<EntityType>) -> Option<ParticipantStanding> {
     match entity_type {
         Some(EntityType::Group | EntityType::Individual) => None,
-        Some(EntityType::Apm) => Some(cannot(
-            "ApmEntity",
-            ElectionRefusal::ApmEntity.reason() + " APM Entity data is not accepted through this upload.",
+        Some(kind) => Some(cannot(
+            "EntityNamedById",
+            format!("A {} submission is named by its entityId, not by TIN or TIN/NPI.", kind.code()),
         )),
-        other => Some(cannot(
+        None => Some(cannot(
             "EntityTypeNotAccepted",
-            format!(
-                "Entity type \"{}\" is not accepted through this upload; only groups (TIN) and individual clinicians (TIN/NPI) are.",
-                other.map(EntityType::code).unwrap_or("")
-            ),
+            "The submission names no entity type this upload knows: it must be individual, group, virtualGroup, apm or subgroup.".into(),
         )),
+    }
+}
+
+/// What the server knows about an entity named by its ID when it decides its standing.
+#[derive(Clone, Debug)]
+pub struct EntityFacts<'a> {
+    /// The virtual group is in the year's eligibility data (it has a virtual group election).
+    pub known_virtual_group: bool,
+    pub window: Option<&'a ElectionWindow>,
+    pub year: PerformanceYear,
+    pub now: Timestamp,
+}
+
+/// Decides the standing of an APM Entity, virtual group or subgroup: none of them elects here,
+/// so each either has its data accepted or can't submit, with the reason.
+pub fn entity_standing(key: &EntityKey, f: &EntityFacts) -> ParticipantStanding {
+    if let Some(Err(closed)) = f.window.map(|w| w.check_submission_open(f.now)) {
+        return cannot(SubmissionClosed::CODE, closed.reason());
+    }
+    match key.entity_type {
+        EntityType::VirtualGroup if f.known_virtual_group => ParticipantStanding::VirtualGroupData,
+        EntityType::VirtualGroup => cannot(
+            "UnknownVirtualGroup",
+            format!("No virtual group with this ID is in the performance year {} eligibility data, so its data can't be submitted: a virtual group reports only after its virtual group election (October 1 – December 31 of the year before).", f.year),
+        ),
+        EntityType::Apm => ParticipantStanding::ApmEntityData,
+        EntityType::Subgroup => ParticipantStanding::SubgroupData,
+        kind @ (EntityType::Group | EntityType::Individual) => cannot(
+            "EntityNamedById",
+            format!("A {} submission is named by TIN or TIN/NPI, not by an entity ID.", kind.code()),
+        ),
     }
 }
 
@@ -231,7 +255,8 @@ pub struct UploadRefusal {
 /// request named no choice for it; `skip_unsubmittable` is the caller's explicit consent to
 /// leave out participants that can't be submitted (the screen lists them before asking).
 pub fn decide(
-    key: &ParticipantKey, standing: &ParticipantStanding, choice: Option<ElectionChoice>, skip_unsubmittable: bool,
+    key: &impl std::fmt::Display, standing: &ParticipantStanding, choice: Option<ElectionChoice>,
+    skip_unsubmittable: bool,
 ) -> Result<UploadAction, UploadRefusal> {
     // An explicit No Decision always keeps the data out, even if the participant's standing
     // changed since the table was shown (the practice elected meanwhile, a new data run).
@@ -269,6 +294,15 @@ pub fn decide(
             Some(_) => Err(UploadRefusal { code: "AlreadyMipsEligible", message: format!("{key} is MIPS eligible and needs no election; leave its choice out.") }),
             None => Ok(UploadAction::Store { record: None }),
         },
+        ParticipantStanding::VirtualGroupData | ParticipantStanding::ApmEntityData | ParticipantStanding::SubgroupData => {
+            match choice.and_then(|c| c.election()) {
+                Some(_) => Err(UploadRefusal {
+                    code: "EntityCannotElect",
+                    message: format!("{key} makes no election here; its data is accepted without one. Leave its choice out."),
+                }),
+                None => Ok(UploadAction::Store { record: None }),
+            }
+        }
         ParticipantStanding::CannotSubmit { code: _, reason } => {
             if skip_unsubmittable {
                 Ok(UploadAction::Skip)
@@ -341,6 +375,7 @@ pub fn matches_filter(filter: &str, tin: &str, npi: Option<&str>, name: &str) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{Npi, Tin};
 
     fn key(npi: Option<&str>) -> ParticipantKey {
         ParticipantKey { tin: Tin::parse("103000013").unwrap(), npi: npi.map(|n| Npi::parse(n).unwrap()) }
@@ -367,9 +402,11 @@ mod tests {
         assert_eq!(standing(&k, &facts(&w)), ParticipantStanding::NeedsElection);
         let s = standing(&k, &ParticipantFacts { entity_type: Some(EntityType::Apm), ..facts(&w) });
         assert!(
-            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "ApmEntity"),
-            "APM before eligibility"
+            matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "EntityNamedById"),
+            "an APM Entity is named by its ID, whatever its eligibility"
         );
+        let s = standing(&k, &ParticipantFacts { entity_type: None, ..facts(&w) });
+        assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "EntityTypeNotAccepted"));
         let s = standing(&k, &ParticipantFacts { determination: None, ..facts(&w) });
         assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "NoEligibilityInformation"));
         // Exempt and not opt-in eligible: voluntary reporting, without an election.
@@ -416,7 +453,7 @@ mod tests {
             assert_eq!(decide(&k, &s, Some(ElectionChoice::OptIn), false).unwrap_err().code, "VirtualGroupCannotElect");
         }
         let s = standing(&k, &ParticipantFacts { entity_type: Some(EntityType::VirtualGroup), ..facts(&w) });
-        assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "EntityTypeNotAccepted"));
+        assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "EntityNamedById"));
         // Past the election deadline but before the submission deadline: MIPS eligible data is
         // still accepted, an opt-in eligible participant can no longer elect.
         let late = Timestamp(w.election_closes_at.0 + 1);
@@ -447,6 +484,57 @@ mod tests {
             },
         );
         assert!(matches!(&s, ParticipantStanding::CannotSubmit { code, .. } if code == "SubmissionWindowClosed"));
+    }
+
+    fn entity(kind: EntityType, id: &str) -> EntityKey {
+        EntityKey::new(kind, crate::domain::EntityId::parse(id).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn entities_named_by_id_need_no_election_and_a_virtual_group_must_be_known() {
+        let w = window();
+        let f = EntityFacts {
+            known_virtual_group: true,
+            window: Some(&w),
+            year: w.performance_year,
+            now: Timestamp(1_790_000_000_000),
+        };
+        let vg = entity(EntityType::VirtualGroup, "VG-2026-0001");
+        assert_eq!(entity_standing(&vg, &f), ParticipantStanding::VirtualGroupData);
+        let unknown = entity_standing(&vg, &EntityFacts { known_virtual_group: false, ..f.clone() });
+        match &unknown {
+            ParticipantStanding::CannotSubmit { code, reason } => {
+                assert_eq!(code, "UnknownVirtualGroup");
+                assert!(
+                    reason.starts_with("No virtual group with this ID is in the performance year 2026"),
+                    "{reason}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        let apm = entity(EntityType::Apm, "A1234");
+        let s = entity_standing(&apm, &f);
+        assert_eq!(s, ParticipantStanding::ApmEntityData);
+        assert!(s.needs_no_election() && !s.voluntary_without_election());
+        assert!(s.no_election_reason().unwrap().contains("AMS"));
+        assert_eq!(decide(&apm, &s, None, false), Ok(UploadAction::Store { record: None }));
+        assert_eq!(decide(&apm, &s, Some(ElectionChoice::OptIn), false).unwrap_err().code, "EntityCannotElect");
+        let sub = entity(EntityType::Subgroup, "SG-1");
+        assert_eq!(entity_standing(&sub, &f), ParticipantStanding::SubgroupData);
+        assert!(ParticipantStanding::SubgroupData.no_election_reason().unwrap().contains("registration"));
+        // After the submission window closes no entity's data is accepted.
+        let after = EntityFacts { now: w.submission_closes_at, ..f.clone() };
+        for key in [&vg, &apm, &sub] {
+            assert!(
+                matches!(entity_standing(key, &after), ParticipantStanding::CannotSubmit { code, .. } if code == "SubmissionWindowClosed")
+            );
+        }
+        // A hand-made key for a group is refused rather than trusted.
+        let wrong =
+            EntityKey { entity_type: EntityType::Group, entity_id: crate::domain::EntityId::parse("X").unwrap() };
+        assert!(
+            matches!(entity_standing(&wrong, &f), ParticipantStanding::CannotSubmit { code, .. } if code == "EntityNamedById")
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@
 use super::qrda::QrdaSummary;
 use super::rules::Report;
 use crate::domain::entity::EntityType;
-use crate::domain::registry::ParticipantKey;
-use crate::domain::{Npi, Tin};
+use crate::domain::ids::IdError;
+use crate::domain::Submitter;
 
 /// A participant a file holds data for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -23,14 +23,11 @@ pub struct FileParticipant {
 }
 
 impl FileParticipant {
-    /// TIN or TIN/NPI, when the file names them validly (groups and individuals only).
-    pub fn key(&self) -> Option<ParticipantKey> {
-        let tin = Tin::parse(self.tin.as_deref()?).ok()?;
-        let npi = match self.entity_type {
-            Some(EntityType::Individual) => Some(Npi::parse(self.npi.as_deref()?).ok()?),
-            _ => None,
-        };
-        Some(ParticipantKey { tin, npi })
+    /// Whom the submission is for (TIN, TIN/NPI or entity ID), or why the file's identifiers
+    /// can't name it; `None` when the file gives no entity type this app knows.
+    pub fn submitter(&self) -> Option<Result<Submitter, IdError>> {
+        let kind = self.entity_type?;
+        Some(Submitter::of(kind, self.tin.as_deref(), self.npi.as_deref(), self.entity_id.as_deref()))
     }
 
     /// "TIN 000456789", "TIN/NPI 000456789/1234567893", "APM Entity A1234".
@@ -86,7 +83,7 @@ mod tests {
         assert_eq!(list.len(), 2);
         assert_eq!(list[0].npi, None);
         assert_eq!(list[0].label(), "TIN 000456789");
-        assert_eq!(list[1].key().unwrap().to_string(), "TIN/NPI 000456789/1234567893");
+        assert_eq!(list[1].submitter().unwrap().unwrap().to_string(), "TIN/NPI 000456789/1234567893");
         assert!(list[0].end > list[0].start && list[1].start > list[0].end);
     }
 }

@@ -130,7 +130,7 @@ async fn lookup_says_where_each_participant_stands(h: Harness) {
     // A registry may act for any TIN: Northgate is in the eligibility data, MIPS eligible.
     assert_eq!((st(5), rows[5]["name"].as_str().unwrap()), ("MIPS_ELIGIBLE".into(), "Northgate Orthopedics"));
     assert_eq!(code(6), "NoEligibilityInformation");
-    assert_eq!(code(7), "ApmEntity");
+    assert_eq!(code(7), "EntityNamedById", "an APM Entity is named by its entityId, not by a TIN");
     // Practice representatives are not registry staff.
     let practice = h.demo().await;
     let r = h

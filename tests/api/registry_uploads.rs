@@ -13,6 +13,7 @@ on_both!(
     voluntary_reporters_get_no_app_data,
     exempt_participants_report_voluntarily_without_an_election,
     virtual_group_members_data_is_voluntary,
+    entities_named_by_id_submit_without_an_election,
     no_decision_is_never_stored_and_an_empty_upload_is_refused,
     files_with_errors_or_another_year_are_refused,
 );
@@ -375,4 +376,104 @@ async fn virtual_group_members_data_is_voluntary(h: Harness) {
     let d = details(&h, &s).await;
     let p = d.participants.iter().find(|p| p.tin.as_str() == SUMMIT && p.npi.is_none()).unwrap();
     assert!(p.voluntary_without_election && p.election.is_none(), "stored as voluntary, no election");
+}
+
+/// One submission named by entity ID: IA data for `program` (year-valid measures).
+fn entity_submission(year: u16, entity_type: &str, entity_id: &str, program: &str, ia: &[&str]) -> Value {
+    json!({"entityType": entity_type, "entityId": entity_id, "performanceYear": year, "measurementSets": [{
+        "category": "ia", "submissionMethod": "registry", "programName": program,
+        "performanceStart": format!("{year}-01-01"), "performanceEnd": format!("{year}-12-31"),
+        "measurements": ia.iter().map(|m| json!({"measureId": m, "value": true})).collect::<Vec<_>>()}]})
+}
+
+/// APM Entity (app1) data, virtual group data for a virtual group in the year's data and subgroup
+/// MVP data are stored under their entity IDs without an election; a virtual group the data
+/// doesn't have can't submit (skipped only with consent); a subgroup outside an MVP and PI for an
+/// APM Entity are refused by the validator, on the server as in the browser.
+async fn entities_named_by_id_submit_without_an_election(h: Harness) {
+    let s = registry(&h).await;
+    let y = h.demo_year.get();
+    let ia = demo_ia_measures();
+    let file = serde_json::to_vec(&json!([
+        entity_submission(y, "apm", "A5678", "app1", &[&ia[0]]),
+        entity_submission(y, "virtualGroup", "VG-000214", "mips", &[&ia[0]]),
+        entity_submission(y, "subgroup", "SG-0042", "G0053", &["IA_BE_1"]),
+        entity_submission(y, "virtualGroup", "VG-NOT-IN-DATA", "mips", &[&ia[0]]),
+    ]))
+    .unwrap();
+    // The lookup says where each stands before anything is sent.
+    let ids = |t: &str, id: &str| json!({"entityType": t, "entityId": id});
+    let body = json!({"performanceYear": y, "participants": [], "entities": [
+        ids("apm", "A5678"), ids("virtualGroup", "VG-000214"), ids("subgroup", "SG-0042"), ids("virtualGroup", "VG-NOT-IN-DATA")]});
+    let r =
+        h.call(Method::POST, &endpoints::REGISTRY_PARTICIPANTS.url(&[DEMO_REGISTRY_ID]), Some(body), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let rows = r.body["entities"].as_array().unwrap();
+    let st = |i: usize| rows[i]["standing"]["status"].as_str().unwrap().to_string();
+    assert_eq!(st(0), "APM_ENTITY_DATA");
+    assert_eq!(
+        (st(1), rows[1]["name"].as_str().unwrap()),
+        ("VIRTUAL_GROUP_DATA".into(), "Lake Superior Rural Clinicians Virtual Group")
+    );
+    assert_eq!(st(2), "SUBGROUP_DATA");
+    assert_eq!((st(3), rows[3]["standing"]["code"].as_str().unwrap()), ("CANNOT_SUBMIT".into(), "UnknownVirtualGroup"));
+    // Without consent the unknown virtual group refuses the upload by name; nothing is stored.
+    let r = upload(&h, Auth::Session(&s), json!({"performanceYear": y}), &[("entities.json", &file)], None).await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "UploadRefused");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Virtual group VG-NOT-IN-DATA: No virtual group with this ID is in the performance year"),
+        "{e}"
+    );
+    nothing_stored(&h, &s).await;
+    // With consent the other three are stored, none with an election.
+    let m = json!({"performanceYear": y, "skipUnsubmittable": true});
+    let r = upload(&h, Auth::Session(&s), m, &[("entities.json", &file)], None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let up: UploadResponse = serde_json::from_value(r.body).unwrap();
+    assert_eq!((up.participants_stored, up.elections_recorded.len()), (3, 0));
+    assert_eq!(up.files[0].participants_stored, 3);
+    assert_eq!(up.skipped.len(), 1);
+    assert_eq!(up.skipped[0].participant, "Virtual group VG-NOT-IN-DATA");
+    let d = details(&h, &s).await;
+    assert!(d.participants.is_empty(), "no TIN or TIN/NPI submission: {:?}", d.participants);
+    let stored: Vec<(String, String, String)> = d
+        .entities
+        .iter()
+        .map(|e| {
+            (e.entity_type.code().to_string(), e.entity_id.to_string(), e.measurement_sets[0].program_name.clone())
+        })
+        .collect();
+    let want = |t: &str, id: &str, p: &str| (t.to_string(), id.to_string(), p.to_string());
+    assert_eq!(
+        stored,
+        vec![
+            want("apm", "A5678", "app1"),
+            want("subgroup", "SG-0042", "G0053"),
+            want("virtualGroup", "VG-000214", "mips")
+        ]
+    );
+    assert_eq!(d.entities[2].name, "Lake Superior Rural Clinicians Virtual Group");
+    // A virtual group's data is its own: its member TIN (109000157) has no submission and no election.
+    assert!(h.store.election(h.demo_year, &Tin::parse("109000157").unwrap(), None).await.unwrap().is_none());
+    // A subgroup outside an MVP and PI for an APM Entity are refused whole, with the validator's words.
+    let sub = serde_json::to_vec(&entity_submission(y, "subgroup", "SG-0042", "mips", &[&ia[0]])).unwrap();
+    let r = upload(&h, Auth::Session(&s), json!({"performanceYear": y}), &[("sub.json", &sub)], None).await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "FileHasErrors");
+    assert!(e.to_string().contains("Subgroups can only report MVPs"), "{e}");
+    let mut pi = entity_submission(y, "apm", "A5678", "mips", &[&ia[0]]);
+    pi["measurementSets"][0]["category"] = json!("pi");
+    let r = upload(
+        &h,
+        Auth::Session(&s),
+        json!({"performanceYear": y}),
+        &[("pi.json", &serde_json::to_vec(&pi).unwrap())],
+        None,
+    )
+    .await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "FileHasErrors");
+    assert!(e.to_string().contains("Promoting Interoperability can't be submitted for an APM Entity"), "{e}");
+    assert_eq!(details(&h, &s).await.uploads, 1, "the refused uploads stored nothing");
 }

@@ -7,7 +7,7 @@ use super::eligibility_api::entities_of;
 use super::handler::join;
 use crate::api::endpoints;
 use crate::api::{
-    ApiErrorBody, OptInResponse, ParticipantRow, ParticipantsLookupRequest, ParticipantsLookupResponse,
+    ApiErrorBody, EntityRow, OptInResponse, ParticipantRow, ParticipantsLookupRequest, ParticipantsLookupResponse,
     RegistryElectionsRequest, RegistryElectionsResponse, RegistrySubmissionsResponse, MAX_LOOKUP,
 };
 use crate::domain::registry::ParticipantKey;
@@ -61,7 +61,7 @@ pub async fn submissions(
 pub async fn participants(
     State(state): State<AppState>, RegistryCall(c): RegistryCall, JsonBody(req): JsonBody<ParticipantsLookupRequest>,
 ) -> Result<Json<ParticipantsLookupResponse>, ApiError> {
-    if req.participants.len() > MAX_LOOKUP {
+    if req.participants.len() + req.entities.len() > MAX_LOOKUP {
         let msg = format!("Look up at most {MAX_LOOKUP} participants at a time.");
         return Err(ApiError::unprocessable("TooManyParticipants", msg));
     }
@@ -82,7 +82,15 @@ pub async fn participants(
             ParticipantRow { tin: p.tin, npi: p.npi, entity_type: p.entity_type, name, standing }
         })
         .collect();
-    Ok(Json(ParticipantsLookupResponse { performance_year: year, registry: c.registry, participants: rows }))
+    let entities = req
+        .entities
+        .into_iter()
+        .map(|key| {
+            let (name, standing) = data.entity_standing(&key);
+            EntityRow { entity_type: key.entity_type, entity_id: key.entity_id, name, standing }
+        })
+        .collect();
+    Ok(Json(ParticipantsLookupResponse { performance_year: year, registry: c.registry, participants: rows, entities }))
 }
 
 #[utoipa::path(post, path = endpoints::REGISTRY_ELECTIONS.path, tag = "registries", request_body = RegistryElectionsRequest,

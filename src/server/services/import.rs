@@ -10,7 +10,7 @@
 //! (all three, or the figures are "not provided"): `lowVolumeBeneficiaries` (Medicare Part B
 //! patients), `lowVolumeAllowedCharges` (USD) and CMS's own `lowVolumeServices`.
 
-use crate::domain::{Determination, Exclusion, Npi, PerformanceYear, SpecialStatusFlags, Tin};
+use crate::domain::{Determination, EntityId, Exclusion, Npi, PerformanceYear, SpecialStatusFlags, Tin};
 use crate::server::store::clinicians::ClinicianRow;
 use crate::server::store::data_runs::{Determinations, RunFacts};
 use crate::server::store::practices::{EligibilityFacts, PracticeRow};
@@ -88,10 +88,8 @@ struct CmsVirtualGroup {
     virtual_group_identifier: Option<String>,
 }
 
-/// The longest virtual group identifier accepted (CMS documents no format; this only bounds input).
-const MAX_VIRTUAL_GROUP_ID_CHARS: usize = 64;
-
-/// A virtual group identifier as the file gives it, refused when missing, masked or not printable.
+/// A virtual group identifier as the file gives it, refused when missing, masked, or not an
+/// entity ID a QPP JSON file could name it by (`EntityId`).
 fn virtual_group_id(line: usize, field: &str, v: &CmsVirtualGroup) -> Result<String, ImportError> {
     let id = v.virtual_group_identifier.as_deref().map(str::trim).unwrap_or_default();
     if id.is_empty() {
@@ -100,10 +98,10 @@ fn virtual_group_id(line: usize, field: &str, v: &CmsVirtualGroup) -> Result<Str
     if id.chars().all(|c| matches!(c, 'X' | 'x' | '*')) {
         return Err(refuse(line, field, format!("is {id:?}, which looks masked: the import needs the identifier itself, as CMS gives it to an authorized user")));
     }
-    if id.chars().count() > MAX_VIRTUAL_GROUP_ID_CHARS || id.chars().any(char::is_control) {
-        return Err(refuse(line, field, format!("must be at most {MAX_VIRTUAL_GROUP_ID_CHARS} printable characters")));
-    }
-    Ok(id.to_string())
+    // Empty was said above, so the only refusal left is the length or a control character.
+    EntityId::parse(id)
+        .map(|_| id.to_string())
+        .map_err(|_| refuse(line, field, format!("must be at most {} printable characters", EntityId::MAX_CHARS)))
 }
 
 #[derive(Deserialize)]

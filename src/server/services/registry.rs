@@ -6,8 +6,10 @@
 use super::index_by;
 use crate::api::ElectionRecord;
 use crate::api::{ElectionChannel, RegistrySummary};
-use crate::domain::registry::{standing, ParticipantFacts, ParticipantKey, ParticipantStanding};
-use crate::domain::{Election, ElectionWindow, EntityType, Npi, PerformanceYear, Timestamp, Tin};
+use crate::domain::registry::{
+    entity_standing, standing, EntityFacts, EntityKey, ParticipantFacts, ParticipantKey, ParticipantStanding,
+};
+use crate::domain::{Election, ElectionWindow, EntityId, EntityType, Npi, PerformanceYear, Timestamp, Tin};
 use crate::server::http::error::ApiError;
 use crate::server::http::session::CurrentUser;
 use crate::server::secrets::token_hash;
@@ -114,6 +116,8 @@ pub struct ClientData {
     clinicians: HashMap<(Tin, Npi), ClinicianRow>,
     elections: HashMap<ParticipantKey, ElectionRecord>,
     in_virtual_group: HashSet<Tin>,
+    /// The year's virtual groups: ID → name.
+    virtual_groups: HashMap<EntityId, String>,
     window: Option<ElectionWindow>,
     year: PerformanceYear,
     now: Timestamp,
@@ -133,6 +137,7 @@ impl ClientData {
             keys.iter().filter_map(|k| k.npi.as_ref().map(|n| (&k.tin, n))).collect();
         let election_keys: Vec<(&Tin, Option<&Npi>)> = keys.iter().map(|k| (&k.tin, k.npi.as_ref())).collect();
         let store = &state.store;
+        let groups = store.virtual_groups_in(year).await?;
         Ok(ClientData {
             practices: index_by(store.practices_in(Scope::Tins(&tins), year).await?, |p| p.tin.clone()),
             clinicians: index_by(store.clinicians_named(year, &clinician_keys).await?, |c| {
@@ -144,7 +149,12 @@ impl ClientData {
                 .into_iter()
                 .map(|e| (ParticipantKey { tin: e.tin.clone(), npi: e.npi.clone() }, e))
                 .collect(),
-            in_virtual_group: store.virtual_group_tins(year).await?.into_iter().collect(),
+            in_virtual_group: groups.iter().flat_map(|g| g.member_tins.iter().cloned()).collect(),
+            // An ID the store holds that isn't a valid entity ID can't be named by a file either.
+            virtual_groups: groups
+                .into_iter()
+                .filter_map(|g| Some((EntityId::parse(&g.vg_id).ok()?, g.name)))
+                .collect(),
             window: store.window(year).await?,
             year,
             now: state.now(),
@@ -173,6 +183,18 @@ impl ClientData {
     /// The recorded election itself (who made it, when).
     pub fn election_record(&self, key: &ParticipantKey) -> Option<&ElectionRecord> {
         self.elections.get(key)
+    }
+
+    /// (name, standing) of an APM Entity, virtual group or subgroup.
+    pub fn entity_standing(&self, key: &EntityKey) -> (String, ParticipantStanding) {
+        let known = (key.entity_type == EntityType::VirtualGroup).then(|| self.virtual_groups.get(&key.entity_id));
+        let facts = EntityFacts {
+            known_virtual_group: known.flatten().is_some(),
+            window: self.window.as_ref(),
+            year: self.year,
+            now: self.now,
+        };
+        (known.flatten().cloned().unwrap_or_default(), entity_standing(key, &facts))
     }
 
     /// (name, standing) of one participant.

@@ -5,10 +5,10 @@
 use super::registry::{ClientData, RegistryCaller};
 use super::years::require_threshold;
 use crate::api::{
-    ElectionChannel, ElectionRecord, ParticipantSubmission, RecordedElection, RefusedElection,
+    ElectionChannel, ElectionRecord, EntitySubmission, ParticipantSubmission, RecordedElection, RefusedElection,
     RegistryElectionsRequest, RegistryElectionsResponse, RegistrySubmissionsResponse, MAX_ERROR_DETAILS, MAX_LOOKUP,
 };
-use crate::domain::registry::{decide, ParticipantKey, ParticipantStanding};
+use crate::domain::registry::{decide, ParticipantStanding, Submitter};
 use crate::domain::{check_confirmation, EntityType, PerformanceYear};
 use crate::server::http::error::ApiError;
 use crate::server::state::AppState;
@@ -20,25 +20,35 @@ pub async fn submissions_view(
 ) -> Result<RegistrySubmissionsResponse, ApiError> {
     let id = &c.registry.registry_id;
     let rows = state.store.registry_sets(id, year).await?;
-    let data =
-        ClientData::load(state, year, rows.iter().map(|r| ParticipantKey { tin: r.tin.clone(), npi: r.npi.clone() }))
-            .await?;
+    let data = ClientData::load(state, year, rows.iter().filter_map(|r| r.submitter.participant().cloned())).await?;
     let mut participants: Vec<ParticipantSubmission> = vec![];
+    let mut entities: Vec<EntitySubmission> = vec![];
+    // Rows come ordered by submitter, so each submitter's sets are consecutive.
     for r in rows {
-        match participants.last_mut() {
-            Some(p) if p.tin == r.tin && p.npi == r.npi => p.measurement_sets.push(r.set),
-            _ => {
-                let key = ParticipantKey { tin: r.tin.clone(), npi: r.npi.clone() };
-                participants.push(ParticipantSubmission {
+        match r.submitter {
+            Submitter::Participant(key) => match participants.last_mut() {
+                Some(p) if p.tin == key.tin && p.npi == key.npi => p.measurement_sets.push(r.set),
+                _ => participants.push(ParticipantSubmission {
                     name: data.name_of(&key),
                     election: data.election_of(&key),
                     voluntary_without_election: r.voluntary_without_election,
-                    tin: r.tin,
-                    npi: r.npi,
-                    entity_type: r.entity_type,
+                    entity_type: key.entity_type(),
+                    tin: key.tin,
+                    npi: key.npi,
                     measurement_sets: vec![r.set],
-                })
-            }
+                }),
+            },
+            Submitter::Entity(key) => match entities.last_mut() {
+                Some(e) if e.entity_type == key.entity_type && e.entity_id == key.entity_id => {
+                    e.measurement_sets.push(r.set)
+                }
+                _ => entities.push(EntitySubmission {
+                    name: data.entity_standing(&key).0,
+                    entity_type: key.entity_type,
+                    entity_id: key.entity_id,
+                    measurement_sets: vec![r.set],
+                }),
+            },
         }
     }
     let window = state.store.window(year).await?;
@@ -50,6 +60,7 @@ pub async fn submissions_view(
         api_token: if c.by_token { None } else { state.store.live_api_token(id).await? },
         uploads: state.store.upload_count(id, year).await?,
         participants,
+        entities,
         registry: c.registry,
     })
 }

@@ -8,9 +8,9 @@ use crate::api::{
     FileFormat, SkippedParticipant, UploadManifest, IDEMPOTENCY_KEY_HEADER, MAX_FILE_BYTES, MAX_IDEMPOTENCY_KEY_CHARS,
     MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES,
 };
-use crate::domain::registry::{entity_type_refusal, ParticipantKey, ParticipantStanding};
+use crate::domain::registry::{entity_type_refusal, ParticipantStanding};
 use crate::domain::Timestamp;
-use crate::domain::{EntityType, PerformanceYear};
+use crate::domain::{PerformanceYear, Submitter};
 use crate::qpp::participants::{participants, qrda_participant, FileParticipant};
 use crate::qpp::{self, qrda};
 use crate::server::http::error::ApiError;
@@ -148,9 +148,9 @@ pub fn idempotency_key(headers: &HeaderMap, upload: &ReceivedUpload) -> Result<S
     })
 }
 
-/// One participant's data found in the files: (file index, set) pairs.
+/// One submitter's data found in the files: (file index, set) pairs.
+#[derive(Default)]
 pub struct FoundData {
-    pub entity_type: EntityType,
     pub sets: Vec<(usize, NewMeasurementSet)>,
 }
 
@@ -165,7 +165,7 @@ pub struct Refused {
 /// What the files hold, and what was refused or skipped while reading them.
 #[derive(Default)]
 pub struct FilesRead {
-    pub found: BTreeMap<ParticipantKey, FoundData>,
+    pub found: BTreeMap<Submitter, FoundData>,
     pub formats: Vec<FileFormat>,
     /// Each participant that can't be uploaded.
     pub refusals: Vec<Refused>,
@@ -173,38 +173,31 @@ pub struct FilesRead {
 }
 
 impl FilesRead {
-    /// A participant of an entity type the upload never takes (APM Entity, virtual group,
-    /// subgroup): skipped with consent, else refused by name. Its key when it can be taken.
-    fn admit(&mut self, p: &FileParticipant, skip: bool) -> Result<Option<ParticipantKey>, ApiError> {
-        if let Some(ParticipantStanding::CannotSubmit { reason, .. }) = entity_type_refusal(p.entity_type) {
-            let label = p.label();
-            if skip {
-                self.skipped.push(SkippedParticipant { participant: label, reason });
-            } else {
-                let message = format!("{label}: {reason}");
-                self.refusals.push(Refused { path: label, message, code: "ParticipantCannotBeSubmitted" });
-            }
-            return Ok(None);
+    /// Whom a submission of the files is for, or — for an entity type this app doesn't know or
+    /// identifiers it can't keep — skipped with consent, else refused by name.
+    fn admit(&mut self, p: &FileParticipant, skip: bool) -> Option<Submitter> {
+        let reason = match p.submitter() {
+            Some(Ok(s)) => return Some(s),
+            Some(Err(e)) => e.to_string(),
+            None => match entity_type_refusal(None) {
+                Some(ParticipantStanding::CannotSubmit { reason, .. }) => reason,
+                _ => "The submission names no entity type this upload knows.".into(),
+            },
+        };
+        let label = p.label();
+        if skip {
+            self.skipped.push(SkippedParticipant { participant: label, reason });
+        } else {
+            let message = format!("{label}: {reason}");
+            self.refusals.push(Refused { path: label, message, code: "ParticipantCannotBeSubmitted" });
         }
-        // The validator has refused a file whose group or individual lacks a valid TIN/NPI.
-        p.key()
-            .map(Some)
-            .ok_or_else(|| ApiError::internal_because(format!("{} passed validation without a key", p.label())))
+        None
     }
 
-    fn add(
-        &mut self, key: &ParticipantKey, entity_type: EntityType, file: usize, set: StoredMeasurementSet, body: String,
-    ) {
+    fn add(&mut self, submitter: &Submitter, file: usize, set: StoredMeasurementSet, body: String) {
         // Whether it reports without an election is decided later, from its standing.
-        let row = StoredSetRow {
-            tin: key.tin.clone(),
-            npi: key.npi.clone(),
-            entity_type,
-            voluntary_without_election: false,
-            set,
-        };
-        let found = self.found.entry(key.clone()).or_insert(FoundData { entity_type, sets: vec![] });
-        found.sets.push((file, NewMeasurementSet { row, body }));
+        let row = StoredSetRow { submitter: submitter.clone(), voluntary_without_election: false, set };
+        self.found.entry(submitter.clone()).or_default().sets.push((file, NewMeasurementSet { row, body }));
     }
 }
 
@@ -269,8 +262,7 @@ fn read_qrda(read: &mut FilesRead, file: &FileBeingRead<'_>) -> Result<(), ApiEr
     }
     let participant = qrda_participant(&s);
     check_year(&f.name, &participant, year)?;
-    let Some(key) = read.admit(&participant, skip)? else { return Ok(()) };
-    let entity_type = participant.entity_type.unwrap_or(EntityType::Group);
+    let Some(key) = read.admit(&participant, skip) else { return Ok(()) };
     let program = qrda::program_name_of(s.program_name.as_deref().unwrap_or(""));
     for sec in &s.sections {
         let set = StoredMeasurementSet {
@@ -283,7 +275,7 @@ fn read_qrda(read: &mut FilesRead, file: &FileBeingRead<'_>) -> Result<(), ApiEr
             submitted_at: file.at,
         };
         // Converted to QPP JSON later; the whole file is kept in upload_files.
-        read.add(&key, entity_type, file.index, set, String::new());
+        read.add(&key, file.index, set, String::new());
     }
     Ok(())
 }
@@ -304,8 +296,7 @@ async fn read_qpp_json(state: &AppState, read: &mut FilesRead, file: &FileBeingR
     }
     for p in participants(&report) {
         check_year(&f.name, &p, year)?;
-        let Some(key) = read.admit(&p, skip)? else { continue };
-        let entity_type = p.entity_type.unwrap_or(EntityType::Group);
+        let Some(key) = read.admit(&p, skip) else { continue };
         let value: serde_json::Value =
             serde_json::from_slice(&f.bytes[p.start..p.end]).map_err(ApiError::internal_because)?;
         for set in value.get("measurementSets").and_then(|v| v.as_array()).into_iter().flatten() {
@@ -319,7 +310,7 @@ async fn read_qpp_json(state: &AppState, read: &mut FilesRead, file: &FileBeingR
                 source_file: file.f.name.clone(),
                 submitted_at: file.at,
             };
-            read.add(&key, entity_type, file.index, stored, set.to_string());
+            read.add(&key, file.index, stored, set.to_string());
         }
     }
     Ok(())

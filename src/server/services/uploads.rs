@@ -9,7 +9,9 @@ use super::years::require_threshold;
 use crate::api::{
     ElectionChannel, FileFormat, RecordedElection, SkippedParticipant, UploadResponse, UploadedFile, MAX_ERROR_DETAILS,
 };
-use crate::domain::registry::{app_refusal, decide, ElectionChoice, ParticipantKey, ParticipantStanding, UploadAction};
+use crate::domain::registry::{
+    app_refusal, decide, ElectionChoice, ParticipantKey, ParticipantStanding, Submitter, UploadAction,
+};
 use crate::domain::{check_confirmation, Election};
 use crate::server::http::error::ApiError;
 use crate::server::secrets::{random_token, sha256_hex};
@@ -33,7 +35,8 @@ pub async fn upload(
     let now = state.now();
     let read = read_files(state, &upload, now).await?;
     require_threshold(upload.manifest.performance_year)?;
-    let data = ClientData::load(state, upload.manifest.performance_year, read.found.keys().cloned()).await?;
+    let participants = read.found.keys().filter_map(|s| s.participant().cloned());
+    let data = ClientData::load(state, upload.manifest.performance_year, participants).await?;
     let decided = decide_all(c, &upload, read, &data);
     if decided.refusals.is_empty() && decided.participants_stored == 0 {
         return Err(ApiError::unprocessable(
@@ -87,8 +90,8 @@ struct Decided {
     elections: Vec<NewElection>,
     sets: Vec<NewMeasurementSet>,
     participants_stored: usize,
-    /// Per file: participants and sets stored.
-    per_file: Vec<(HashSet<ParticipantKey>, usize)>,
+    /// Per file: submitters and sets stored.
+    per_file: Vec<(HashSet<Submitter>, usize)>,
 }
 
 /// The manifest's choices, each named once and for a participant the files hold.
@@ -98,7 +101,7 @@ fn choices(
     let mut choices = HashMap::new();
     for (i, ch) in upload.manifest.elections.iter().enumerate() {
         let path = format!("$.elections[{i}]");
-        if !read.found.contains_key(&ch.key()) {
+        if !read.found.contains_key(&Submitter::Participant(ch.key())) {
             let message = format!("The elections name {} but no file in this upload holds data for it. Make elections without data through the elections API.", ch.key());
             refusals.push(Refused { path: path.clone(), message, code: "NoDataForElection" });
         }
@@ -124,32 +127,46 @@ fn decide_all(c: &RegistryCaller, upload: &ReceivedUpload, mut read: FilesRead, 
         sets: vec![],
         participants_stored: 0,
     };
-    for (key, fd) in &d.read.found {
-        let (_, st) = data.standing(key, Some(fd.entity_type));
-        match decide(key, &st, choices.get(key).copied(), upload.manifest.skip_unsubmittable) {
-            Err(r) => d.refusals.push(Refused { path: key.to_string(), message: r.message, code: r.code }),
+    for (submitter, fd) in &d.read.found {
+        let (st, decided) = match submitter {
+            Submitter::Participant(key) => {
+                let (_, st) = data.standing(key, Some(key.entity_type()));
+                let decided = decide(key, &st, choices.get(key).copied(), upload.manifest.skip_unsubmittable);
+                (st, decided)
+            }
+            // Entities never elect here, and the manifest's choices can only name participants.
+            Submitter::Entity(key) => {
+                let (_, st) = data.entity_standing(key);
+                let decided = decide(key, &st, None, upload.manifest.skip_unsubmittable);
+                (st, decided)
+            }
+        };
+        match decided {
+            Err(r) => d.refusals.push(Refused { path: submitter.to_string(), message: r.message, code: r.code }),
             Ok(UploadAction::Skip) => d.skipped.push(SkippedParticipant {
-                participant: key.to_string(),
+                participant: submitter.to_string(),
                 reason: match &st {
                     ParticipantStanding::CannotSubmit { reason, .. } => reason.clone(),
                     _ => "No Decision: the data was not uploaded and the participant remains MIPS exempt.".into(),
                 },
             }),
             Ok(UploadAction::Store { record }) => {
-                if let Some(election) = record {
+                if let (Some(election), Some(key)) = (record, submitter.participant()) {
                     d.elections.push(c.election(year, key, election, ElectionChannel::RegistryUpload, data.now()));
                 }
                 let without_election = st.voluntary_without_election();
-                let voluntary =
-                    without_election || record.or(data.election_of(key)) == Some(Election::ReportVoluntarily);
-                if let Some(r) =
-                    fd.sets.iter().find_map(|(_, set)| app_refusal(key, voluntary, &set.row.set.program_name))
-                {
-                    d.refusals.push(Refused { path: key.to_string(), message: r.message, code: r.code });
+                if let Some(key) = submitter.participant() {
+                    let voluntary =
+                        without_election || record.or(data.election_of(key)) == Some(Election::ReportVoluntarily);
+                    if let Some(r) =
+                        fd.sets.iter().find_map(|(_, set)| app_refusal(key, voluntary, &set.row.set.program_name))
+                    {
+                        d.refusals.push(Refused { path: key.to_string(), message: r.message, code: r.code });
+                    }
                 }
                 d.participants_stored += 1;
                 for (fi, set) in &fd.sets {
-                    d.per_file[*fi].0.insert(key.clone());
+                    d.per_file[*fi].0.insert(submitter.clone());
                     d.per_file[*fi].1 += 1;
                     let mut set = set.clone();
                     set.row.voluntary_without_election = without_election;

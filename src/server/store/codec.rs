@@ -4,7 +4,7 @@
 
 use crate::api::{ElectionChannel, FileFormat, RegistryKind, UserRole};
 use crate::domain::{
-    Election, EntityType, Exclusion, Npi, PerformanceYear, ReportingPathway, SpecialStatus, Timestamp, Tin,
+    Election, EntityType, Exclusion, Npi, PerformanceYear, ReportingPathway, SpecialStatus, Submitter, Timestamp, Tin,
     WindowSource,
 };
 use sqlx::any::AnyRow;
@@ -204,6 +204,31 @@ pub fn get<T: Column>(r: &AnyRow, name: &str) -> Result<T, sqlx::Error> {
 /// How a key's NPI is written: "" for a group.
 pub fn npi_text(npi: Option<&Npi>) -> &str {
     npi.map(|n| n.as_str()).unwrap_or("")
+}
+
+/// The key columns of a submission (`entity_type`, `tin`, `npi`, `entity_id`), "" standing for
+/// "none": a group is ("group", TIN, "", ""), an APM Entity ("apm", "", "", ID).
+pub fn submitter_columns(s: &Submitter) -> (&'static str, &str, &str, &str) {
+    match s {
+        Submitter::Participant(p) => (p.entity_type().code(), p.tin.as_str(), npi_text(p.npi.as_ref()), ""),
+        Submitter::Entity(e) => (e.entity_type.code(), "", "", e.entity_id.as_str()),
+    }
+}
+
+/// A submission's key read back from its four columns; a row whose columns don't fit its entity
+/// type is refused, never guessed at.
+impl FromRow for Submitter {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        let kind: EntityType = get(r, "entity_type")?;
+        let (tin, npi, id): (String, String, String) = (get(r, "tin")?, get(r, "npi")?, get(r, "entity_id")?);
+        let submitter = decode(Submitter::of(kind, Some(&tin), Some(&npi), Some(&id)))?;
+        if submitter_columns(&submitter) != (kind.code(), tin.as_str(), npi.as_str(), id.as_str()) {
+            let what =
+                format!("submission key ({}, {tin:?}, {npi:?}, {id:?}) doesn't fit its entity type", kind.code());
+            return Err(sqlx::Error::Decode(what.into()));
+        }
+        Ok(submitter)
+    }
 }
 
 /// `$1, $2, …, $count`: the parameters of an insert naming `count` columns.

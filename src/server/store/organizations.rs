@@ -1,6 +1,6 @@
 //! APM Entities and virtual groups (`apm_entities`, `virtual_groups`) and their users.
 
-use super::codec::{from_row, get, tins_text};
+use super::codec::{from_row, rows, tins_text};
 use super::Store;
 use crate::api::{ApmEntitySummary, VirtualGroupSummary};
 use crate::domain::{PerformanceYear, Tin};
@@ -54,17 +54,20 @@ impl Store {
         self.link_user("user_virtual_groups", "vg_id", user_id, &v.vg_id).await
     }
 
+    /// The year's virtual groups (IDs, names and member TINs).
+    pub async fn virtual_groups_in(&self, year: PerformanceYear) -> Result<Vec<VirtualGroupSummary>, sqlx::Error> {
+        let found = sqlx::query(
+            "SELECT vg_id, name, member_tins, elected_on, is_demo FROM virtual_groups WHERE performance_year = $1 ORDER BY vg_id",
+        )
+        .bind(year.get() as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows(&found)
+    }
+
     /// Every TIN in a virtual group in the year.
     pub async fn virtual_group_tins(&self, year: PerformanceYear) -> Result<Vec<Tin>, sqlx::Error> {
-        let rows = sqlx::query("SELECT member_tins FROM virtual_groups WHERE performance_year = $1")
-            .bind(year.get() as i64)
-            .fetch_all(&self.pool)
-            .await?;
-        let mut out = vec![];
-        for r in rows {
-            out.extend(get::<Vec<Tin>>(&r, "member_tins")?);
-        }
-        Ok(out)
+        Ok(self.virtual_groups_in(year).await?.into_iter().flat_map(|g| g.member_tins).collect())
     }
 
     pub async fn virtual_groups_for_user(

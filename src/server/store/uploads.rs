@@ -1,10 +1,10 @@
 //! Registry uploads (`uploads`, `upload_files`, `submissions`, `measurement_sets`): everything of one upload in one transaction.
 
-use super::codec::{from_row, get, npi_text, rows, Code};
+use super::codec::{from_row, get, npi_text, rows, submitter_columns, Code};
 use super::elections::{insert_or_match, Inserted, NewElection};
 use super::Store;
 use crate::api::{ElectionChannel, FileFormat, StoredMeasurementSet};
-use crate::domain::{EntityType, Npi, PerformanceYear, Timestamp, Tin};
+use crate::domain::{Npi, PerformanceYear, Submitter, Timestamp, Tin};
 
 /// A measurement set ready to store: the row Registry Submission Details will list, and the
 /// set's QPP JSON.
@@ -51,12 +51,10 @@ pub enum UploadOutcome {
     },
 }
 
-/// One stored set with the participant's name and election, for Registry Submission Details.
+/// One stored set and whom it is for, for Registry Submission Details.
 #[derive(Clone, Debug)]
 pub struct StoredSetRow {
-    pub tin: Tin,
-    pub npi: Option<Npi>,
-    pub entity_type: EntityType,
+    pub submitter: Submitter,
     /// The participant reports voluntarily without an election (not opt-in eligible).
     pub voluntary_without_election: bool,
     pub set: StoredMeasurementSet,
@@ -70,7 +68,7 @@ from_row!(StoredMeasurementSet {
     source_file,
     submitted_at
 });
-from_row!(StoredSetRow { tin, npi, entity_type, voluntary_without_election; set });
+from_row!(StoredSetRow { voluntary_without_election; submitter, set });
 
 impl Store {
     pub async fn upload_summary(
@@ -138,30 +136,33 @@ impl Store {
             if fail_after_sets == Some(i) {
                 return Err(sqlx::Error::Protocol(format!("injected failure after {i} measurement sets")));
             }
-            let npi = npi_text(m.npi.as_ref());
+            let (entity_type, tin, npi, entity_id) = submitter_columns(&m.submitter);
             sqlx::query(
-                "INSERT INTO submissions (performance_year, tin, npi, entity_type, created_at, updated_at, voluntary_without_election) VALUES ($1, $2, $3, $4, $5, $5, $6) \
-                 ON CONFLICT (performance_year, tin, npi) DO UPDATE SET updated_at = excluded.updated_at, voluntary_without_election = excluded.voluntary_without_election",
+                "INSERT INTO submissions (performance_year, entity_type, tin, npi, entity_id, created_at, updated_at, voluntary_without_election) VALUES ($1, $2, $3, $4, $5, $6, $6, $7) \
+                 ON CONFLICT (performance_year, entity_type, tin, npi, entity_id) DO UPDATE SET updated_at = excluded.updated_at, voluntary_without_election = excluded.voluntary_without_election",
             )
             .bind(year)
-            .bind(m.tin.as_str())
+            .bind(entity_type)
+            .bind(tin)
             .bind(npi)
-            .bind(m.entity_type.code())
+            .bind(entity_id)
             .bind(plan.created_at.0)
             .bind(m.voluntary_without_election as i64)
             .execute(&mut *tx)
             .await?;
             sqlx::query(
-                "INSERT INTO measurement_sets (registry_id, performance_year, tin, npi, category, submission_method, program_name, measure_count, source_format, source_file, upload_id, submitted_at, body) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) \
-                 ON CONFLICT (registry_id, performance_year, tin, npi, category, submission_method, program_name) DO UPDATE SET \
+                "INSERT INTO measurement_sets (registry_id, performance_year, entity_type, tin, npi, entity_id, category, submission_method, program_name, measure_count, source_format, source_file, upload_id, submitted_at, body) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+                 ON CONFLICT (registry_id, performance_year, entity_type, tin, npi, entity_id, category, submission_method, program_name) DO UPDATE SET \
                  measure_count = excluded.measure_count, source_format = excluded.source_format, source_file = excluded.source_file, \
                  upload_id = excluded.upload_id, submitted_at = excluded.submitted_at, body = excluded.body",
             )
             .bind(&plan.registry_id)
             .bind(year)
-            .bind(m.tin.as_str())
+            .bind(entity_type)
+            .bind(tin)
             .bind(npi)
+            .bind(entity_id)
             .bind(&m.set.category)
             .bind(&m.set.submission_method)
             .bind(&m.set.program_name)
@@ -182,9 +183,9 @@ impl Store {
         &self, registry_id: &str, year: PerformanceYear,
     ) -> Result<Vec<StoredSetRow>, sqlx::Error> {
         let found = sqlx::query(
-            "SELECT m.tin, m.npi, s.entity_type, s.voluntary_without_election, m.category, m.submission_method, m.program_name, m.measure_count, m.source_format, m.source_file, m.submitted_at \
-             FROM measurement_sets m JOIN submissions s ON s.performance_year = m.performance_year AND s.tin = m.tin AND s.npi = m.npi \
-             WHERE m.registry_id = $1 AND m.performance_year = $2 ORDER BY m.tin, m.npi, m.category, m.program_name",
+            "SELECT m.entity_type, m.tin, m.npi, m.entity_id, s.voluntary_without_election, m.category, m.submission_method, m.program_name, m.measure_count, m.source_format, m.source_file, m.submitted_at \
+             FROM measurement_sets m JOIN submissions s ON s.performance_year = m.performance_year AND s.entity_type = m.entity_type AND s.tin = m.tin AND s.npi = m.npi AND s.entity_id = m.entity_id \
+             WHERE m.registry_id = $1 AND m.performance_year = $2 ORDER BY m.entity_id, m.entity_type, m.tin, m.npi, m.category, m.program_name",
         )
         .bind(registry_id)
         .bind(year.get() as i64)
@@ -197,7 +198,7 @@ impl Store {
     pub async fn measurement_set_body(
         &self, registry_id: &str, year: PerformanceYear, tin: &Tin, npi: Option<&Npi>, category: &str,
     ) -> Result<Vec<String>, sqlx::Error> {
-        let rows = sqlx::query("SELECT body FROM measurement_sets WHERE registry_id = $1 AND performance_year = $2 AND tin = $3 AND npi = $4 AND category = $5")
+        let rows = sqlx::query("SELECT body FROM measurement_sets WHERE registry_id = $1 AND performance_year = $2 AND tin = $3 AND npi = $4 AND entity_id = '' AND category = $5")
             .bind(registry_id)
             .bind(year.get() as i64)
             .bind(tin.as_str())

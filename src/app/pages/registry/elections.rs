@@ -3,10 +3,12 @@
 //! and the lists of participants that need no election or can't be submitted.
 
 use super::upload::Upload;
-use crate::api::ParticipantRow;
+use crate::api::{EntityRow, ParticipantRow};
 use crate::app::components::Pager;
 use crate::domain::format::format_count;
-use crate::domain::registry::{matches_filter, ChoiceCounts, ElectionChoice, ParticipantKey, ParticipantStanding};
+use crate::domain::registry::{
+    matches_filter, ChoiceCounts, ElectionChoice, EntityKey, ParticipantKey, ParticipantStanding,
+};
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -70,7 +72,7 @@ pub fn ElectionStep(upload: Upload, counts: Memo<ChoiceCounts>) -> impl IntoView
         </table>
         <p class="ds-u-visibility--screen-reader" role="status">{move || format!("{} participants shown.", shown())}</p>
         <Pager page pages label="Election table pages"/>
-        <SideLists rows=rows.get_untracked() local_cannot=upload.local_cannot.get_untracked()/>
+        <SideLists rows=rows.get_untracked() entity_rows=upload.entity_rows.get_untracked() local_cannot=upload.local_cannot.get_untracked()/>
     }
 }
 
@@ -126,18 +128,25 @@ fn table_rows(upload: Upload, visible: Vec<usize>, page: usize) -> impl IntoView
 
 /// (who, name, why) of the participants whose data goes in without an election, and those that can't be submitted.
 #[component]
-fn SideLists(rows: Arc<Vec<ParticipantRow>>, local_cannot: Arc<Vec<(String, String)>>) -> impl IntoView {
-    let no_election: Vec<(String, String, String)> = rows
-        .iter()
-        .filter_map(|r| r.standing.no_election_reason().map(|why| (label(r), format!(" {}", r.name), why)))
-        .collect();
-    let mut cannot: Vec<(String, String, String)> = rows
-        .iter()
-        .filter_map(|r| match &r.standing {
-            ParticipantStanding::CannotSubmit { reason, .. } => Some((label(r), String::new(), reason.clone())),
-            _ => None,
-        })
-        .collect();
+fn SideLists(
+    rows: Arc<Vec<ParticipantRow>>, entity_rows: Arc<Vec<EntityRow>>, local_cannot: Arc<Vec<(String, String)>>,
+) -> impl IntoView {
+    let named = |n: &str| if n.is_empty() { String::new() } else { format!(" {n}") };
+    // (who, name, standing) of every participant and entity the server answered for.
+    let answered = rows.iter().map(|r| (label(r), named(&r.name), &r.standing)).chain(entity_rows.iter().map(|e| {
+        (
+            EntityKey { entity_type: e.entity_type, entity_id: e.entity_id.clone() }.to_string(),
+            named(&e.name),
+            &e.standing,
+        )
+    }));
+    let (mut no_election, mut cannot) = (vec![], vec![]);
+    for (who, name, standing) in answered {
+        match standing {
+            ParticipantStanding::CannotSubmit { reason, .. } => cannot.push((who, String::new(), reason.clone())),
+            s => no_election.extend(s.no_election_reason().map(|why| (who, name, why))),
+        }
+    }
     cannot.extend(local_cannot.iter().map(|(who, why)| (who.clone(), String::new(), why.clone())));
     let (n_no, n_cannot) = (no_election.len(), cannot.len());
     view! {

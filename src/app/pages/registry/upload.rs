@@ -6,14 +6,14 @@
 use super::files::{first_check, participants_in, Check, FileItem};
 use crate::api::endpoints;
 use crate::api::{
-    FoundParticipant, ParticipantChoice, ParticipantRow, ParticipantsLookupRequest, UploadManifest, UploadResponse,
-    IDEMPOTENCY_KEY_HEADER,
+    EntityRow, FoundParticipant, ParticipantChoice, ParticipantRow, ParticipantsLookupRequest, UploadManifest,
+    UploadResponse, IDEMPOTENCY_KEY_HEADER,
 };
 use crate::app::client::{self, ClientError};
 use crate::app::components::focus_later;
 use crate::app::validator::{ValidatorSlot, WorkerEvent};
 use crate::domain::election::check_confirmation;
-use crate::domain::registry::{entity_type_refusal, ElectionChoice, ParticipantStanding};
+use crate::domain::registry::{entity_type_refusal, ElectionChoice, ParticipantStanding, Submitter};
 use crate::domain::{Election, PerformanceYear};
 use crate::qpp::rules::plural;
 use leptos::prelude::*;
@@ -56,6 +56,8 @@ pub struct Upload {
     pub busy: RwSignal<bool>,
     /// The server's answer for each participant found.
     pub rows: RwSignal<Arc<Vec<ParticipantRow>>>,
+    /// The server's answer for each APM Entity, virtual group or subgroup found.
+    pub entity_rows: RwSignal<Arc<Vec<EntityRow>>>,
     /// Participants the browser already knows can't be submitted: (label, reason).
     pub local_cannot: RwSignal<Arc<Vec<(String, String)>>>,
     /// The rows that need an election, by index in `rows`; `choices` is parallel to it.
@@ -95,6 +97,7 @@ impl Upload {
             errors: RwSignal::new(vec![]),
             busy: RwSignal::new(false),
             rows,
+            entity_rows: RwSignal::new(Arc::new(vec![])),
             local_cannot: RwSignal::new(Arc::new(vec![])),
             needs,
             choices: RwSignal::new(vec![]),
@@ -117,6 +120,7 @@ impl Upload {
         self.files.update_value(|f| f.clear());
         self.items.set(vec![]);
         self.rows.set(Arc::new(vec![]));
+        self.entity_rows.set(Arc::new(vec![]));
         self.choices.set(vec![]);
         self.typed.set(String::new());
         self.errors.set(vec![]);
@@ -253,16 +257,19 @@ impl Upload {
             return self.fail(problems);
         }
         self.errors.set(vec![]);
-        let (mut cannot, mut ask) = (vec![], vec![]);
+        let (mut cannot, mut ask, mut entities) = (vec![], vec![], vec![]);
         for p in participants_in(&self.items.get_untracked()) {
-            match (entity_type_refusal(p.entity_type), p.key(), p.entity_type) {
-                (None, Some(key), Some(entity_type)) => {
+            match p.submitter() {
+                Some(Ok(Submitter::Participant(key))) => {
+                    let entity_type = key.entity_type();
                     ask.push(FoundParticipant { tin: key.tin, npi: key.npi, entity_type })
                 }
-                (refused, ..) => {
-                    let reason = match refused {
+                Some(Ok(Submitter::Entity(key))) => entities.push(key),
+                Some(Err(e)) => cannot.push((p.label(), e.to_string())),
+                None => {
+                    let reason = match entity_type_refusal(None) {
                         Some(ParticipantStanding::CannotSubmit { reason, .. }) => reason,
-                        _ => "The participant has no valid TIN.".into(),
+                        _ => "The submission names no entity type this upload knows.".into(),
                     };
                     cannot.push((p.label(), reason));
                 }
@@ -270,25 +277,27 @@ impl Upload {
         }
         self.local_cannot.set(Arc::new(cannot));
         self.busy.set(true);
-        let req = ParticipantsLookupRequest { performance_year: self.year, participants: ask };
+        let req = ParticipantsLookupRequest { performance_year: self.year, participants: ask, entities };
         leptos::task::spawn_local(async move {
             let id = self.registry_id.get_value();
             let res = client::call(&endpoints::REGISTRY_PARTICIPANTS, &[&id], "", Some(&req)).await;
             self.busy.set(false);
             match res {
-                Ok(r) => self.show_elections(r.participants),
+                Ok(r) => self.show_elections(r.participants, r.entities),
                 Err(e) => self.fail(vec![e.to_string()]),
             }
         });
     }
 
-    fn show_elections(self, rows: Vec<ParticipantRow>) {
+    fn show_elections(self, rows: Vec<ParticipantRow>, entity_rows: Vec<EntityRow>) {
         let n = rows.iter().filter(|p| p.standing == ParticipantStanding::NeedsElection).count();
         // Only when every participant simply has its data accepted is there nothing to show
         // before sending; otherwise the lists are shown first.
-        let plain =
-            rows.iter().all(|p| p.standing.needs_no_election()) && self.local_cannot.with_untracked(|c| c.is_empty());
+        let plain = rows.iter().all(|p| p.standing.needs_no_election())
+            && entity_rows.iter().all(|e| e.standing.needs_no_election())
+            && self.local_cannot.with_untracked(|c| c.is_empty());
         self.rows.set(Arc::new(rows));
+        self.entity_rows.set(Arc::new(entity_rows));
         self.choices.set(vec![ElectionChoice::NoDecision; n]);
         self.idempotency_key.set_value(random_key());
         if n == 0 && plain {

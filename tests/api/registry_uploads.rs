@@ -465,14 +465,8 @@ async fn entities_named_by_id_submit_without_an_election(h: Harness) {
     assert!(e.to_string().contains("Subgroups can only report MVPs"), "{e}");
     let mut pi = entity_submission(y, "apm", "A5678", "mips", &[&ia[0]]);
     pi["measurementSets"][0]["category"] = json!("pi");
-    let r = upload(
-        &h,
-        Auth::Session(&s),
-        json!({"performanceYear": y}),
-        &[("pi.json", &serde_json::to_vec(&pi).unwrap())],
-        None,
-    )
-    .await;
+    let pi = serde_json::to_vec(&pi).unwrap();
+    let r = upload(&h, Auth::Session(&s), json!({"performanceYear": y}), &[("pi.json", &pi)], None).await;
     let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "FileHasErrors");
     assert!(e.to_string().contains("Promoting Interoperability can't be submitted for an APM Entity"), "{e}");
     assert_eq!(details(&h, &s).await.uploads, 1, "the refused uploads stored nothing");

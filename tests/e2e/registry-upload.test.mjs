@@ -19,6 +19,7 @@ const DEMO = path.join(ROOT, 'public/demo-files');
 const CLIENTS = path.join(DEMO, 'registry-clients-2026.json');
 const QRDA = path.join(DEMO, 'lakeside-internal-medicine-2026.xml');
 const WITH_ERRORS = path.join(DEMO, 'harbor-point-with-errors.json');
+const ENTITIES = path.join(DEMO, 'registry-entities-2026.json');
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -44,15 +45,20 @@ async function api(page, pathname, headers = {}) {
   return page.evaluate(async ([p, h]) => { const r = await fetch(p, { headers: h }); return { status: r.status, body: await r.json() }; }, [pathname, headers]);
 }
 
-test('Cancel File Upload cancels the whole upload: nothing is stored, no election made', async () => {
-  const { context, page, problems } = await openPage(browser);
-  await openDetails(page);
+// Upload File(s) → Upload Data with one clean file → Upload File → Election Selection.
+async function uploadToSelection(page, file) {
   await page.getByRole('button', { name: 'Upload File(s)' }).click();
   await expectStep(page, 'Upload Data');
-  await dialog(page).getByLabel('Your JSON or QRDA III file here, or browse.').setInputFiles([CLIENTS]);
+  await dialog(page).getByLabel('Your JSON or QRDA III file here, or browse.').setInputFiles([file]);
   await dialog(page).getByText('Ready to upload').waitFor();
   await dialog(page).getByRole('button', { name: 'Upload File', exact: true }).click();
   await expectStep(page, 'Election Selection for Eligible Participants');
+}
+
+test('Cancel File Upload cancels the whole upload: nothing is stored, no election made', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await openDetails(page);
+  await uploadToSelection(page, CLIENTS);
   await dialog(page).getByRole('radiogroup', { name: /TIN 201000019\s*Harbor Point Family Practice/ }).getByRole('radio', { name: 'Opt-In' }).check();
   await dialog(page).getByRole('button', { name: 'Cancel File Upload' }).click();
   await dialog(page).waitFor({ state: 'hidden' });
@@ -174,6 +180,35 @@ test('the whole registry flow with two files and one with errors', async () => {
   const viaToken = await api(page, '/api/registries/QR-0067/submissions?year=2026', { authorization: `Bearer ${token}` });
   assert.equal(viaToken.body.participants.length, 9);
   await tokenDialog.getByRole('button', { name: 'Close' }).click();
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('APM Entity, virtual group and subgroup data is uploaded without an election', async () => {
+  const { context, page, problems } = await openPage(browser);
+  await openDetails(page);
+  await uploadToSelection(page, ENTITIES);
+  await dialog(page).getByText('No participant in these files needs an election.').waitFor();
+  assert.equal(await dialog(page).getByRole('radiogroup').count(), 0, 'nothing to choose');
+  await dialog(page).getByText('Participants that need no election (3)').click();
+  assert.ok(await dialog(page).getByText(/APM Entity A5678.*APM Entity elections aren't made through QPP/).isVisible());
+  assert.ok(await dialog(page).getByText(/Virtual group VG-000214 Lake Superior Rural Clinicians Virtual Group.*the virtual group election/).isVisible());
+  assert.ok(await dialog(page).getByText(/Subgroup SG-0042.*subgroups report MVPs only/).isVisible());
+  assert.ok(await dialog(page).getByText(/Virtual group VG-009999.*No virtual group with this ID is in the performance year 2026 eligibility data/).isVisible());
+  await expectNoAxeViolations(page, 'Election Selection (entities only)');
+  await screenshot(page, 'entities-selection');
+  await dialog(page).getByRole('button', { name: 'Submit Selections' }).click();
+  await expectStep(page, 'Upload Successful');
+  assert.ok(await dialog(page).getByText(/registry-entities-2026\.json — QPP JSON, 3 participants, 3 measurement sets stored/).isVisible());
+  await dialog(page).getByRole('button', { name: 'View Submission' }).click();
+  await dialog(page).waitFor({ state: 'hidden' });
+  const entities = page.getByRole('table', { name: 'APM Entities, virtual groups and subgroups 3 (all)' });
+  await entities.waitFor();
+  assert.ok(await entities.getByRole('rowheader', { name: /Virtual group VG-000214\s*Lake Superior Rural Clinicians Virtual Group/ }).isVisible());
+  assert.ok(await entities.getByText(/Improvement Activities · registry · G0053 — 1 measure/).isVisible());
+  assert.equal(await entities.getByRole('rowheader', { name: /VG-009999/ }).count(), 0, 'the unknown virtual group was not stored');
+  await expectNoAxeViolations(page, 'Registry Submission Details (entities)');
+  await screenshot(page, 'details-entities');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -24,6 +24,17 @@ fn label(r: &ParticipantRow) -> String {
 #[component]
 pub fn ElectionStep(upload: Upload, counts: Memo<ChoiceCounts>) -> impl IntoView {
     let Upload { rows, needs, choices, year, .. } = upload;
+    let side_lists = move || {
+        view! { <SideLists rows=rows.get_untracked() entity_rows=upload.entity_rows.get_untracked() local_cannot=upload.local_cannot.get_untracked()/> }
+    };
+    if needs.with_untracked(|n| n.is_empty()) {
+        // Nothing to choose: only what is uploaded as it is, and what can't be.
+        return view! {
+            <p>"No participant in these files needs an election. The lists below say whose data is uploaded and whose can't be; Submit Selections uploads the data that can be submitted."</p>
+            {side_lists()}
+        }
+        .into_any();
+    }
     let filter = RwSignal::new(String::new());
     let page = RwSignal::new(0usize);
     let bulk = RwSignal::new(ElectionChoice::OptIn);
@@ -72,8 +83,9 @@ pub fn ElectionStep(upload: Upload, counts: Memo<ChoiceCounts>) -> impl IntoView
         </table>
         <p class="ds-u-visibility--screen-reader" role="status">{move || format!("{} participants shown.", shown())}</p>
         <Pager page pages label="Election table pages"/>
-        <SideLists rows=rows.get_untracked() entity_rows=upload.entity_rows.get_untracked() local_cannot=upload.local_cannot.get_untracked()/>
+        {side_lists()}
     }
+    .into_any()
 }
 
 fn caption(n: usize, page: usize, pages: usize) -> String {

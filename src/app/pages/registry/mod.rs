@@ -76,7 +76,8 @@ pub fn RegistrySubmissionDetails() -> impl IntoView {
                                         <p class="demo-files">"Demo files to try: "
                                             <a href="/demo-files/registry-clients-2026.json" download="registry-clients-2026.json">"registry-clients-2026.json"</a>", "
                                             <a href="/demo-files/lakeside-internal-medicine-2026.xml" download="lakeside-internal-medicine-2026.xml">"lakeside-internal-medicine-2026.xml"</a>" (QRDA III), "
-                                            <a href="/demo-files/harbor-point-with-errors.json" download="harbor-point-with-errors.json">"harbor-point-with-errors.json"</a>" (has errors)."</p>
+                                            <a href="/demo-files/harbor-point-with-errors.json" download="harbor-point-with-errors.json">"harbor-point-with-errors.json"</a>" (has errors), "
+                                            <a href="/demo-files/registry-entities-2026.json" download="registry-entities-2026.json">"registry-entities-2026.json"</a>" (APM Entity, virtual groups, subgroup)."</p>
                                     })}
                                 </div>
                                 <div class="start-reporting__actions no-print">

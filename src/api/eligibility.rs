@@ -288,6 +288,10 @@ pub struct EligibilityScenario {
     pub low_volume_switch: bool,
     pub low_volume_status_reasons: Vec<LowVolumeStatusReason>,
     pub low_volume_services: i64,
+    /// CMS's `mipsEligibleSwitch` of an `individualScenario`: false when the clinician is not a
+    /// clinician type eligible for MIPS. Absent in a `groupScenario`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mips_eligible_switch: Option<bool>,
     #[serde(flatten)]
     pub special_statuses: SpecialStatusFlags,
 }
@@ -319,6 +323,9 @@ pub struct NpiEligibility {
     /// CMS's `qpStatus` as this deployment reads it: "Y" for a Qualifying APM Participant, "N"
     /// otherwise (CMS's other letters are not documented; see the README).
     pub qp_status: String,
+    /// CMS's `newlyEnrolled`: first enrolled in Medicare during the performance year.
+    #[serde(default)]
+    pub newly_enrolled: bool,
     pub organizations: Vec<OrganizationEligibility>,
 }
 

@@ -46,6 +46,15 @@ impl Exclusion {
         }
     }
 
+    /// The exclusion named in a few words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Exclusion::QualifyingApmParticipant => "Qualifying APM Participant",
+            Exclusion::NewlyEnrolled => "newly enrolled in Medicare",
+            Exclusion::IneligibleClinicianType => "not a clinician type eligible for MIPS",
+        }
+    }
+
     /// The API's stable error code for a refused election.
     pub fn refusal_code(self) -> &'static str {
         match self {
@@ -53,6 +62,22 @@ impl Exclusion {
             Exclusion::NewlyEnrolled => "NewlyEnrolled",
             Exclusion::IneligibleClinicianType => "IneligibleClinicianType",
         }
+    }
+}
+
+/// The clinician-level exclusion CMS's Eligibility API data gives — `qpStatus` "Y" first, then
+/// `newlyEnrolled`, then `mipsEligibleSwitch` false — or none.
+pub fn exclusion_of(
+    qp_status: Option<&str>, newly_enrolled: bool, mips_eligible_switch: Option<bool>,
+) -> Option<Exclusion> {
+    if qp_status == Some("Y") {
+        Some(Exclusion::QualifyingApmParticipant)
+    } else if newly_enrolled {
+        Some(Exclusion::NewlyEnrolled)
+    } else if mips_eligible_switch == Some(false) {
+        Some(Exclusion::IneligibleClinicianType)
+    } else {
+        None
     }
 }
 
@@ -132,6 +157,14 @@ impl Determination {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn exclusions_are_read_in_cms_order() {
+        assert_eq!(exclusion_of(Some("Y"), true, Some(false)), Some(Exclusion::QualifyingApmParticipant));
+        assert_eq!(exclusion_of(Some("N"), true, Some(false)), Some(Exclusion::NewlyEnrolled));
+        assert_eq!(exclusion_of(None, false, Some(false)), Some(Exclusion::IneligibleClinicianType));
+        assert_eq!(exclusion_of(Some("N"), false, None), None);
+    }
 
     #[test]
     fn qp_status_is_read_as_cms_letter_y_only() {

@@ -52,7 +52,7 @@ impl Election {
                 "By electing to Opt-In, you become MIPS eligible. You will receive a MIPS final score and a payment adjustment in {pay}."
             ),
             Election::ReportVoluntarily => format!(
-                "By voluntarily reporting MIPS data, you will receive performance feedback for informational purposes only. You will not receive a payment adjustment in {pay}. Voluntary reporting through the APM Performance Pathway (APP) isn't permitted."
+                "By voluntarily reporting MIPS data, you will receive performance feedback for informational purposes only. You will not receive a payment adjustment in {pay}.{}", year.no_voluntary_app()
             ),
         }
     }
@@ -96,7 +96,8 @@ pub enum EntityKind {
     Individual,
     /// An APM Entity: never elects through QPP.
     ApmEntity,
-    /// A virtual group: its virtual-group election is its election.
+    /// A TIN in a virtual group (as a group or as individuals): the virtual group's election
+    /// is its election.
     VirtualGroup,
 }
 
@@ -116,7 +117,10 @@ impl EntityKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ElectionRefusal {
     ApmEntity,
+    /// The virtual group itself (its tab).
     VirtualGroup,
+    /// A practice or clinician whose TIN is in a virtual group.
+    VirtualGroupMember,
     MipsEligible,
     NotOptInEligible,
     /// A QP, a newly enrolled clinician or an ineligible clinician type.
@@ -137,7 +141,7 @@ impl ElectionRefusal {
     pub fn code(&self) -> &'static str {
         match self {
             ElectionRefusal::ApmEntity => "ApmEntityCannotElect",
-            ElectionRefusal::VirtualGroup => "VirtualGroupCannotElect",
+            ElectionRefusal::VirtualGroup | ElectionRefusal::VirtualGroupMember => "VirtualGroupCannotElect",
             ElectionRefusal::MipsEligible => "AlreadyMipsEligible",
             ElectionRefusal::NotOptInEligible => "NotOptInEligible",
             ElectionRefusal::Excluded(e) => e.refusal_code(),
@@ -151,6 +155,7 @@ impl ElectionRefusal {
         match self {
             ElectionRefusal::ApmEntity => "APM Entities can't opt in to MIPS through QPP; no election can be made for an APM Entity.".into(),
             ElectionRefusal::VirtualGroup => "A virtual group does not make an opt-in election: its virtual-group election already counts as one.".into(),
+            ElectionRefusal::VirtualGroupMember => "This TIN is a member of a virtual group in CMS's data: its virtual-group election (made October 1 – December 31 of the year before) is the election of the practice and its clinicians, so they make none of their own.".into(),
             ElectionRefusal::MipsEligible => "CMS determined this entity is already MIPS eligible (it exceeds all 3 low-volume threshold criteria), so there is nothing to elect.".into(),
             ElectionRefusal::NotOptInEligible => "CMS determined this entity is not opt-in eligible, so no election can be made. It may report voluntarily without an election.".into(),
             ElectionRefusal::Excluded(e) => e.reason().into(),
@@ -178,7 +183,7 @@ pub fn check_can_elect(
 ) -> Result<(), ElectionRefusal> {
     match entity {
         EntityKind::ApmEntity => return Err(ElectionRefusal::ApmEntity),
-        EntityKind::VirtualGroup => return Err(ElectionRefusal::VirtualGroup),
+        EntityKind::VirtualGroup => return Err(ElectionRefusal::VirtualGroupMember),
         EntityKind::Group | EntityKind::Individual => {}
     }
     if let Some(exclusion) = determination.exclusion {
@@ -292,7 +297,7 @@ mod tests {
         assert!(r.unwrap_err().reason().contains("APM Entities can't opt in"));
         assert_eq!(
             elect(EntityKind::VirtualGroup, LowVolumeStatus::OptInEligible, Some(&w), 2024, inside()),
-            Err(ElectionRefusal::VirtualGroup)
+            Err(ElectionRefusal::VirtualGroupMember)
         );
     }
 
@@ -360,6 +365,7 @@ mod tests {
         assert_eq!(Election::ReportVoluntarily.confirm_button(), "I'm Sure, Report Voluntarily");
         assert!(Election::OptIn.option_description(py(2021)).ends_with("a payment adjustment in 2023."));
         assert!(Election::ReportVoluntarily.option_description(py(2021)).contains("isn't permitted"));
+        assert!(!Election::ReportVoluntarily.option_description(py(2019)).contains("APP"), "no APP before 2021");
         assert!(Election::OptIn.consequence("Dittrich, Krajíček and Urbanová", py(2021)).starts_with(
             "By opting-in, Dittrich, Krajíček and Urbanová will become MIPS eligible for the 2021 performance year"
         ));

@@ -93,9 +93,7 @@ impl PathwayRefusal {
     }
 }
 
-/// The first performance year of the APM Performance Pathway (the 2021 guide introduces it;
-/// CMS's Submissions API change log for PY2021, and the program names of the measures data).
-pub const FIRST_APP_YEAR: u16 = 2021;
+pub use super::year::FIRST_APP_YEAR;
 
 /// Whether `pathway` may be chosen (first, again, or instead of an earlier choice) in `year` by an
 /// entity with this low-volume status and election. Whether data can still be submitted is the

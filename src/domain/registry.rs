@@ -3,7 +3,7 @@
 //! files need an election, which need none, which can't be submitted at all, and what each
 //! choice in the Election Selection table does with the participant's data.
 
-use super::determination::Determination;
+use super::determination::{Determination, Exclusion};
 use super::election::Election;
 use super::election::{check_can_elect, ElectionRefusal, EntityKind};
 use super::entity::EntityType;
@@ -55,7 +55,7 @@ impl ElectionChoice {
         let pay = year.payment_year();
         match self {
             ElectionChoice::NoDecision => "The clinician or group will not be uploaded and will remain MIPS Exempt.".into(),
-            ElectionChoice::ReportVoluntarily => format!("The clinician or group will receive performance feedback but will not receive a payment adjustment in {pay}. Voluntary reporting through the APM Performance Pathway (APP) isn't permitted."),
+            ElectionChoice::ReportVoluntarily => format!("The clinician or group will receive performance feedback but will not receive a payment adjustment in {pay}.{}", year.no_voluntary_app()),
             ElectionChoice::OptIn => format!("The clinician or group will receive performance feedback and a MIPS payment adjustment in {pay}."),
         }
     }
@@ -82,6 +82,9 @@ pub enum ParticipantStanding {
     /// voluntary reporting, without an election (docs §3.5: "Any individual or APM Entity
     /// submission will be considered voluntary").
     VirtualGroupMember,
+    /// CMS excluded the clinician from MIPS (a QP, newly enrolled, not an eligible clinician
+    /// type): no election can be made, and its data is accepted as voluntary reporting.
+    ExcludedFromMips { exclusion: Exclusion },
     /// A virtual group's own data: the virtual group election is its members' election (42 CFR
     /// 414.1310, docs §3.5), so none is asked for here.
     VirtualGroupData,
@@ -103,6 +106,7 @@ impl ParticipantStanding {
                 | ParticipantStanding::MipsEligible
                 | ParticipantStanding::VoluntaryWithoutElection
                 | ParticipantStanding::VirtualGroupMember
+                | ParticipantStanding::ExcludedFromMips { .. }
                 | ParticipantStanding::VirtualGroupData
                 | ParticipantStanding::ApmEntityData
                 | ParticipantStanding::SubgroupData
@@ -110,7 +114,12 @@ impl ParticipantStanding {
     }
     /// Whether its data is stored as voluntary reporting without an election.
     pub fn voluntary_without_election(&self) -> bool {
-        matches!(self, ParticipantStanding::VoluntaryWithoutElection | ParticipantStanding::VirtualGroupMember)
+        matches!(
+            self,
+            ParticipantStanding::VoluntaryWithoutElection
+                | ParticipantStanding::VirtualGroupMember
+                | ParticipantStanding::ExcludedFromMips { .. }
+        )
     }
     /// Why no election is needed, for the "need no election" list.
     pub fn no_election_reason(&self) -> Option<String> {
@@ -123,6 +132,7 @@ impl ParticipantStanding {
             }
             ParticipantStanding::VoluntaryWithoutElection => Some(format!("{VOLUNTARY_NO_ELECTION}: exempt and not opt-in eligible (exceeds none of the 3 low-volume threshold criteria), so its data is accepted as voluntary reporting.")),
             ParticipantStanding::VirtualGroupMember => Some(format!("{VOLUNTARY_NO_ELECTION}: its TIN is in a virtual group, whose election is its election and whose final score counts, so this data is accepted as voluntary reporting.")),
+            ParticipantStanding::ExcludedFromMips { exclusion } => Some(format!("{VOLUNTARY_NO_ELECTION}: {} Clinicians excluded from MIPS may report voluntarily without an election, so its data is accepted as voluntary reporting.", exclusion.reason())),
             ParticipantStanding::VirtualGroupData => Some("Virtual group data: the virtual group election (made in its own window, October 1 – December 31 of the year before) is its members' election, so no election is needed here.".into()),
             ParticipantStanding::ApmEntityData => Some("APM Entity data: APM Entity elections aren't made through QPP (CMS manages them in AMS), so no election is needed here. This app imports no list of APM Entities, so the APM Entity ID is not checked before the data is stored.".into()),
             ParticipantStanding::SubgroupData => Some("Subgroup MVP data: subgroups report MVPs only and make no election here. Subgroup registration isn't in the eligibility data this app imports, so it is not checked before the data is stored.".into()),
@@ -212,13 +222,19 @@ pub fn standing(key: &ParticipantKey, f: &ParticipantFacts) -> ParticipantStandi
         return cannot(SubmissionClosed::CODE, closed.reason());
     }
     let Some(determination) = f.determination else {
-        return cannot("NoEligibilityInformation", format!("There is no eligibility information for {key} in performance year {year}, so it is not eligible to submit."));
+        return cannot("NoEligibilityInformation", format!("The imported eligibility data for performance year {year} has no record of {key}, so where it stands can't be decided here. Import CMS's determination that includes it first."));
     };
     if let Some(e) = f.existing {
         return ParticipantStanding::AlreadyElected { election: e };
     }
     if f.in_virtual_group {
         return ParticipantStanding::VirtualGroupMember;
+    }
+    // Excluded from MIPS (QP, newly enrolled, not an eligible clinician type): no election, and
+    // voluntary reporting without one ("Voluntarily Report (no election required): Clinicians
+    // and groups who are excluded from MIPS and are not 'opt-in eligible'", CMS's 2020 guide).
+    if let Some(exclusion) = determination.exclusion {
+        return ParticipantStanding::ExcludedFromMips { exclusion };
     }
     match determination.status() {
         LowVolumeStatus::MipsEligible => ParticipantStanding::MipsEligible,
@@ -282,12 +298,19 @@ pub fn decide(
         ParticipantStanding::VirtualGroupMember => match choice.and_then(|c| c.election()) {
             Some(_) => Err(UploadRefusal {
                 code: "VirtualGroupCannotElect",
-                message: format!("{key} is in a virtual group: {} Its data is accepted as voluntary reporting; leave its choice out.", ElectionRefusal::VirtualGroup.reason()),
+                message: format!("{key}: {} Its data is accepted as voluntary reporting; leave its choice out.", ElectionRefusal::VirtualGroupMember.reason()),
             }),
             None => Ok(UploadAction::Store { record: None }),
         },
         ParticipantStanding::VoluntaryWithoutElection => match choice.and_then(|c| c.election()) {
             Some(_) => Err(UploadRefusal { code: "NotOptInEligible", message: format!("{key} is not opt-in eligible, so no election can be made for it; its data is accepted as voluntary reporting without one. Leave its choice out.") }),
+            None => Ok(UploadAction::Store { record: None }),
+        },
+        ParticipantStanding::ExcludedFromMips { exclusion } => match choice.and_then(|c| c.election()) {
+            Some(_) => Err(UploadRefusal {
+                code: exclusion.refusal_code(),
+                message: format!("{key}: {} Its data is accepted as voluntary reporting; leave its choice out.", exclusion.reason()),
+            }),
             None => Ok(UploadAction::Store { record: None }),
         },
         ParticipantStanding::MipsEligible => match choice.and_then(|c| c.election()) {
@@ -319,12 +342,16 @@ pub const VOLUNTARY_NO_ELECTION: &str = "Voluntary reporting, no election needed
 
 /// Voluntary reporting through the APM Performance Pathway isn't permitted (2021 guide): data for
 /// an APP program of a participant that reports voluntarily — by election, or without one because
-/// it is not opt-in eligible — is refused.
-pub fn app_refusal(key: &ParticipantKey, voluntary: bool, program_name: &str) -> Option<UploadRefusal> {
+/// it is not opt-in eligible — is refused. `choosing_now` is true when the voluntary election is
+/// being made in this upload, so Opt-In is still open to it.
+pub fn app_refusal(
+    key: &ParticipantKey, voluntary: bool, choosing_now: bool, program_name: &str,
+) -> Option<UploadRefusal> {
     let app = matches!(program_name, "app1" | "appPlus");
+    let remedy = if choosing_now { " or choose Opt-In" } else { "" };
     (app && voluntary).then(|| UploadRefusal {
         code: "VoluntaryReportingThroughApp",
-        message: format!("{key} reports voluntarily, and voluntary reporting through the APM Performance Pathway (APP) isn't permitted: remove its {program_name} data or choose Opt-In."),
+        message: format!("{key} reports voluntarily, and voluntary reporting through the APM Performance Pathway (APP) isn't permitted: remove its {program_name} data{remedy}."),
     })
 }
 
@@ -577,10 +604,14 @@ mod tests {
     #[test]
     fn no_app_data_for_voluntary_reporters() {
         let k = key(None);
-        assert_eq!(app_refusal(&k, true, "app1").unwrap().code, "VoluntaryReportingThroughApp");
-        assert!(app_refusal(&k, false, "appPlus").is_none());
-        assert!(app_refusal(&k, true, "mips").is_none());
-        assert!(app_refusal(&k, false, "app1").is_none(), "MIPS eligible: no election, APP allowed");
+        let r = app_refusal(&k, true, true, "app1").unwrap();
+        assert_eq!(r.code, "VoluntaryReportingThroughApp");
+        assert!(r.message.ends_with("remove its app1 data or choose Opt-In."), "{}", r.message);
+        let r = app_refusal(&k, true, false, "app1").unwrap();
+        assert!(r.message.ends_with("remove its app1 data."), "no Opt-In for one that can't elect: {}", r.message);
+        assert!(app_refusal(&k, false, false, "appPlus").is_none());
+        assert!(app_refusal(&k, true, false, "mips").is_none());
+        assert!(app_refusal(&k, false, false, "app1").is_none(), "MIPS eligible: no election, APP allowed");
     }
 
     #[test]

@@ -26,9 +26,14 @@ impl ParticipationStatus {
                 ParticipationStatus::VoluntaryReporter
             }
             (LowVolumeStatus::OptInEligible, None) => ParticipationStatus::OptInEligible,
-            // An election cannot be recorded for an entity that is not opt-in eligible; if the
-            // data changes later the low-volume status still decides what the card says.
-            (LowVolumeStatus::NotOptInEligible, _) => ParticipationStatus::NotOptInEligible,
+            // An election can't be made by one that is not opt-in eligible, but a later data run
+            // may stop calling an elected participant opt-in eligible: the election is final and
+            // still stands, so the card shows it (its explanation says why).
+            (LowVolumeStatus::NotOptInEligible, Some(Election::OptIn)) => ParticipationStatus::EligibleViaOptIn,
+            (LowVolumeStatus::NotOptInEligible, Some(Election::ReportVoluntarily)) => {
+                ParticipationStatus::VoluntaryReporter
+            }
+            (LowVolumeStatus::NotOptInEligible, None) => ParticipationStatus::NotOptInEligible,
         }
     }
 
@@ -201,6 +206,16 @@ mod tests {
         );
         assert_eq!(ParticipationStatus::of(MipsEligible, None).badge(), "MIPS ELIGIBLE");
         assert_eq!(ParticipationStatus::of(NotOptInEligible, None).qualifier(), Some("Not opt-in eligible"));
+        // A later data run no longer calls an elected participant opt-in eligible: its final
+        // election still stands, and the badge says so.
+        assert_eq!(
+            ParticipationStatus::of(NotOptInEligible, Some(Election::OptIn)).badge(),
+            "MIPS ELIGIBLE VIA OPT-IN"
+        );
+        assert_eq!(
+            ParticipationStatus::of(NotOptInEligible, Some(Election::ReportVoluntarily)).badge(),
+            "VOLUNTARY REPORTER"
+        );
     }
 
     #[test]

@@ -7,6 +7,13 @@ use std::fmt;
 /// Opt-in elections exist from the 2019 performance year (42 CFR 414.1310(b)(1)(iii): "beginning
 /// with the 2021 MIPS payment year", which is performance year 2019).
 pub const FIRST_OPT_IN_YEAR: u16 = 2019;
+
+/// The first performance year of the APM Performance Pathway (the 2021 guide introduces it;
+/// CMS's Submissions API change log for PY2021, and the program names of the measures data).
+pub const FIRST_APP_YEAR: u16 = 2021;
+
+/// Said wherever voluntary reporting is explained, in the years the APP exists (2021 guide).
+pub const NO_VOLUNTARY_APP: &str = " Voluntary reporting through the APM Performance Pathway (APP) isn't permitted.";
 const LAST_SUPPORTED_YEAR: u16 = 2099;
 
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
@@ -16,6 +23,20 @@ const LAST_SUPPORTED_YEAR: u16 = 2099;
 pub struct PerformanceYear(u16);
 
 impl PerformanceYear {
+    /// Whether the APM Performance Pathway exists in this year (from 2021).
+    pub fn has_app(self) -> bool {
+        self.get() >= FIRST_APP_YEAR
+    }
+
+    /// The APP sentence of voluntary reporting, or nothing before the APP existed.
+    pub fn no_voluntary_app(self) -> &'static str {
+        if self.has_app() {
+            NO_VOLUNTARY_APP
+        } else {
+            ""
+        }
+    }
+
     pub fn new(year: u16) -> Result<PerformanceYear, String> {
         if year < FIRST_OPT_IN_YEAR {
             Err(format!(

@@ -3,14 +3,17 @@
 //! outlive the runs that made them possible.
 
 use crate::harness::*;
-use mips_elections::domain::Election;
+use crate::registry_harness::{registry, DEMO_REGISTRY_ID};
+use mips_elections::domain::{Election, Npi};
 use mips_elections::server::services::import::{import, text_of, ImportFailure, ImportOutcome};
 use mips_elections::server::store::data_runs::RunFacts;
 
 on_both!(
     a_later_run_replaces_determinations_and_keeps_elections,
     a_bad_record_stores_nothing_and_the_same_file_changes_nothing,
+    each_kind_of_bad_record_is_named_by_its_place_and_field,
     cms_exclusions_refuse_elections_with_their_own_sentence,
+    excluded_clinicians_report_voluntarily_through_a_registry_without_an_election,
     virtual_group_members_in_the_file_are_never_offered_an_election,
 );
 
@@ -34,7 +37,11 @@ fn line(npi: &str, tin: &str, name: &str, group_opt_in: bool, individual: Value)
 }
 
 async fn run(h: &Harness, lines: &[String]) -> Result<ImportOutcome, ImportFailure> {
-    let text = text_of((lines.join("\n") + "\n").into_bytes()).unwrap();
+    run_text(h, h.demo_year, &(lines.join("\n") + "\n")).await
+}
+
+async fn run_text(h: &Harness, year: PerformanceYear, text: &str) -> Result<ImportOutcome, ImportFailure> {
+    let text = text_of(text.as_bytes().to_vec()).unwrap();
     let facts = RunFacts {
         file_name: "eligibility.ndjson",
         content_sha256: mips_elections::server::secrets::sha256_hex(text.as_bytes()),
@@ -43,7 +50,15 @@ async fn run(h: &Harness, lines: &[String]) -> Result<ImportOutcome, ImportFailu
         demo: false,
         description: None,
     };
-    import(&h.store, h.demo_year, &text, facts, &mut |_, _| {}).await
+    import(&h.store, year, &text, facts, &mut |_, _| {}).await
+}
+
+/// The refusal a file gets, as the terminal prints it.
+async fn refusal(h: &Harness, year: PerformanceYear, text: &str) -> String {
+    match run_text(h, year, text).await {
+        Err(ImportFailure::Refused(e)) => e.to_string(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
 }
 
 /// The demo year's practice rows among the demo TINs.
@@ -125,6 +140,47 @@ async fn a_bad_record_stores_nothing_and_the_same_file_changes_nothing(h: Harnes
     assert!(again.unchanged);
     assert_eq!(again.run_number, first.run_number);
     assert_eq!(h.store.data_runs().await.unwrap().len(), runs_before + 1);
+}
+
+/// Not JSON, an NPI that is not 10 digits, a group scenario that disagrees between two clinicians
+/// of one TIN, a year outside the table: each refuses the whole file, saying where and what. Two
+/// clinicians of one TIN in different APMs are not a disagreement (APM participation is each
+/// clinician's own). In a JSON array the place is the item's number.
+async fn each_kind_of_bad_record_is_named_by_its_place_and_field(h: Harness) {
+    let before = practice_count(&h).await;
+    let y = h.demo_year;
+    let good = line(&npi("04000009"), OPT_IN_ELIGIBLE, "Dittrich", true, json!({}));
+    let said = refusal(&h, y, &format!("{good}\n{{\"npi\": \n")).await;
+    assert!(said.starts_with("line 2: not valid JSON at column"), "{said}");
+    let said =
+        refusal(&h, y, &format!("{good}\n{}\n", line("123456789", OPT_IN_ELIGIBLE, "Nine", true, json!({})))).await;
+    assert!(said.starts_with("line 2, npi: NPI \"123456789\" has 9 digits"), "{said}");
+    let other = line(&npi("04000010"), OPT_IN_ELIGIBLE, "Other", false, json!({}));
+    let said = refusal(&h, y, &format!("{good}\n\n{other}\n")).await;
+    assert_eq!(said, format!("line 3, organizations[0].groupScenario: disagrees with the group scenario of TIN {OPT_IN_ELIGIBLE} on line 1: a TIN has one group determination"));
+    let array = format!("[{good},{other}]");
+    let said = refusal(&h, y, &array).await;
+    assert!(
+        said.starts_with("array item 2, organizations[0].groupScenario: disagrees with the group scenario of TIN")
+            && said.contains("on array item 1"),
+        "{said}"
+    );
+    let said = refusal(
+        &h,
+        PerformanceYear::new(mips_elections::domain::lvt::last_threshold_year() + 1).unwrap(),
+        &format!("{good}\n"),
+    )
+    .await;
+    assert!(said.contains("is outside the low-volume threshold table"), "{said}");
+    assert_eq!(practice_count(&h).await, before, "nothing imported");
+    // One clinician of the TIN in a MIPS APM, the other not: the TIN is in a MIPS APM.
+    let in_apm = line(&npi("04000010"), OPT_IN_ELIGIBLE, "Apm", true, json!({}))
+        .replace("\"groupScenario\"", "\"apms\":[{\"mipsApmFlag\":true,\"apmId\":\"08\"}],\"groupScenario\"");
+    let out = run(&h, &[good, in_apm]).await.unwrap();
+    assert_eq!((out.clinicians, out.practices), (2, 1));
+    let tin = Tin::parse(OPT_IN_ELIGIBLE).unwrap();
+    let p = h.store.practices_in(mips_elections::server::store::Scope::Tins(&[tin]), y).await.unwrap();
+    assert!(p[0].facts.mips_apm_participant, "any clinician in a MIPS APM makes the TIN one");
 }
 
 async fn cms_exclusions_refuse_elections_with_their_own_sentence(h: Harness) {
@@ -219,5 +275,64 @@ async fn virtual_group_members_in_the_file_are_never_offered_an_election(h: Harn
             assert!(said.contains("looks masked"), "{said}");
         }
         other => panic!("{other:?}"),
+    }
+}
+
+/// A QP, a newly enrolled clinician and a clinician type not eligible for MIPS can't elect
+/// through a registry either, each with its own sentence; their data is accepted as voluntary
+/// reporting without an election, saying why (CMS: clinicians excluded from MIPS may report
+/// voluntarily with no election).
+async fn excluded_clinicians_report_voluntarily_through_a_registry_without_an_election(h: Harness) {
+    let (qp, newly, other) = (npi("04000009"), npi("04000010"), npi("04000011"));
+    run(
+        &h,
+        &[
+            line(&qp, OPT_IN_ELIGIBLE, "Quinn", true, json!({})).replace("\"qpStatus\":\"N\"", "\"qpStatus\":\"Y\""),
+            line(&newly, OPT_IN_ELIGIBLE, "Newman", true, json!({}))
+                .replace("\"newlyEnrolled\":false", "\"newlyEnrolled\":true"),
+            line(&other, OPT_IN_ELIGIBLE, "Ot", true, json!({"mipsEligibleSwitch": false})),
+        ],
+    )
+    .await
+    .unwrap();
+    let s = registry(&h).await;
+    let people = [
+        (&qp, "QUALIFYING_APM_PARTICIPANT", "Qualifying APM Participant"),
+        (&newly, "NEWLY_ENROLLED", "newly enrolled"),
+        (&other, "INELIGIBLE_CLINICIAN_TYPE", "not a clinician type eligible"),
+    ];
+    let body = json!({"performanceYear": h.demo_year.get(), "participants": people.iter().map(|(n, _, _)| json!({"tin": OPT_IN_ELIGIBLE, "npi": n, "entityType": "individual"})).collect::<Vec<_>>()});
+    let r =
+        h.call(Method::POST, &endpoints::REGISTRY_PARTICIPANTS.url(&[DEMO_REGISTRY_ID]), Some(body), Some(&s)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    for (row, (_, code, words)) in r.body["participants"].as_array().unwrap().iter().zip(people) {
+        assert_eq!(
+            (&row["standing"]["status"], &row["standing"]["exclusion"]),
+            (&json!("EXCLUDED_FROM_MIPS"), &json!(code)),
+            "{row}"
+        );
+        let said = mips_elections::domain::registry::ParticipantStanding::ExcludedFromMips {
+            exclusion: serde_json::from_value(json!(code)).unwrap(),
+        }
+        .no_election_reason()
+        .unwrap();
+        assert!(said.starts_with("Voluntary reporting, no election needed") && said.contains(words), "{said}");
+    }
+    let elections: Vec<Value> =
+        people.iter().map(|(n, _, _)| json!({"tin": OPT_IN_ELIGIBLE, "npi": n, "election": "OPT_IN"})).collect();
+    let body = json!({"performanceYear": h.demo_year.get(), "elections": elections, "confirmation": "CONFIRM"});
+    let r = h.call(Method::POST, &endpoints::REGISTRY_ELECTIONS.url(&[DEMO_REGISTRY_ID]), Some(body), Some(&s)).await;
+    let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ElectionRefused");
+    let details = e["details"].as_array().unwrap();
+    for (d, (_, _, words)) in details.iter().zip(people) {
+        assert!(d["message"].as_str().unwrap().contains(words), "each its own sentence: {e}");
+    }
+    for (n, _, _) in people {
+        assert!(h
+            .store
+            .election(h.demo_year, &Tin::parse(OPT_IN_ELIGIBLE).unwrap(), Some(&Npi::parse(n).unwrap()))
+            .await
+            .unwrap()
+            .is_none());
     }
 }

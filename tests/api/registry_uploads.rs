@@ -142,7 +142,7 @@ async fn unsubmittable_participants_need_explicit_consent(h: Harness) {
     let details: Vec<String> =
         e["details"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap().to_string()).collect();
     assert!(
-        details.iter().any(|d| d.contains("TIN 208000085") && d.contains("no eligibility information")),
+        details.iter().any(|d| d.contains("TIN 208000085") && d.contains("has no record of TIN 208000085")),
         "{details:?}"
     );
     assert!(!details.iter().any(|d| d.contains("205000051")), "any TIN, no client list: {details:?}");
@@ -370,7 +370,7 @@ async fn virtual_group_members_data_is_voluntary(h: Harness) {
         json!({"performanceYear": y, "elections": [{"tin": SUMMIT, "election": "OPT_IN"}], "confirmation": "CONFIRM"});
     let r = upload(&h, Auth::Session(&s), m, &[("summit.json", &file)], None).await;
     let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "UploadRefused");
-    assert!(e["message"].as_str().unwrap().contains("is in a virtual group"), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("is a member of a virtual group"), "{e}");
     let r = upload(&h, Auth::Session(&s), json!({"performanceYear": y}), &[("summit.json", &file)], None).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let d = details(&h, &s).await;

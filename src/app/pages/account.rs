@@ -56,9 +56,9 @@ fn KeyDates(info: PerformanceYearInfo) -> impl IntoView {
             <p class="demo-flag"><strong>"Demo: "</strong>{w.note.clone()}</p>
         }
     });
-    // Dates not stated in an election guide say so, with where they come from.
-    let expected = matches!(w.source, WindowSource::Expected | WindowSource::Unconfirmed).then(|| {
-        view! { <p class="note"><strong>{w.source.caveat().unwrap_or_default()}</strong>" "{w.note.clone()}</p> }
+    // Every date says where it comes from, and what is assumed (the note).
+    let expected = (w.source != WindowSource::Demo).then(|| {
+        view! { <p class="note"><strong>{w.source.evidence_label()}</strong>" "{w.note.clone()}</p> }
     });
     view! {
         <section class="home-panel" aria-labelledby="dates-heading">

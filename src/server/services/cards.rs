@@ -59,7 +59,8 @@ fn eligibility(
         },
     };
     let election = cx.election.map(|e| e.election);
-    let submission_open = cx.window.is_some_and(|w| w.check_submission_open(cx.now).is_ok());
+    // As the server decides it (`services::elections`): no window, no deadline to pass.
+    let submission_open = cx.window.is_none_or(|w| w.check_submission_open(cx.now).is_ok());
     Ok(EntityEligibility {
         determination: f.determination,
         figures,
@@ -74,8 +75,9 @@ fn eligibility(
         election: cx.election.cloned(),
         can_elect,
         pathway: cx.pathway.map(pathway_record),
-        // A choice may be changed while data can be submitted; after that it stands as it is.
-        offered_pathways: if cx.pathway.is_some() && !submission_open {
+        // A choice may be made or changed only while data can be submitted (the server refuses
+        // it after that), so nothing is offered once the submission window has closed.
+        offered_pathways: if !submission_open {
             vec![]
         } else {
             offered_pathways(year, f.mips_apm_participant, lv, election)

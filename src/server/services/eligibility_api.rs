@@ -46,6 +46,8 @@ fn scenario(
         low_volume_switch,
         low_volume_status_reasons: reasons,
         low_volume_services: facts.covered_services,
+        mips_eligible_switch: (level == Level::Individual)
+            .then_some(d.exclusion != Some(Exclusion::IneligibleClinicianType)),
         special_statuses: SpecialStatusFlags::of(&facts.special_statuses),
     })
 }
@@ -93,6 +95,7 @@ pub async fn npi_lookup(
             } else {
                 "N".into()
             },
+            newly_enrolled: rows.iter().any(|c| c.facts.determination.exclusion == Some(Exclusion::NewlyEnrolled)),
             organizations,
         },
     })

@@ -10,6 +10,7 @@
 //! (all three, or the figures are "not provided"): `lowVolumeBeneficiaries` (Medicare Part B
 //! patients), `lowVolumeAllowedCharges` (USD) and CMS's own `lowVolumeServices`.
 
+use crate::domain::determination::exclusion_of;
 use crate::domain::{Determination, EntityId, Exclusion, Npi, PerformanceYear, SpecialStatusFlags, Tin};
 use crate::server::store::clinicians::ClinicianRow;
 use crate::server::store::data_runs::{Determinations, RunFacts};
@@ -21,24 +22,27 @@ use std::fmt;
 /// Why a file was refused: where (line, field) and what was wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportError {
-    /// 1-based; 0 for the file as a whole.
+    /// 1-based; 0 for the file as a whole. In a JSON array, the item's number.
     pub line: usize,
+    /// The file is one JSON array: `line` numbers its items.
+    pub in_array: bool,
     pub field: String,
     pub message: String,
 }
 
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.in_array { "array item" } else { "line" };
         match (self.line, self.field.is_empty()) {
             (0, _) => write!(f, "{}", self.message),
-            (line, true) => write!(f, "line {line}: {}", self.message),
-            (line, false) => write!(f, "line {line}, {}: {}", self.field, self.message),
+            (line, true) => write!(f, "{at} {line}: {}", self.message),
+            (line, false) => write!(f, "{at} {line}, {}: {}", self.field, self.message),
         }
     }
 }
 
 fn refuse(line: usize, field: impl Into<String>, message: impl Into<String>) -> ImportError {
-    ImportError { line, field: field.into(), message: message.into() }
+    ImportError { line, in_array: false, field: field.into(), message: message.into() }
 }
 
 /// One clinician as CMS's v6 `data` object has it (the parts the app uses).
@@ -187,7 +191,7 @@ fn records(text: &str) -> Result<Vec<(usize, CmsClinician)>, ImportError> {
             .map(|(i, v)| {
                 serde_json::from_value::<CmsClinician>(v)
                     .map(|c| (i + 1, c))
-                    .map_err(|e| refuse(i + 1, "", format!("array item {}: a field has the wrong type: {e}", i + 1)))
+                    .map_err(|e| refuse(i + 1, "", format!("a field has the wrong type: {e}")))
             })
             .collect();
     }
@@ -240,21 +244,20 @@ fn facts(
     })
 }
 
-/// The clinician-level exclusion: QP first, then newly enrolled, then the clinician type.
+/// The clinician-level exclusion (`domain::determination::exclusion_of`).
 fn exclusion(c: &CmsClinician, individual: &CmsScenario) -> Option<Exclusion> {
-    if c.qp_status.as_deref() == Some("Y") {
-        Some(Exclusion::QualifyingApmParticipant)
-    } else if c.newly_enrolled {
-        Some(Exclusion::NewlyEnrolled)
-    } else if individual.mips_eligible_switch == Some(false) {
-        Some(Exclusion::IneligibleClinicianType)
-    } else {
-        None
-    }
+    exclusion_of(c.qp_status.as_deref(), c.newly_enrolled, individual.mips_eligible_switch)
 }
 
-/// Reads and checks a whole file; the first problem refuses it.
+/// Reads and checks a whole file; the first problem refuses it, numbered by line (NDJSON) or by
+/// array item (a JSON array).
 pub fn parse(text: &str, year: PerformanceYear) -> Result<Determinations, ImportError> {
+    let in_array = text.trim_start().starts_with('[');
+    let noun = if in_array { "array item" } else { "line" };
+    parse_records(text, year, noun).map_err(|e| ImportError { in_array, ..e })
+}
+
+fn parse_records(text: &str, year: PerformanceYear, noun: &str) -> Result<Determinations, ImportError> {
     let mut practices: BTreeMap<Tin, (usize, PracticeRow)> = BTreeMap::new();
     let mut clinicians: BTreeMap<(Tin, Npi), ClinicianRow> = BTreeMap::new();
     let mut virtual_groups: BTreeMap<String, std::collections::BTreeSet<Tin>> = BTreeMap::new();
@@ -301,12 +304,18 @@ pub fn parse(text: &str, year: PerformanceYear) -> Result<Determinations, Import
                 zip: org.zip.trim().to_string(),
                 facts: group_facts,
             };
-            match practices.get(&tin) {
+            match practices.get_mut(&tin) {
                 // The group scenario is the TIN's: every clinician of the TIN must carry the same.
-                Some((first, known)) if known.facts != practice.facts => {
-                    return Err(refuse(line, format!("{at}.groupScenario"), format!("disagrees with the group scenario of TIN {tin} on line {first}: a TIN has one group determination")));
+                // APM participation is each clinician's own (`apms[]`), so it is not compared:
+                // the TIN is in a MIPS APM when any of its clinicians is.
+                Some((first, known)) => {
+                    let mut same = practice.facts.clone();
+                    same.mips_apm_participant = known.facts.mips_apm_participant;
+                    if known.facts != same {
+                        return Err(refuse(line, format!("{at}.groupScenario"), format!("disagrees with the group scenario of TIN {tin} on {noun} {first}: a TIN has one group determination")));
+                    }
+                    known.facts.mips_apm_participant |= practice.facts.mips_apm_participant;
                 }
-                Some(_) => {}
                 None => {
                     practices.insert(tin.clone(), (line, practice));
                 }

@@ -9,7 +9,7 @@ use crate::api::{
     RegistryElectionsRequest, RegistryElectionsResponse, RegistrySubmissionsResponse, MAX_ERROR_DETAILS, MAX_LOOKUP,
 };
 use crate::domain::registry::{decide, ParticipantStanding, Submitter};
-use crate::domain::{check_confirmation, EntityType, PerformanceYear};
+use crate::domain::{check_confirmation, PerformanceYear};
 use crate::server::http::error::ApiError;
 use crate::server::state::AppState;
 use std::collections::HashSet;
@@ -101,8 +101,7 @@ pub async fn record_elections(
             refused.push(refuse("NoDecision", format!("{key}: No Decision records nothing; leave it out."), None));
             continue;
         };
-        let entity_type = if key.npi.is_some() { EntityType::Individual } else { EntityType::Group };
-        let (_, st) = data.standing(&key, Some(entity_type));
+        let (_, st) = data.standing(&key, Some(key.entity_type()));
         match (&st, decide(&key, &st, Some(ch.election), false)) {
             // A different election is recorded: named, as on every election endpoint.
             (ParticipantStanding::AlreadyElected { .. }, Err(r)) => {

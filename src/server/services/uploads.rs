@@ -158,8 +158,11 @@ fn decide_all(c: &RegistryCaller, upload: &ReceivedUpload, mut read: FilesRead, 
                 if let Some(key) = submitter.participant() {
                     let voluntary =
                         without_election || record.or(data.election_of(key)) == Some(Election::ReportVoluntarily);
-                    if let Some(r) =
-                        fd.sets.iter().find_map(|(_, set)| app_refusal(key, voluntary, &set.row.set.program_name))
+                    let choosing_now = record == Some(Election::ReportVoluntarily);
+                    if let Some(r) = fd
+                        .sets
+                        .iter()
+                        .find_map(|(_, set)| app_refusal(key, voluntary, choosing_now, &set.row.set.program_name))
                     {
                         d.refusals.push(Refused { path: key.to_string(), message: r.message, code: r.code });
                     }

@@ -185,7 +185,7 @@ impl Store {
         let found = sqlx::query(
             "SELECT m.entity_type, m.tin, m.npi, m.entity_id, s.voluntary_without_election, m.category, m.submission_method, m.program_name, m.measure_count, m.source_format, m.source_file, m.submitted_at \
              FROM measurement_sets m JOIN submissions s ON s.performance_year = m.performance_year AND s.entity_type = m.entity_type AND s.tin = m.tin AND s.npi = m.npi AND s.entity_id = m.entity_id \
-             WHERE m.registry_id = $1 AND m.performance_year = $2 ORDER BY m.entity_id, m.entity_type, m.tin, m.npi, m.category, m.program_name",
+             WHERE m.registry_id = $1 AND m.performance_year = $2 ORDER BY m.entity_id, m.tin, m.npi, m.entity_type, m.category, m.program_name",
         )
         .bind(registry_id)
         .bind(year.get() as i64)

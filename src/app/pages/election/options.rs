@@ -94,7 +94,8 @@ pub(super) fn ElectionOptions(entity: EntityView) -> impl IntoView {
             }
         })
         .collect_view();
-    let apm_note = (e.mips_apm_participant && e.low_volume_status == LowVolumeStatus::OptInEligible).then(|| view! {
+    // The APP exists from 2021: before it there is nothing to choose after an Opt-In.
+    let apm_note = (e.mips_apm_participant && e.low_volume_status == LowVolumeStatus::OptInEligible && year.has_app()).then(|| view! {
         <p class="note">"This entity participates in a MIPS APM. After an Opt-In you choose between traditional MIPS and the APM Performance Pathway (APP). The APP can't be reported voluntarily."</p>
     });
     let back = if entity.npi.is_some() {

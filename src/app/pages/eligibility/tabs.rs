@@ -59,8 +59,8 @@ pub(super) fn YearNotices(info: PerformanceYearInfo) -> impl IntoView {
     let unconfirmed = info
         .window
         .clone()
-        .filter(|w| matches!(w.source, WindowSource::Expected | WindowSource::Unconfirmed))
-        .map(|w| view! { <p class="ds-c-alert__text"><strong>{w.source.caveat().unwrap_or_default()}</strong>" "{w.note}</p> });
+        .filter(|w| w.source != WindowSource::Demo)
+        .map(|w| view! { <p class="ds-c-alert__text"><strong>{w.source.evidence_label()}</strong>" "{w.note}</p> });
     let runs = info.data_runs.clone();
     view! {
         <div class="ds-c-alert window-notice" role="region" aria-label="Election period and eligibility data">

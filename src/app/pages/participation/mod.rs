@@ -7,6 +7,7 @@ use crate::api::{endpoints, EligibilityScenario, NpiEligibilityResponse, Organiz
 use crate::app::client::{self, ClientError};
 use crate::app::components::{ErrorSummary, FieldError, InlineError, LoadError, Loading, PageHeading, Shell};
 use crate::app::context::use_app;
+use crate::domain::determination::{exclusion_of, Exclusion};
 use crate::domain::lookup::{level_status, Level};
 use crate::domain::{Npi, PerformanceYear};
 use leptos::prelude::*;
@@ -128,16 +129,19 @@ fn LookupResult(result: NpiEligibilityResponse) -> impl IntoView {
         <section class="lookup-result" aria-labelledby="lookup-result-heading">
             <h2 id="lookup-result-heading" class="ds-text-heading--2xl">{format!("{} {} — NPI {}", d.first_name, d.last_name, d.npi)}</h2>
             <p>{format!("Performance year {y}: {count} {}.", if count == 1 { "practice" } else { "practices" })}</p>
-            {d.organizations.into_iter().map(|o| view! { <OrganizationStatus org=o/> }).collect_view()}
+            {d.organizations.into_iter().map(|o| {
+                let exclusion = exclusion_of(Some(&qp), d.newly_enrolled, o.individual_scenario.mips_eligible_switch);
+                view! { <OrganizationStatus org=o exclusion/> }
+            }).collect_view()}
             <p>{crate::domain::determination::qp_status_line(&qp)}</p>
         </section>
     }
 }
 
 #[component]
-fn OrganizationStatus(org: OrganizationEligibility) -> impl IntoView {
-    let individual = lines(Level::Individual, &org.individual_scenario);
-    let group = lines(Level::Group, &org.group_scenario);
+fn OrganizationStatus(org: OrganizationEligibility, exclusion: Option<Exclusion>) -> impl IntoView {
+    let individual = lines(Level::Individual, &org.individual_scenario, exclusion);
+    let group = lines(Level::Group, &org.group_scenario, None);
     view! {
         <article class="lookup-org">
             <h3 class="ds-text-heading--xl">{org.prvdr_org_name.clone()}</h3>
@@ -150,12 +154,12 @@ fn OrganizationStatus(org: OrganizationEligibility) -> impl IntoView {
     }
 }
 
-fn lines(level: Level, s: &EligibilityScenario) -> impl IntoView {
+fn lines(level: Level, s: &EligibilityScenario, exclusion: Option<Exclusion>) -> impl IntoView {
     let mips = match level {
         Level::Individual => s.is_eligible.individual,
         Level::Group => s.is_eligible.group,
     };
-    let st = level_status(level, mips.unwrap_or(false), s.is_opt_in_eligible, s.is_opted_in);
+    let st = level_status(level, mips.unwrap_or(false), s.is_opt_in_eligible, exclusion, s.is_opted_in);
     // Special statuses belong to the level (small practice is the TIN's).
     let statuses: Vec<_> = s.special_statuses.statuses().into_iter().map(|s| s.label()).collect();
     let statuses = if statuses.is_empty() { "None".to_string() } else { statuses.join(", ") };

@@ -160,6 +160,16 @@ fn cannot(code: &str, reason: String) -> ParticipantStanding {
     ParticipantStanding::CannotSubmit { code: code.into(), reason }
 }
 
+/// What the election column of Registry Submission Details says for an entity named by its ID.
+pub fn entity_election_note(entity_type: EntityType) -> &'static str {
+    match entity_type {
+        EntityType::Apm => "No election here: APM Entity elections are made in AMS, not through QPP",
+        EntityType::VirtualGroup => "Its virtual group election (made before the year) covers it",
+        EntityType::Subgroup => "No election needed: subgroups report MVPs",
+        EntityType::Group | EntityType::Individual => "",
+    }
+}
+
 /// Entity types a participant keyed by TIN or TIN/NPI can't have, said without asking the server:
 /// none at all, or one that QPP JSON names by its entity ID (`entity_standing` decides those).
 pub fn entity_type_refusal(entity_type: Option<EntityType>) -> Option<ParticipantStanding> {

@@ -101,7 +101,7 @@ fn write_headers_file(dist: &str) -> Result<(), String> {
 }
 
 const IMPORT_USAGE: &str =
-    "usage: mips-elections import eligibility --year YEAR [--date YYYY-MM-DD] FILE\n       mips-elections import runs";
+    "usage: mips-elections import eligibility --year YEAR [--date YYYY-MM | YYYY-MM-DD] FILE\n       mips-elections import runs\n--date: when CMS released the data, to the precision CMS gives it (\"2021-11\" is shown as November 2021); without it, the month of the import.";
 
 /// `import eligibility …` and `import runs`, on the database the server uses.
 async fn import(args: &[String]) -> Result<(), String> {
@@ -150,10 +150,11 @@ async fn import(args: &[String]) -> Result<(), String> {
             let released_on = match date {
                 Some(d) => crate::domain::time::format_iso_date(&d)
                     .map(|_| d.clone())
-                    .ok_or(format!("--date {d}: use YYYY-MM-DD"))?,
+                    .ok_or(format!("--date {d}: use YYYY-MM or YYYY-MM-DD"))?,
+                // CMS names its data runs by month; a day that isn't known isn't made up.
                 None => {
                     let e = now.to_eastern();
-                    format!("{:04}-{:02}-{:02}", e.year, e.month, e.day)
+                    format!("{:04}-{:02}", e.year, e.month)
                 }
             };
             let bytes = std::fs::read(&file).map_err(|e| format!("cannot read {file}: {e}"))?;

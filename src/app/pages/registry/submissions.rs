@@ -4,7 +4,7 @@ use crate::api::{EntitySubmission, RegistrySubmissionsResponse, StoredMeasuremen
 use crate::app::components::Pager;
 use crate::domain::entity::category_label;
 use crate::domain::format::format_count;
-use crate::domain::registry::{matches_filter, EntityKey, ParticipantKey, VOLUNTARY_NO_ELECTION};
+use crate::domain::registry::{entity_election_note, matches_filter, EntityKey, ParticipantKey, VOLUNTARY_NO_ELECTION};
 use crate::qpp::rules::plural;
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -33,7 +33,7 @@ fn EntitySubmissions(entities: Vec<EntitySubmission>) -> impl IntoView {
                 <tbody>{entities.into_iter().map(|e| view! {
                     <tr>
                         <th scope="row"><span class="participant-id">{EntityKey { entity_type: e.entity_type, entity_id: e.entity_id.clone() }.to_string()}</span><br/><span>{if e.name.is_empty() { "—".to_string() } else { e.name.clone() }}</span></th>
-                        <td>"No election: not made here"</td>
+                        <td>{entity_election_note(e.entity_type)}</td>
                         <td><SetList sets=e.measurement_sets/></td>
                     </tr>
                 }).collect_view()}</tbody>

@@ -64,6 +64,71 @@ pub struct Measure {
     /// PI: a required measure.
     #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
+    /// eCQM: the version-specific UUID a QRDA III file names the measure by (`eMeasureUuid`).
+    #[serde(default, rename = "ecqm", skip_serializing_if = "Option::is_none")]
+    pub ecqm_uuid: Option<String>,
+    /// eCQM: each stratum's (population set's) population UUIDs, in CMS's order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ecqm_strata: Vec<EcqmStratum>,
+}
+
+/// The population UUIDs of one eCQM stratum (`strata[].eMeasureUuids` of the measures data).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EcqmStratum {
+    /// The stratum's name (multi-rate measures); none for a single-rate measure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipop: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denom: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub numer: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denex: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub denexcep: Option<String>,
+}
+
+impl EcqmStratum {
+    /// (QRDA population type, UUID) of each population the stratum names.
+    pub fn uuids(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("IPOP", &self.ipop),
+            ("DENOM", &self.denom),
+            ("NUMER", &self.numer),
+            ("DENEX", &self.denex),
+            ("DENEXCEP", &self.denexcep),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|u| (k, u)))
+        .collect()
+    }
+}
+
+/// The eCQM strata of a measures-data entry, when it names population UUIDs.
+fn ecqm_strata(m: &Value) -> Vec<EcqmStratum> {
+    let multi = m
+        .get("metricType")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.to_ascii_lowercase().contains("multiperformancerate"));
+    m.get("strata")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|s| {
+            let u = s.get("eMeasureUuids")?;
+            let get = |k: &str| u.get(k).and_then(Value::as_str).map(str::to_ascii_uppercase);
+            Some(EcqmStratum {
+                name: if multi { s.get("name").and_then(Value::as_str).map(str::to_owned) } else { None },
+                ipop: get("initialPopulationUuid"),
+                denom: get("denominatorUuid"),
+                numer: get("numeratorUuid"),
+                denex: get("denominatorExclusionUuid"),
+                denexcep: get("denominatorExceptionUuid"),
+            })
+        })
+        .collect()
 }
 
 fn is_false(b: &bool) -> bool {
@@ -123,6 +188,8 @@ pub fn build(year: u16, measures_data: &Value, mvp_data: Option<&Value>) -> Resu
             exclusion: strings(m.get("exclusion")),
             substitutes: strings(m.get("substitutes")),
             required: m.get("isRequired").and_then(Value::as_bool).unwrap_or(false),
+            ecqm_uuid: text("eMeasureUuid").map(|u| u.to_ascii_lowercase()),
+            ecqm_strata: ecqm_strata(m),
         });
     }
     if !any_allowed_programs {
@@ -161,6 +228,8 @@ pub fn build(year: u16, measures_data: &Value, mvp_data: Option<&Value>) -> Resu
 pub struct Index {
     pub catalogue: Catalogue,
     by_id: HashMap<String, usize>,
+    /// eCQM UUID (lower case) → measure.
+    by_ecqm: HashMap<String, usize>,
     /// Upper-cased ID → real ID, to suggest `PI_EP_1` for `pi_ep_1`.
     by_upper: HashMap<String, usize>,
 }
@@ -169,7 +238,9 @@ impl Index {
     pub fn new(catalogue: Catalogue) -> Index {
         let by_id = catalogue.measures.iter().enumerate().map(|(i, m)| (m.id.clone(), i)).collect();
         let by_upper = catalogue.measures.iter().enumerate().map(|(i, m)| (m.id.to_ascii_uppercase(), i)).collect();
-        Index { catalogue, by_id, by_upper }
+        let by_ecqm =
+            catalogue.measures.iter().enumerate().filter_map(|(i, m)| Some((m.ecqm_uuid.clone()?, i))).collect();
+        Index { catalogue, by_id, by_upper, by_ecqm }
     }
 
     pub fn from_json(text: &str) -> Result<Index, String> {
@@ -197,6 +268,16 @@ impl Index {
             return self.by_id.get(&padded).map(|&i| self.catalogue.measures[i].id.as_str());
         }
         None
+    }
+
+    /// The eCQM a QRDA III file names by its version-specific UUID (any case).
+    pub fn measure_by_ecqm_uuid(&self, uuid: &str) -> Option<&Measure> {
+        self.by_ecqm.get(&uuid.trim().to_ascii_lowercase()).map(|&i| &self.catalogue.measures[i])
+    }
+
+    /// Whether the year's measures data names eCQM UUIDs at all (CMS adds them late in a year).
+    pub fn has_ecqm_uuids(&self) -> bool {
+        !self.by_ecqm.is_empty()
     }
 
     pub fn has_program(&self, name: &str) -> bool {

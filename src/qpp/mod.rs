@@ -5,6 +5,7 @@
 //! fix it (`Diagnostic`).
 
 pub mod catalogue;
+pub mod convert;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod generate;
 pub mod json;

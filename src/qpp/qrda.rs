@@ -3,9 +3,8 @@
 //! category sections with their measure counts. Where each value lives follows the conversion
 //! tool's mapping (CMS's QPP Conversion Tool, its `path-correlation.json` of XPaths).
 //!
-//! This is deliberately *not* full QRDA III validation or conversion to QPP JSON: measure
-//! GUIDs, populations and the CMS implementation guide's conformance statements are not checked.
-//! Screens and the README say so.
+//! This is only the summary the upload screens list; the conversion to QPP JSON, with the
+//! conversion tool's checks of measure GUIDs and populations, is `qpp::convert`.
 
 use crate::domain::entity::EntityType;
 use serde::{Deserialize, Serialize};
@@ -333,11 +332,11 @@ impl Walker {
 }
 
 /// The five entities XML predefines; character references (`&#…;`) are allowed too.
-fn is_predefined_entity(name: &[u8]) -> bool {
+pub(crate) fn is_predefined_entity(name: &[u8]) -> bool {
     matches!(name, b"lt" | b"gt" | b"amp" | b"apos" | b"quot")
 }
 
-fn entity_refused(name: &str) -> String {
+pub(crate) fn entity_refused(name: &str) -> String {
     format!("The file uses the entity &{name}; — only the five predefined XML entities (&lt; &gt; &amp; &apos; &quot;) and character references are allowed, so the file is refused.")
 }
 
@@ -363,7 +362,7 @@ fn attributes(e: &quick_xml::events::BytesStart) -> Result<Attributes, String> {
 
 /// The first entity reference in a raw attribute value that is neither predefined nor a
 /// character reference.
-fn unknown_entity_in(raw: &str) -> Option<String> {
+pub(crate) fn unknown_entity_in(raw: &str) -> Option<String> {
     let mut rest = raw;
     while let Some(i) = rest.find('&') {
         let after = &rest[i + 1..];
@@ -432,7 +431,9 @@ mod tests {
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/qrda");
 
     fn fixture(name: &str) -> Vec<u8> {
-        std::fs::read(format!("{FIXTURES}/{name}")).unwrap()
+        std::fs::read(format!("{FIXTURES}/valid/{name}"))
+            .or_else(|_| std::fs::read(format!("{FIXTURES}/invalid/{name}")))
+            .unwrap()
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! With `cargo bolero test` (nightly + libFuzzer) the same targets run as coverage-guided fuzzers.
 #![cfg(not(target_arch = "wasm32"))]
 
+use mips_elections::qpp::generate::mutate;
 use mips_elections::qpp::{embedded, validate};
 use std::time::Duration;
 
@@ -36,18 +37,7 @@ const SEED: &str = include_str!("fixtures/qpp/fuzz-seed.json");
 fn mutated_submissions_never_panic() {
     bolero::check!().with_test_time(budget()).with_type::<Vec<(u16, u8, u8)>>().for_each(
         |edits: &Vec<(u16, u8, u8)>| {
-            let mut bytes = SEED.as_bytes().to_vec();
-            for (at, op, b) in edits.iter().take(8) {
-                let at = *at as usize % (bytes.len() + 1);
-                match op % 3 {
-                    0 if at < bytes.len() => bytes[at] = *b,
-                    1 => bytes.insert(at, *b),
-                    _ if at < bytes.len() => {
-                        bytes.remove(at);
-                    }
-                    _ => {}
-                }
-            }
+            let bytes = mutate(SEED.as_bytes(), edits, 1);
             check(&bytes);
         },
     );

@@ -6,6 +6,7 @@
 
 use mips_elections::qpp::convert::convert;
 use mips_elections::qpp::embedded;
+use mips_elections::qpp::generate::mutate;
 use std::time::Duration;
 
 fn budget() -> Duration {
@@ -21,18 +22,7 @@ fn mutated_qrda_documents_never_panic() {
     let lines = |b: &[u8]| 1 + b.iter().filter(|c| **c == b'\n').count() as u32;
     bolero::check!().with_test_time(budget()).with_type::<Vec<(u16, u8, u8)>>().for_each(
         |edits: &Vec<(u16, u8, u8)>| {
-            let mut bytes = SEED.to_vec();
-            for (at, op, b) in edits.iter().take(8) {
-                let at = (*at as usize * 7) % (bytes.len() + 1);
-                match op % 3 {
-                    0 if at < bytes.len() => bytes[at] = *b,
-                    1 => bytes.insert(at, *b),
-                    _ if at < bytes.len() => {
-                        bytes.remove(at);
-                    }
-                    _ => {}
-                }
-            }
+            let bytes = mutate(SEED, edits, 7);
             let c = convert(&bytes, &embedded::year);
             for f in &c.findings {
                 assert!(f.line >= 1 && f.line <= lines(&bytes), "{f:?}");

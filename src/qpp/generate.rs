@@ -170,3 +170,38 @@ mod tests {
         assert!((900_000..1_300_000).contains(&one_mb.len()), "{}", one_mb.len());
     }
 }
+
+/// `seed` with byte edits applied, each `(at, op, byte)`: op 0 replaces, 1 inserts, 2 deletes at
+/// `at × stride` (modulo the length). The fuzz targets feed it arbitrary edits.
+pub fn mutate(seed: &[u8], edits: &[(u16, u8, u8)], stride: usize) -> Vec<u8> {
+    let mut bytes = seed.to_vec();
+    for (at, op, b) in edits.iter().take(8) {
+        let at = (*at as usize * stride) % (bytes.len() + 1);
+        match op % 3 {
+            0 if at < bytes.len() => bytes[at] = *b,
+            1 => bytes.insert(at, *b),
+            _ if at < bytes.len() => {
+                bytes.remove(at);
+            }
+            _ => {}
+        }
+    }
+    bytes
+}
+
+/// `count` copies of `seed`, each with three bytes replaced at pseudo-random places (a fixed
+/// linear congruential sequence from `rng`), for tests that must never panic.
+pub fn mutants(seed: &[u8], count: usize, rng: u64) -> impl Iterator<Item = Vec<u8>> + '_ {
+    let mut state = rng;
+    (0..count).map(move |_| {
+        let mut b = seed.to_vec();
+        for _ in 0..3 {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let i = (state >> 33) as usize % b.len().max(1);
+            if let Some(x) = b.get_mut(i) {
+                *x = (state >> 13) as u8;
+            }
+        }
+        b
+    })
+}

@@ -4,22 +4,18 @@
 //! populations and counts, the Improvement Activities and the Promoting Interoperability
 //! measures. Template IDs are those of CMS's QRDA III implementation guide.
 
-use super::finding::{finding, ConversionFinding};
-use super::tree::{line_column, Element};
+use super::finding::{at_element, ConversionFinding};
+use super::tree::{At, Element};
 use crate::domain::entity::EntityType;
-use crate::qpp::qrda::{entity_type_of_program, program_name_of};
+use crate::qpp::qrda::{
+    entity_type_of_program, program_name_of, APM_ENTITY_ROOT, CMS_QRDA_III_TEMPLATE as CMS_QRDA_III, NPI_ROOT,
+    PROGRAM_ROOT, QRDA_III_TEMPLATE as QRDA_III, REPORTING_PARAMETERS, SUBGROUP_ROOT, TIN_ROOT, VIRTUAL_GROUP_ROOT,
+};
 
-const QRDA_III: &str = "2.16.840.1.113883.10.20.27.1.1";
-const CMS_QRDA_III: &str = "2.16.840.1.113883.10.20.27.1.2";
-const PROGRAM_ROOT: &str = "2.16.840.1.113883.3.249.7";
-const NPI_ROOT: &str = "2.16.840.1.113883.4.6";
-const TIN_ROOT: &str = "2.16.840.1.113883.4.2";
 const CEHRT_ROOT: &str = "2.16.840.1.113883.3.2074.1";
 const MVP_ROOT: &str = "2.16.840.1.113883.3.249.5.6";
-const ENTITY_ROOTS: [&str; 3] =
-    ["2.16.840.1.113883.3.249.5.2", "2.16.840.1.113883.3.249.5.4", "2.16.840.1.113883.3.249.5.5"];
+const ENTITY_ROOTS: [&str; 3] = [VIRTUAL_GROUP_ROOT, APM_ENTITY_ROOT, SUBGROUP_ROOT];
 const EMEASURE_ROOT: &str = "2.16.840.1.113883.4.738";
-const REPORTING_PARAMETERS: &str = "2.16.840.1.113883.10.20.17.3.8";
 const MEASURE_REFERENCE_RESULTS: &str = "2.16.840.1.113883.10.20.27.3.1";
 const MEASURE_DATA: &str = "2.16.840.1.113883.10.20.27.3.5";
 const AGGREGATE_COUNT: &str = "2.16.840.1.113883.10.20.27.3.3";
@@ -48,42 +44,6 @@ impl Category {
             Category::Pi => "pi",
             Category::Ia => "ia",
         }
-    }
-}
-
-/// An element and its XPath.
-#[derive(Clone, Debug)]
-pub struct At<'a> {
-    pub el: &'a Element,
-    pub path: String,
-}
-
-impl<'a> At<'a> {
-    fn kids(&self, name: &str) -> Vec<At<'a>> {
-        let n = self.el.children.iter().filter(|c| c.name == name).count();
-        self.el
-            .children
-            .iter()
-            .filter(|c| c.name == name)
-            .enumerate()
-            .map(|(i, c)| At {
-                el: c,
-                path: if n > 1 { format!("{}/{name}[{}]", self.path, i + 1) } else { format!("{}/{name}", self.path) },
-            })
-            .collect()
-    }
-
-    fn down(&self, names: &[&str]) -> Vec<At<'a>> {
-        names.iter().fold(vec![self.clone()], |level, name| level.iter().flat_map(|a| a.kids(name)).collect())
-    }
-
-    fn first(&self, names: &[&str]) -> Option<At<'a>> {
-        self.down(names).into_iter().next()
-    }
-
-    /// The first `component/observation` (or other path) whose element has this template.
-    fn with_template(&self, names: &[&str], roots: &[&str]) -> Vec<At<'a>> {
-        self.down(names).into_iter().filter(|a| roots.iter().any(|r| a.el.has_template(r))).collect()
     }
 }
 
@@ -142,8 +102,7 @@ struct Decoder<'t> {
 
 impl Decoder<'_> {
     fn err(&mut self, code: u16, message: String, values: &[&str], at: &At, measure: Option<&str>) {
-        let place = line_column(self.text, at.el.at);
-        self.findings.push(finding(code, &message, values, &at.path, place, measure));
+        self.findings.push(at_element(self.text, code, message, values, at, measure));
     }
 }
 

@@ -2,9 +2,9 @@
 //! checks that need the year's measures data: each eCQM is found by its UUID, must report the
 //! populations (by UUID) the measures data lists, and its counts must hang together.
 
-use super::decode::{At, Category, Document, Entry, Population, QualityMeasure};
-use super::finding::{finding, ConversionFinding, YearIndex};
-use super::tree::line_column;
+use super::decode::{Category, Document, Entry, Population, QualityMeasure};
+use super::finding::{at_element, ConversionFinding, YearIndex};
+use super::tree::At;
 use crate::domain::entity::EntityType;
 use crate::qpp::catalogue::{EcqmStratum, Measure};
 use serde_json::{json, Map, Value};
@@ -31,8 +31,7 @@ struct Encoder<'t> {
 
 impl Encoder<'_> {
     fn err(&mut self, code: u16, message: String, values: &[&str], at: &At, measure: Option<&str>) {
-        let place = line_column(self.text, at.el.at);
-        self.findings.push(finding(code, &message, values, &at.path, place, measure));
+        self.findings.push(at_element(self.text, code, message, values, at, measure));
     }
 }
 

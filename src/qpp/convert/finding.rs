@@ -79,3 +79,10 @@ pub(super) fn finding(
 
 /// The measures data a conversion uses: the catalogue of the document's year, if there is one.
 pub type YearIndex<'a> = Option<&'a Index>;
+
+/// A finding at an element of the document (its XPath, line and column).
+pub(super) fn at_element(
+    text: &str, code: u16, message: String, values: &[&str], at: &super::tree::At, measure: Option<&str>,
+) -> ConversionFinding {
+    finding(code, &message, values, &at.path, super::tree::line_column(text, at.el.at), measure)
+}

@@ -173,14 +173,7 @@ fn hostile_and_broken_input_is_refused_with_its_place() {
     assert_eq!(codes(&c), vec![2]);
     assert!(c.findings[0].line > 100, "the place where it is cut: {:?}", c.findings[0]);
     // Mutations never panic.
-    let mut seed = 11u64;
-    for _ in 0..300 {
-        let mut b = good.clone();
-        for _ in 0..3 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let i = (seed >> 33) as usize % b.len();
-            b[i] = (seed >> 13) as u8;
-        }
+    for b in crate::qpp::generate::mutants(&good, 300, 11) {
         let _ = convert(&b, &embedded::year);
     }
 }

@@ -71,6 +71,42 @@ impl Element {
     }
 }
 
+/// An element and its XPath.
+#[derive(Clone, Debug)]
+pub struct At<'a> {
+    pub el: &'a Element,
+    pub path: String,
+}
+
+impl<'a> At<'a> {
+    pub fn kids(&self, name: &str) -> Vec<At<'a>> {
+        let n = self.el.children.iter().filter(|c| c.name == name).count();
+        self.el
+            .children
+            .iter()
+            .filter(|c| c.name == name)
+            .enumerate()
+            .map(|(i, c)| At {
+                el: c,
+                path: if n > 1 { format!("{}/{name}[{}]", self.path, i + 1) } else { format!("{}/{name}", self.path) },
+            })
+            .collect()
+    }
+
+    pub fn down(&self, names: &[&str]) -> Vec<At<'a>> {
+        names.iter().fold(vec![self.clone()], |level, name| level.iter().flat_map(|a| a.kids(name)).collect())
+    }
+
+    pub fn first(&self, names: &[&str]) -> Option<At<'a>> {
+        self.down(names).into_iter().next()
+    }
+
+    /// The first `component/observation` (or other path) whose element has this template.
+    pub fn with_template(&self, names: &[&str], roots: &[&str]) -> Vec<At<'a>> {
+        self.down(names).into_iter().filter(|a| roots.iter().any(|r| a.el.has_template(r))).collect()
+    }
+}
+
 /// Why the document could not be read, and where (a byte offset).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TreeError {

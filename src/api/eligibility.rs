@@ -253,6 +253,10 @@ pub struct ConnectionsResponse {
     pub virtual_groups: Vec<VirtualGroupSummary>,
 }
 
+/// The QPP Eligibility API's message for an NPI it can't read (its `InvalidFormatNpi` answer);
+/// the Participation Status page puts it before its own, more precise sentence.
+pub const INVALID_NPI_MESSAGE: &str = "Please supply a valid NPI";
+
 /// One low-volume reason as the QPP Eligibility API words it.
 #[cfg_attr(not(target_arch = "wasm32"), derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -195,7 +195,7 @@ pub struct NpiPath(pub Npi);
 impl<S: Send + Sync> FromRequestParts<S> for NpiPath {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        parse_npi(&path_segments::<String, S>(parts, state).await?, Some("Please supply a valid NPI")).map(NpiPath)
+        parse_npi(&path_segments::<String, S>(parts, state).await?, Some(crate::api::INVALID_NPI_MESSAGE)).map(NpiPath)
     }
 }
 

@@ -45,10 +45,12 @@ pub fn ParticipationStatus() -> impl IntoView {
             }
         }
     });
+    // The API's words first, then exactly what is wrong with what was typed.
+    let invalid_npi = |why: &str| format!("{}: {why}", crate::api::INVALID_NPI_MESSAGE);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match Npi::parse(&npi.get_untracked()) {
-            Err(e) => errors.set(vec![FieldError { field_id: "npi".into(), message: e.0 }]),
+            Err(e) => errors.set(vec![FieldError { field_id: "npi".into(), message: invalid_npi(&e.0) }]),
             Ok(n) => {
                 let y =
                     year.get_untracked().or(selected.get_untracked()).map(|y| format!("&year={y}")).unwrap_or_default();

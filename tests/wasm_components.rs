@@ -201,7 +201,7 @@ async fn low_volume_picture_says_in_words_what_the_bars_show() {
         special_statuses: vec![SpecialStatus::Hpsa],
         mips_apm_participant: false,
         election: None,
-        can_elect: ElectionAvailability { allowed: true, reason: None },
+        can_elect: ElectionAvailability { allowed: true, reason: None, never: false },
         pathway: None,
         offered_pathways: vec![],
     };

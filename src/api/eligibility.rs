@@ -93,6 +93,10 @@ pub struct ElectionRecord {
 pub struct ElectionAvailability {
     pub allowed: bool,
     pub reason: Option<String>,
+    /// The refusal is about who the entity is (excluded, a virtual-group member, not opt-in
+    /// eligible…), not about when: no election can be made here in any window.
+    #[serde(default)]
+    pub never: bool,
 }
 
 /// The current Reporting Option of a MIPS APM participant (it may be changed until the submission

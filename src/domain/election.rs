@@ -151,6 +151,16 @@ impl ElectionRefusal {
         }
     }
 
+    /// Whether the refusal is about who the entity is rather than about the election window.
+    pub fn is_about_the_entity(&self) -> bool {
+        !matches!(
+            self,
+            ElectionRefusal::NoWindow { .. }
+                | ElectionRefusal::WindowNotOpen { .. }
+                | ElectionRefusal::WindowClosed { .. }
+        )
+    }
+
     pub fn reason(&self) -> String {
         match self {
             ElectionRefusal::ApmEntity => "APM Entities can't opt in to MIPS through QPP; no election can be made for an APM Entity.".into(),

@@ -89,7 +89,8 @@ pub enum ParticipantStanding {
     /// 414.1310, docs §3.5), so none is asked for here.
     VirtualGroupData,
     /// An APM Entity's data: APM Entity elections are not made through QPP (CMS's Submissions API
-    /// change log: they are managed in AMS), so none is asked for here.
+    /// change log: an APM Entity's opt-in was managed in AMS; from 2021 the low-volume threshold
+    /// is not applied at the APM Entity level), so none is asked for here.
     ApmEntityData,
     /// A subgroup's MVP data: subgroups report MVPs only (the validator refuses any other
     /// program) and make no election here.
@@ -134,7 +135,7 @@ impl ParticipantStanding {
             ParticipantStanding::VirtualGroupMember => Some(format!("{VOLUNTARY_NO_ELECTION}: its TIN is in a virtual group, whose election is its election and whose final score counts, so this data is accepted as voluntary reporting.")),
             ParticipantStanding::ExcludedFromMips { exclusion } => Some(format!("{VOLUNTARY_NO_ELECTION}: {} Clinicians excluded from MIPS may report voluntarily without an election, so its data is accepted as voluntary reporting.", exclusion.reason())),
             ParticipantStanding::VirtualGroupData => Some("Virtual group data: the virtual group election (made in its own window, October 1 – December 31 of the year before) is its members' election, so no election is needed here.".into()),
-            ParticipantStanding::ApmEntityData => Some("APM Entity data: APM Entity elections aren't made through QPP (CMS manages them in AMS), so no election is needed here. This app imports no list of APM Entities, so the APM Entity ID is not checked before the data is stored.".into()),
+            ParticipantStanding::ApmEntityData => Some("APM Entity data: no election is made for an APM Entity through QPP (CMS: an APM Entity's opt-in was managed in AMS, and from 2021 the low-volume threshold is not applied to APM Entities), so none is needed here. This app imports no list of APM Entities, so the APM Entity ID is not checked before the data is stored.".into()),
             ParticipantStanding::SubgroupData => Some("Subgroup MVP data: subgroups report MVPs only and make no election here. Subgroup registration isn't in the eligibility data this app imports, so it is not checked before the data is stored.".into()),
             _ => None,
         }
@@ -163,7 +164,7 @@ fn cannot(code: &str, reason: String) -> ParticipantStanding {
 /// What the election column of Registry Submission Details says for an entity named by its ID.
 pub fn entity_election_note(entity_type: EntityType) -> &'static str {
     match entity_type {
-        EntityType::Apm => "No election here: APM Entity elections are made in AMS, not through QPP",
+        EntityType::Apm => "No election through QPP for an APM Entity",
         EntityType::VirtualGroup => "Its virtual group election (made before the year) covers it",
         EntityType::Subgroup => "No election needed: subgroups report MVPs",
         EntityType::Group | EntityType::Individual => "",
@@ -553,7 +554,7 @@ mod tests {
         let s = entity_standing(&apm, &f);
         assert_eq!(s, ParticipantStanding::ApmEntityData);
         assert!(s.needs_no_election() && !s.voluntary_without_election());
-        assert!(s.no_election_reason().unwrap().contains("AMS"));
+        assert!(s.no_election_reason().unwrap().contains("no election is made for an APM Entity"));
         assert_eq!(decide(&apm, &s, None, false), Ok(UploadAction::Store { record: None }));
         assert_eq!(decide(&apm, &s, Some(ElectionChoice::OptIn), false).unwrap_err().code, "EntityCannotElect");
         let sub = entity(EntityType::Subgroup, "SG-1");

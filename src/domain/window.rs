@@ -25,7 +25,6 @@ pub enum WindowSource {
 }
 
 impl WindowSource {
-    /// How sure the dates are, in words shown next to them; `None` for a guide's own dates.
     /// How the dates are labelled where they are shown (with the window's note, which says what
     /// the source states and what is assumed); the demo window has its own flag.
     pub fn evidence_label(self) -> &'static str {
@@ -35,6 +34,7 @@ impl WindowSource {
         }
     }
 
+    /// How sure the dates are, in words shown next to them; `None` for a guide's own dates.
     pub fn caveat(self) -> Option<&'static str> {
         match self {
             WindowSource::Official => None,

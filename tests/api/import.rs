@@ -205,6 +205,12 @@ async fn cms_exclusions_refuse_elections_with_their_own_sentence(h: Harness) {
         let r = h.call(Method::POST, endpoints::ELECTIONS.path, Some(body), Some(&s)).await;
         let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, code);
         assert!(e["message"].as_str().unwrap().contains(words), "{e}");
+        // The card says the same, and that no election can ever be made here (no way to one).
+        let path = format!("{}?year={}", endpoints::CLINICIAN.url(&[OPT_IN_ELIGIBLE, n]), h.demo_year);
+        let card = h.call(Method::GET, &path, None, Some(&s)).await.body;
+        let can = &card["eligibility"]["canElect"];
+        assert_eq!((&can["allowed"], &can["never"]), (&json!(false), &json!(true)), "{card}");
+        assert!(can["reason"].as_str().unwrap().contains(words), "{card}");
     }
     // The public lookup says who is a QP, from the imported qpStatus.
     for (n, qp) in [(&qp, "Y"), (&newly, "N")] {
@@ -324,6 +330,7 @@ async fn excluded_clinicians_report_voluntarily_through_a_registry_without_an_el
     let r = h.call(Method::POST, &endpoints::REGISTRY_ELECTIONS.url(&[DEMO_REGISTRY_ID]), Some(body), Some(&s)).await;
     let e = error_of(&r, StatusCode::UNPROCESSABLE_ENTITY, "ElectionRefused");
     let details = e["details"].as_array().unwrap();
+    assert_eq!(details.len(), 3, "one refusal each: {e}");
     for (d, (_, _, words)) in details.iter().zip(people) {
         assert!(d["message"].as_str().unwrap().contains(words), "each its own sentence: {e}");
     }

@@ -191,7 +191,7 @@ test('APM Entity, virtual group and subgroup data is uploaded without an electio
   await dialog(page).getByText('No participant in these files needs an election.').waitFor();
   assert.equal(await dialog(page).getByRole('radiogroup').count(), 0, 'nothing to choose');
   await dialog(page).getByText('Participants that need no election (3)').click();
-  assert.ok(await dialog(page).getByText(/APM Entity A5678.*APM Entity elections aren't made through QPP/).isVisible());
+  assert.ok(await dialog(page).getByText(/APM Entity A5678.*no election is made for an APM Entity through QPP/).isVisible());
   assert.ok(await dialog(page).getByText(/Virtual group VG-000214 Lake Superior Rural Clinicians Virtual Group.*the virtual group election/).isVisible());
   assert.ok(await dialog(page).getByText(/Subgroup SG-0042.*subgroups report MVPs only/).isVisible());
   assert.ok(await dialog(page).getByText(/Virtual group VG-009999.*No virtual group with this ID is in the performance year 2026 eligibility data/).isVisible());

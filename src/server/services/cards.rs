@@ -47,6 +47,7 @@ fn eligibility(
     let can_elect = match cx.election {
         Some(e) => ElectionAvailability {
             allowed: false,
+            never: true,
             reason: Some(format!(
                 "An election to {} was made on {}. Elections are final.",
                 e.election.label(),
@@ -54,8 +55,8 @@ fn eligibility(
             )),
         },
         None => match check_can_elect(kind, f.determination, cx.window, year, cx.now) {
-            Ok(()) => ElectionAvailability { allowed: true, reason: None },
-            Err(r) => ElectionAvailability { allowed: false, reason: Some(r.reason()) },
+            Ok(()) => ElectionAvailability { allowed: true, reason: None, never: false },
+            Err(r) => ElectionAvailability { allowed: false, never: r.is_about_the_entity(), reason: Some(r.reason()) },
         },
     };
     let election = cx.election.map(|e| e.election);

@@ -183,7 +183,14 @@ fn records(text: &str) -> Result<Vec<(usize, CmsClinician)>, ImportError> {
     };
     if text.trim_start().starts_with('[') {
         let array: Vec<serde_json::Value> = serde_json::from_str(text)
-            .map_err(|e| refuse(e.line(), "", format!("the JSON array is not valid JSON: {e}")))?;
+            // The whole file: its text line, not an item number, is the place.
+            .map_err(|e| {
+                refuse(
+                    0,
+                    "",
+                    format!("The JSON array is not valid JSON (line {}, column {}): {e}", e.line(), e.column()),
+                )
+            })?;
         // Line numbers of an array's items are not kept by serde_json; the item's index is.
         return array
             .into_iter()

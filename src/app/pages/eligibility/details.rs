@@ -85,7 +85,7 @@ pub(super) fn ClinicianRow(card: ClinicianCard) -> impl IntoView {
         &name,
         &e,
         ("individual-options", "View Individual Options"),
-        "Can't report as an individual with an election: exceeds none of the low-volume criteria, so not opt-in eligible. May report voluntarily without an election.",
+        "Not opt-in eligible as an individual (CMS's determination): no individual election can be made. May report voluntarily without an election.",
     );
     view! {
         <article class="practice-card" aria-labelledby=labelled_by>

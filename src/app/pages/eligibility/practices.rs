@@ -106,6 +106,12 @@ pub(super) fn entity_actions(
             <p class="practice-election">{format!("Elected to {} on {} by {}.", el.election.label(), el.elected_at.format_eastern(), el.elected_by)}</p>
             <a class="ds-c-button" href=format!("{base}/overview?year={year}")>"View Reporting Overview"{sr(format!(" for {name}"))}</a>
         }.into_any(),
+        // Excluded, a virtual-group member…: CMS's reason, not a way to an election page.
+        (None, LowVolumeStatus::OptInEligible | LowVolumeStatus::NotOptInEligible) if e.can_elect.never => {
+            let reason = e.can_elect.reason.clone().unwrap_or_else(|| not_eligible.to_string());
+            let also = if e.determination.exclusion.is_some() { " Clinicians excluded from MIPS may report voluntarily without an election." } else { "" };
+            view! { <p class="practice-note">{format!("{reason}{also}")}</p> }.into_any()
+        }
         (None, LowVolumeStatus::OptInEligible) => view! {
             <a class="ds-c-button ds-c-button--solid" href=format!("{base}/{options_page}?year={year}")>{options_label}{sr(format!(" for {name}"))}</a>
         }.into_any(),

@@ -65,6 +65,11 @@ impl Exclusion {
     }
 }
 
+/// CMS's 2020 guide: "Voluntarily Report (no election required): Clinicians and groups who are
+/// excluded from MIPS and are not 'opt-in eligible'". Said after an exclusion's reason.
+pub const EXCLUDED_MAY_REPORT_VOLUNTARILY: &str =
+    "Clinicians excluded from MIPS may report voluntarily without an election.";
+
 /// The clinician-level exclusion CMS's Eligibility API data gives — `qpStatus` "Y" first, then
 /// `newlyEnrolled`, then `mipsEligibleSwitch` false — or none.
 pub fn exclusion_of(

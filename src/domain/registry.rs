@@ -3,7 +3,7 @@
 //! files need an election, which need none, which can't be submitted at all, and what each
 //! choice in the Election Selection table does with the participant's data.
 
-use super::determination::{Determination, Exclusion};
+use super::determination::{Determination, Exclusion, EXCLUDED_MAY_REPORT_VOLUNTARILY};
 use super::election::Election;
 use super::election::{check_can_elect, ElectionRefusal, EntityKind};
 use super::entity::EntityType;
@@ -133,7 +133,7 @@ impl ParticipantStanding {
             }
             ParticipantStanding::VoluntaryWithoutElection => Some(format!("{VOLUNTARY_NO_ELECTION}: exempt and not opt-in eligible (exceeds none of the 3 low-volume threshold criteria), so its data is accepted as voluntary reporting.")),
             ParticipantStanding::VirtualGroupMember => Some(format!("{VOLUNTARY_NO_ELECTION}: its TIN is in a virtual group, whose election is its election and whose final score counts, so this data is accepted as voluntary reporting.")),
-            ParticipantStanding::ExcludedFromMips { exclusion } => Some(format!("{VOLUNTARY_NO_ELECTION}: {} Clinicians excluded from MIPS may report voluntarily without an election, so its data is accepted as voluntary reporting.", exclusion.reason())),
+            ParticipantStanding::ExcludedFromMips { exclusion } => Some(format!("{VOLUNTARY_NO_ELECTION}: {} {EXCLUDED_MAY_REPORT_VOLUNTARILY} Its data is accepted as voluntary reporting.", exclusion.reason())),
             ParticipantStanding::VirtualGroupData => Some("Virtual group data: the virtual group election (made in its own window, October 1 – December 31 of the year before) is its members' election, so no election is needed here.".into()),
             ParticipantStanding::ApmEntityData => Some("APM Entity data: no election is made for an APM Entity through QPP (CMS: an APM Entity's opt-in was managed in AMS, and from 2021 the low-volume threshold is not applied to APM Entities), so none is needed here. This app imports no list of APM Entities, so the APM Entity ID is not checked before the data is stored.".into()),
             ParticipantStanding::SubgroupData => Some("Subgroup MVP data: subgroups report MVPs only and make no election here. Subgroup registration isn't in the eligibility data this app imports, so it is not checked before the data is stored.".into()),

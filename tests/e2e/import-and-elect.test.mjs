@@ -82,3 +82,39 @@ test('an imported CMS determination is what the practice sees, and it can elect 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a clinician CMS excluded from MIPS is never sent to an election, on the card and the public lookup', async () => {
+  const year = (await (await fetch(`${base}/api/performance-years`)).json()).defaultYear;
+  // CMS flags the clinician opt-in eligible as an individual, but it is a QP: the exclusion wins.
+  const org = (individual) => ({
+    TIN: '107000133', prvdrOrgName: 'Green Mountain Pediatrics', addressLineOne: '5 Orchard Lane', city: 'Burlington', state: 'VT', zip: '054014410',
+    individualScenario: { isEligible: { individual: false }, isOptInEligible: individual, mipsEligibleSwitch: true },
+    groupScenario: { isEligible: { group: false }, isOptInEligible: true },
+  });
+  const lines = [
+    { npi: '1107000139', firstName: 'Lucie', lastName: 'Nováková', newlyEnrolled: false, qpStatus: 'N', organizations: [org(false)] },
+    { npi: '1107000147', firstName: 'Quentin', lastName: 'Parker', newlyEnrolled: false, qpStatus: 'Y', organizations: [org(true)] },
+  ];
+  const file = path.join(dir, 'py-eligibility-qp.ndjson');
+  writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+  await promisify(execFile)(BIN, ['import', 'eligibility', '--year', String(year), file], { env: { ...process.env, DATABASE_URL } });
+
+  const { context, page, problems } = await openPage(browser);
+  await signIn(page, 'demo-practice', 'demo-password-1', base);
+  await expectPage(page, 'Welcome back Tessa H!');
+  await page.goto(`${base}/practices/107000133/clinicians?year=${year}`);
+  const row = page.getByRole('article', { name: 'Quentin Parker' });
+  await row.getByText('Qualifying APM Participant (QP), who is excluded from MIPS', { exact: false }).first().waitFor();
+  await row.getByText('Clinicians excluded from MIPS may report voluntarily without an election.', { exact: false }).waitFor();
+  assert.equal(await row.getByRole('link', { name: /View Individual Options/ }).count(), 0, 'no way to an election page');
+  await expectNoAxeViolations(page, 'clinicians with an excluded clinician');
+  await screenshot(page, 'excluded-clinician');
+  // The public lookup says the same in the Participation Status Tool's words.
+  await page.goto(`${base}/participation-status?npi=1107000147&year=${year}`);
+  await page.getByText('MIPS Eligibility: Excluded from MIPS (Qualifying APM Participant)').waitFor();
+  await page.getByText('Opt-in Option: Not opt-in eligible (excluded from MIPS; may report voluntarily)').first().waitFor();
+  await expectNoAxeViolations(page, 'participation status of an excluded clinician');
+  await screenshot(page, 'excluded-clinician-lookup');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -2,6 +2,7 @@
 
 use crate::api::{PracticeCard, PracticesResponse};
 use crate::app::components::{EligibilityFacts, LowVolumePicture, StatusBadge, NOT_PROVIDED};
+use crate::domain::determination::EXCLUDED_MAY_REPORT_VOLUNTARILY;
 use crate::domain::format::{format_count, name_matches};
 use crate::domain::{csv, LowVolumeStatus, PerformanceYear};
 use leptos::prelude::*;
@@ -109,8 +110,8 @@ pub(super) fn entity_actions(
         // Excluded, a virtual-group member…: CMS's reason, not a way to an election page.
         (None, LowVolumeStatus::OptInEligible | LowVolumeStatus::NotOptInEligible) if e.can_elect.never => {
             let reason = e.can_elect.reason.clone().unwrap_or_else(|| not_eligible.to_string());
-            let also = if e.determination.exclusion.is_some() { " Clinicians excluded from MIPS may report voluntarily without an election." } else { "" };
-            view! { <p class="practice-note">{format!("{reason}{also}")}</p> }.into_any()
+            let also = if e.determination.exclusion.is_some() { EXCLUDED_MAY_REPORT_VOLUNTARILY } else { "" };
+            view! { <p class="practice-note">{format!("{reason} {also}").trim_end().to_string()}</p> }.into_any()
         }
         (None, LowVolumeStatus::OptInEligible) => view! {
             <a class="ds-c-button ds-c-button--solid" href=format!("{base}/{options_page}?year={year}")>{options_label}{sr(format!(" for {name}"))}</a>
